@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour of wasmacro under build/<flavour>:
+#   release (default)  optimised, with tests and benchmarks
+#   asan               AddressSanitizer + UndefinedBehaviorSanitizer, with tests
+#   fuzz               clang-19 with libFuzzer targets
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-release}
+case "$flavour" in
+release) args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
+asan) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMACRO_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
+fuzz) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMACRO_FUZZ=ON -DWASMACRO_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
+*) echo "unknown flavour: $flavour (release, asan, fuzz)" >&2; exit 2 ;;
+esac
+cmake -S . -B "build/$flavour" -G Ninja "${args[@]}" >/dev/null
+cmake --build "build/$flavour" -j"$(nproc)"

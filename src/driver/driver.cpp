@@ -1,0 +1,25 @@
+#include "driver/commands.hpp"
+
+#include "common/error.hpp"
+
+#include <iostream>
+
+namespace wasmacro::driver {
+
+int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+    CLI::App app{"wasmacro: Rust procedural macros compiled to WebAssembly", "wasmacro"};
+    app.require_subcommand(1);
+    Context ctx{in, out, err};
+    add_run_command(app, ctx);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e, out, err);
+    } catch (const Error& e) {
+        err << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return ctx.exit_code;
+}
+
+} // namespace wasmacro::driver
