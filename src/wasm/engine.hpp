@@ -1,0 +1,190 @@
+// The WebAssembly engine's interface for the layers above: load a module,
+// instantiate it in a Store with imports, call its exports under sandbox limits.
+#pragma once
+
+#include "wasm/module.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace wasmacro::wasm {
+
+struct Function;
+struct Memory;
+struct Table;
+struct Global;
+class Instance;
+class Store;
+
+/// Per-call resource limits. The defaults are generous enough for serde_derive
+/// on large types while stopping a runaway macro in well under a second.
+struct SandboxLimits {
+    /// Work budget of one call: charged one unit per function call and per
+    /// loop iteration, the only ways wasm code can run for long.
+    uint64_t fuel = 100'000'000;
+    /// Cap on any linear memory, in 64 KiB pages (1 GiB by default).
+    uint32_t max_memory_pages = 16384;
+    /// Cap on nested wasm calls.
+    uint32_t max_call_depth = 10000;
+};
+
+/// Load-time: a module that imports something the resolver does not provide,
+/// or with an incompatible type.
+class LinkError : public Error {
+public:
+    using Error::Error;
+};
+
+enum class TrapKind : uint8_t {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversion,
+    CallStackExhausted,
+    FuelExhausted,
+    MemoryLimitExceeded,
+    HostError,
+};
+/// The spec's wording, e.g. "integer divide by zero".
+std::string_view message(TrapKind kind);
+
+/// Execution stopped: names the trap and, where known, the function.
+class Trap : public Error {
+public:
+    Trap(TrapKind kind, std::string function_name, std::string detail = {});
+    TrapKind kind() const { return kind_; }
+    const std::string& function_name() const { return function_; }
+
+private:
+    TrapKind kind_;
+    std::string function_;
+};
+
+/// A typed value at the API boundary. Inside the engine every value is 64
+/// untyped bits: integers zero-extended, floats as their bit patterns, a
+/// funcref as its Function pointer, an externref as the host's nonzero token
+/// (0 is null for both reference types).
+struct Value {
+    ValType type = ValType::I32;
+    uint64_t bits = 0;
+
+    static Value i32(uint32_t v) { return {ValType::I32, v}; }
+    static Value i64(uint64_t v) { return {ValType::I64, v}; }
+    static Value f32_bits(uint32_t v) { return {ValType::F32, v}; }
+    static Value f64_bits(uint64_t v) { return {ValType::F64, v}; }
+    static Value f32(float v);
+    static Value f64(double v);
+    static Value funcref(Function* f) { return {ValType::FuncRef, reinterpret_cast<uintptr_t>(f)}; }
+    static Value externref(uint64_t token) { return {ValType::ExternRef, token}; }
+    static Value null(ValType ref_type) { return {ref_type, 0}; }
+
+    uint32_t as_u32() const { return static_cast<uint32_t>(bits); }
+    float as_f32() const;
+    double as_f64() const;
+    friend bool operator==(const Value&, const Value&) = default;
+};
+std::string to_string(const Value& value); ///< e.g. "i32:42", "f64:1.5"
+
+/// What a host function sees of its call. Results are written by the host.
+class HostCall {
+public:
+    HostCall(std::span<const uint64_t> args, std::span<uint64_t> results, Memory* memory)
+        : args(args), results(results), memory_(memory) {}
+
+    std::span<const uint64_t> args;
+    std::span<uint64_t> results;
+
+    /// The calling instance's memory 0, bounds-checked: throws a
+    /// MemoryOutOfBounds Trap unless [address, address+length) is inside it.
+    std::span<uint8_t> guest_bytes(uint32_t address, uint32_t length) const;
+
+private:
+    Memory* memory_;
+};
+
+/// A host function. It may throw; the call is then abandoned and the exception
+/// reaches the caller of Store::call unchanged.
+using HostFunction = std::function<void(HostCall&)>;
+
+using Extern = std::variant<Function*, Table*, Memory*, Global*>;
+ExternKind kind_of(const Extern& external);
+
+/// Finds what an import is linked to; nullopt if nothing provides it.
+using ImportResolver = std::function<std::optional<Extern>(const Import&)>;
+
+/// Decodes and validates a binary module. Throws DecodeError or ValidationError.
+std::shared_ptr<const Module> load_module(std::span<const uint8_t> bytes);
+
+/// Owns every runtime object (instances, functions, memories, tables, globals)
+/// for its lifetime. Single-threaded.
+class Store {
+public:
+    explicit Store(SandboxLimits limits = {});
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    SandboxLimits& limits();
+
+    Function* create_host_function(FuncType type, HostFunction function, std::string name);
+    Memory* create_memory(MemoryType type);
+    Table* create_table(TableType type, Value init);
+    Global* create_global(GlobalType type, Value value);
+
+    /// Links the imports, allocates the module's own objects, initialises
+    /// globals, tables and memories from the segments and runs the start
+    /// function. Throws LinkError, or Trap when a segment or start traps (the
+    /// objects written before the trap keep their contents, as in the spec).
+    Instance& instantiate(std::shared_ptr<const Module> module, const ImportResolver& resolver);
+
+    /// Calls a function with fresh per-call limits. Throws Trap, or whatever
+    /// a host function threw; the store stays usable afterwards.
+    std::vector<Value> call(Function& function, std::span<const Value> args);
+    /// Untyped fast path: args and results as raw 64-bit values.
+    void call_raw(Function& function, std::span<const uint64_t> args, std::span<uint64_t> results);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+class Instance {
+public:
+    const Module& module() const;
+    std::optional<Extern> find_export(std::string_view name) const;
+    Function* exported_function(std::string_view name) const;
+    Memory* memory(uint32_t index = 0) const;
+
+    struct Impl;
+    explicit Instance(std::unique_ptr<Impl> impl);
+    ~Instance();
+    Impl& impl() { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Accessors for runtime objects.
+const FuncType& type_of(const Function& function);
+std::string function_display_name(const Function& function);
+uint64_t memory_size_pages(const Memory& memory);
+std::span<uint8_t> memory_bytes(Memory& memory);
+GlobalType type_of(const Global& global);
+Value get(const Global& global);
+TableType type_of(const Table& table);
+uint32_t size(const Table& table);
+
+} // namespace wasmacro::wasm
