@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The engine benchmark in one command: builds the workloads and the wasmacro
+# runner, runs every workload natively, in node (V8) and in wasmacro, checks
+# that the three checksums agree, and prints a table of times and ratios.
+#
+#   bench/engine/run.sh [--runs N] [--build-dir DIR] [--engines LIST]
+#
+#   --runs N         timed calls per engine and workload after one warm-up
+#                    call; the best is reported (default 5)
+#   --build-dir DIR  CMake build directory (default build/release); workloads
+#                    and cargo output go under DIR/bench/engine
+#   --engines LIST   comma-separated subset of native,v8,wasmacro (default all)
+#
+# Times are wall-clock milliseconds of one call of the workload's run().
+# This is a measurement, not a test: it fails only when something breaks
+# (a build, a trap, checksums that differ), never because of a time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=5
+build_dir=$root/build/release
+engines=native,v8,wasmacro
+while (($#)); do
+    case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
+    --engines) engines=$2; shift 2 ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+want() { [[ ,$engines, == *,$1,* ]]; }
+
+workloads_dir=$build_dir/bench/engine/workloads
+echo "building workloads in $workloads_dir" >&2
+"$here/build-workloads.sh" "$workloads_dir"
+
+runner=$build_dir/bench/engine/wasmacro_bench_engine
+if want wasmacro; then
+    if [[ ! -f $build_dir/CMakeCache.txt ]]; then
+        echo "no CMake build in $build_dir: run scripts/build.sh release first" >&2
+        exit 1
+    fi
+    echo "building wasmacro_bench_engine" >&2
+    if ! cmake --build "$build_dir" --target wasmacro_bench_engine -j2 >&2; then
+        echo "cannot build the wasmacro runner; --engines native,v8 runs without it" >&2
+        exit 1
+    fi
+fi
+
+# Runs one engine on one workload; sets checksum, best_ms and load_ms from the
+# harness's `key=value` line.
+measure() {
+    local line
+    line=$("$@") || { echo "failed: $*" >&2; return 1; }
+    checksum= best_ms= load_ms=
+    local field
+    for field in $line; do
+        case $field in
+        checksum=*) checksum=${field#*=} ;;
+        best_ms=*) best_ms=${field#*=} ;;
+        load_ms=*) load_ms=${field#*=} ;;
+        esac
+    done
+    [[ -n $checksum && -n $best_ms ]] || { echo "unexpected output from $*: $line" >&2; return 1; }
+}
+
+ratio() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2fx", t / n }'; }
+
+row_format='%-10s %9s %9s | %9s %7s %9s | %9s %7s %9s | %11s\n'
+table=$(printf "$row_format" workload wasm_KiB native \
+    v8 v8/nat v8_load \
+    wasmacro wa/nat wa_load checksum)
+status=0
+for module in "$workloads_dir"/*.wasm; do
+    name=$(basename "$module" .wasm)
+    size_kib=$(awk -v b="$(stat -c %s "$module")" 'BEGIN { printf "%.1f", b / 1024 }')
+    native_ms=- v8_ms=- v8_ratio=- v8_load=- wa_ms=- wa_ratio=- wa_load=-
+    reference=
+    mismatch=
+
+    # Every engine's checksum must equal the first one measured.
+    check() {
+        if [[ -z $reference ]]; then
+            reference=$checksum
+        elif [[ $checksum != "$reference" ]]; then
+            echo "CHECKSUM MISMATCH on $name: $1 returned $checksum, expected $reference" >&2
+            mismatch=1
+        fi
+    }
+
+    echo "running $name" >&2
+    if want native; then
+        if measure "$workloads_dir/$name-native" "$runs"; then
+            native_ms=$best_ms
+            check native
+        else status=1; fi
+    fi
+    if want v8; then
+        if measure node "$here/run.mjs" "$module" "$runs"; then
+            v8_ms=$best_ms v8_load=$load_ms
+            check v8
+            [[ $native_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
+        else status=1; fi
+    fi
+    if want wasmacro; then
+        if measure "$runner" "$module" "$runs"; then
+            wa_ms=$best_ms wa_load=$load_ms
+            check wasmacro
+            [[ $native_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
+        else status=1; fi
+    fi
+    [[ -z $mismatch ]] || status=1
+    table+=$'\n'$(printf "$row_format" "$name" "$size_kib" "$native_ms" \
+        "$v8_ms" "$v8_ratio" "$v8_load" "$wa_ms" "$wa_ratio" "$wa_load" \
+        "${reference:--}${mismatch:+ MISMATCH}")
+done
+
+echo
+echo "times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
+echo "load: wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
+echo "$table"
+exit $status
