@@ -18,7 +18,7 @@ export RUSTC=/usr/bin/rustc
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 cargo=/usr/bin/cargo
 cargo_target=$out/../cargo
-clang=clang-19
+clang='clang-19'
 cflags=(-O2 -Wall -Wextra -Wshadow -Werror)
 
 stale() { # stale OUTPUT INPUT...: true if OUTPUT is missing or older than an input

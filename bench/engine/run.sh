@@ -53,7 +53,7 @@ fi
 measure() {
     local line
     line=$("$@") || { echo "failed: $*" >&2; return 1; }
-    checksum= best_ms= load_ms=
+    checksum='' best_ms='' load_ms=''
     local field
     for field in $line; do
         case $field in
@@ -67,8 +67,8 @@ measure() {
 
 ratio() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2fx", t / n }'; }
 
-row_format='%-10s %9s %9s | %9s %7s %9s | %9s %7s %9s | %11s\n'
-table=$(printf "$row_format" workload wasm_KiB native \
+row() { printf '%-10s %9s %9s | %9s %7s %9s | %9s %7s %9s | %11s\n' "$@"; }
+table=$(row workload wasm_KiB native \
     v8 v8/nat v8_load \
     wasmacro wa/nat wa_load checksum)
 status=0
@@ -111,7 +111,7 @@ for module in "$workloads_dir"/*.wasm; do
         else status=1; fi
     fi
     [[ -z $mismatch ]] || status=1
-    table+=$'\n'$(printf "$row_format" "$name" "$size_kib" "$native_ms" \
+    table+=$'\n'$(row "$name" "$size_kib" "$native_ms" \
         "$v8_ms" "$v8_ratio" "$v8_load" "$wa_ms" "$wa_ratio" "$wa_load" \
         "${reference:--}${mismatch:+ MISMATCH}")
 done
