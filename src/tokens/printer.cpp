@@ -1,0 +1,203 @@
+#include "tokens/printer.hpp"
+
+namespace wasmacro::tokens {
+namespace {
+
+void write_leaf(std::string& out, const Tree& t) {
+    if (t.kind == TreeKind::Ident && t.raw) out += "r#";
+    out += t.text;
+}
+
+void write_range(std::string& out, const TokenStream& s, std::size_t begin, std::size_t end) {
+    bool joint = false;
+    for (std::size_t i = begin; i < end;) {
+        const Tree& t = s[i];
+        if (i != begin && !joint) out += ' ';
+        joint = false;
+        if (t.is_group()) {
+            out += open_char(t.delimiter);
+            if (t.delimiter == Delimiter::Brace && t.end > i + 1) out += ' ';
+            write_range(out, s, i + 1, t.end);
+            if (t.delimiter == Delimiter::Brace && t.end > i + 1) out += ' ';
+            out += close_char(t.delimiter);
+            i = t.end;
+            continue;
+        }
+        if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
+        write_leaf(out, t);
+        ++i;
+    }
+}
+
+// The text of a doc comment from its `r#"..."#` literal.
+std::string_view doc_content(std::string_view lit) {
+    std::size_t hashes = 0;
+    while (1 + hashes < lit.size() && lit[1 + hashes] == '#') ++hashes;
+    return lit.substr(2 + hashes, lit.size() - 3 - 2 * hashes);
+}
+
+class Pretty {
+public:
+    Pretty(const TokenStream& s, const PrettyOptions& o) : s_(s), o_(o) {}
+
+    std::string run() {
+        block(0, s_.size(), 0);
+        if (!out_.empty() && out_.back() != '\n') out_ += '\n';
+        return std::move(out_);
+    }
+
+private:
+    void newline(int depth) {
+        if (!out_.empty() && out_.back() != '\n') out_ += '\n';
+        line_start_ = true;
+        space_ = false;
+        depth_ = depth;
+    }
+    // Spaces are written lazily so that none is left before a line break.
+    void space() { space_ = true; }
+    void emit(std::string_view text) {
+        if (line_start_) {
+            out_.append(static_cast<std::size_t>(depth_ * o_.indent), ' ');
+            line_start_ = false;
+        } else if (space_) {
+            out_ += ' ';
+        }
+        space_ = false;
+        out_ += text;
+    }
+
+    // A `#` (and `!`) plus `[doc = r"..."]` that came from a doc comment.
+    bool doc_comment(std::size_t& i, std::size_t end, int depth) {
+        const Tree& hash = s_[i];
+        if (!o_.doc_comments || !hash.from_doc || hash.punct_char() != '#') return false;
+        std::size_t g = i + 1;
+        bool inner = g < end && s_[g].kind == TreeKind::Punct && s_[g].punct_char() == '!';
+        if (inner) ++g;
+        if (g >= end || !s_[g].is_group() || s_[g].end != g + 4) return false;
+        std::string_view content = doc_content(s_[g + 3].text);
+        newline(depth);
+        if (content.find('\n') == std::string_view::npos) {
+            emit(inner ? "//!" : "///");
+            out_ += content;
+        } else {
+            emit(inner ? "/*!" : "/**");
+            out_ += content;
+            out_ += "*/";
+        }
+        newline(depth);
+        i = s_[g].end;
+        return true;
+    }
+
+    void block(std::size_t begin, std::size_t end, int depth) {
+        bool joint = false;
+        for (std::size_t i = begin; i < end;) {
+            const Tree& t = s_[i];
+            if (!joint && doc_comment(i, end, depth)) continue;
+            if (i != begin && !joint) space();
+            joint = false;
+            if (t.is_group() && t.delimiter == Delimiter::Brace && t.end > i + 1) {
+                emit("{");
+                newline(depth + 1);
+                block(i + 1, t.end, depth + 1);
+                newline(depth);
+                emit("}");
+                i = t.end;
+                // A brace group usually ends an item or statement.
+                if (i < end && !continues_expression(s_[i])) newline(depth);
+                continue;
+            }
+            if (t.is_group()) {
+                emit(open_char(t.delimiter));
+                if (t.delimiter == Delimiter::Brace) {
+                    emit("}");
+                } else {
+                    inline_range(i + 1, t.end, depth);
+                    emit(close_char(t.delimiter));
+                }
+                i = t.end;
+                continue;
+            }
+            if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
+            if (t.kind == TreeKind::Ident && t.raw) emit("r#");
+            emit(t.text);
+            // A `#[...]` outer attribute at the start of a line gets a line of its own.
+            ++i;
+            if (t.kind == TreeKind::Punct && t.punct_char() == ';' && !joint)
+                newline(depth);
+            else if (t.kind == TreeKind::Punct && t.punct_char() == '#' && !joint && i < end &&
+                     s_[i].is_group() && s_[i].delimiter == Delimiter::Bracket) {
+                emit(open_char(Delimiter::Bracket));
+                inline_range(i + 1, s_[i].end, depth);
+                emit(close_char(Delimiter::Bracket));
+                i = s_[i].end;
+                newline(depth);
+            }
+        }
+    }
+
+    // Parenthesised and bracketed contents stay on one line unless they hold
+    // brace groups, which are laid out as blocks one level deeper.
+    void inline_range(std::size_t begin, std::size_t end, int depth) {
+        bool joint = false;
+        for (std::size_t i = begin; i < end;) {
+            const Tree& t = s_[i];
+            if (i != begin && !joint) space();
+            joint = false;
+            if (t.is_group()) {
+                if (t.delimiter == Delimiter::Brace && t.end > i + 1) {
+                    emit("{");
+                    newline(depth + 1);
+                    block(i + 1, t.end, depth + 1);
+                    newline(depth);
+                    emit("}");
+                } else {
+                    emit(open_char(t.delimiter));
+                    inline_range(i + 1, t.end, depth);
+                    emit(close_char(t.delimiter));
+                }
+                i = t.end;
+                continue;
+            }
+            if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
+            if (t.kind == TreeKind::Ident && t.raw) emit("r#");
+            emit(t.text);
+            ++i;
+        }
+    }
+
+    static bool continues_expression(const Tree& t) {
+        if (t.kind == TreeKind::Ident) return t.text == "else" || t.text == "as";
+        if (t.kind != TreeKind::Punct) return false;
+        char c = t.punct_char();
+        return c == '.' || c == ',' || c == ';' || c == '?' || c == ')';
+    }
+
+    const TokenStream& s_;
+    const PrettyOptions& o_;
+    std::string out_;
+    bool line_start_ = true;
+    bool space_ = false;
+    int depth_ = 0;
+};
+
+} // namespace
+
+std::string to_string(const TokenStream& stream) {
+    std::string out;
+    out.reserve(stream.size() * 4);
+    write_range(out, stream, 0, stream.size());
+    return out;
+}
+
+std::string tree_to_string(const TokenStream& stream, std::size_t index) {
+    std::string out;
+    write_range(out, stream, index, stream.next_sibling(index));
+    return out;
+}
+
+std::string to_pretty_string(const TokenStream& stream, const PrettyOptions& options) {
+    return Pretty(stream, options).run();
+}
+
+} // namespace wasmacro::tokens
