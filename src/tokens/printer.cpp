@@ -15,8 +15,9 @@ void write_range(std::string& out, const TokenStream& s, std::size_t begin, std:
         if (i != begin && !joint) out += ' ';
         joint = false;
         if (t.is_group()) {
+            // proc_macro writes `{ }` for an empty brace group, `()` and `[]` otherwise.
             out += open_char(t.delimiter);
-            if (t.delimiter == Delimiter::Brace && t.end > i + 1) out += ' ';
+            if (t.delimiter == Delimiter::Brace) out += ' ';
             write_range(out, s, i + 1, t.end);
             if (t.delimiter == Delimiter::Brace && t.end > i + 1) out += ' ';
             out += close_char(t.delimiter);

@@ -433,6 +433,7 @@ void Builder::run() {
     }
     for (const Open& o : open_) {
         check_.error(o.at, "this file contains an unclosed delimiter");
+        result_.errors.back().at_end = true;
         out.close_group(Span{});
     }
 }
@@ -624,16 +625,20 @@ LexResult tokenize(const SourceFile& file, const LexOptions& options) {
     std::vector<std::pair<uint64_t, std::size_t>> order;
     for (std::size_t i = 0; i < errors.size(); ++i) order.emplace_back(errors[i].offset, i);
     std::sort(order.begin(), order.end());
-    std::vector<Diagnostic> sorted;
-    sorted.reserve(errors.size());
-    for (auto& o : order) sorted.push_back(std::move(errors[o.second]));
-    errors = std::move(sorted);
+    // Positions are computed in offset order, in one pass over the text.
     LineCursor cursor(*file.text);
-    for (Diagnostic& d : errors) {
+    for (auto& o : order) {
+        Diagnostic& d = errors[o.second];
         cursor.advance(d.offset);
         d.line = cursor.line();
         d.col = cursor.col();
     }
+    std::vector<Diagnostic> sorted;
+    sorted.reserve(errors.size());
+    for (bool last : {false, true})
+        for (auto& o : order)
+            if (errors[o.second].at_end == last) sorted.push_back(std::move(errors[o.second]));
+    errors = std::move(sorted);
     return result;
 }
 

@@ -30,6 +30,9 @@ struct Diagnostic {
     uint32_t offset = 0; // byte offset in the source text
     uint32_t line = 0, col = 0;
     std::string message;
+    /// Sorted after the other errors (an unclosed delimiter is only known at the
+    /// end, and what caused it is usually an earlier error).
+    bool at_end = false;
 };
 
 struct LexOptions {
@@ -43,7 +46,7 @@ struct LexOptions {
 
 struct LexResult {
     TokenStream stream;
-    std::vector<Diagnostic> errors; // sorted by position
+    std::vector<Diagnostic> errors; // sorted by position, `at_end` ones last
     bool ok() const noexcept { return errors.empty(); }
 };
 

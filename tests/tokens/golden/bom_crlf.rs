@@ -1,0 +1,4 @@
+﻿fn bom() {}
+/// crlf doc
+let s = "a
+b";

@@ -1,0 +1,3 @@
+// edition:2018
+// Before 2021 `c` is no literal prefix.
+c"hello" cr"raw"

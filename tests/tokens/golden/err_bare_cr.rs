@@ -1,0 +1,2 @@
+a "barecr" r"rawcr" /// doccr
+b

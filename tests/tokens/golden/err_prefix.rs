@@ -1,0 +1,1 @@
+foo"bar" k#x z'c'

@@ -1,0 +1,2 @@
+let c = '  ;
+let d = b'a

@@ -1,0 +1,1 @@
+let s = c"never closed

@@ -1,0 +1,2 @@
+// edition:2021
+## #"not reserved yet"#

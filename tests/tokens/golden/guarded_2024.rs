@@ -1,0 +1,2 @@
+// edition:2024
+## #"reserved"#

@@ -1,0 +1,2 @@
+0 1 123 1_000_000 0u8 1i128 7usize 0x0 0xFF 0xdead_BEEF 0xffu8 0o17 0o7_7i32 0b1010 0b_1_0u64
+1_f32 1__ 0x1e3 1e
