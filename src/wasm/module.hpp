@@ -81,9 +81,13 @@ struct ConstExpr {
     Kind kind = Kind::I32Const;
     uint64_t value = 0; ///< the constant's bits, or the global / function index
     ValType ref_type = ValType::FuncRef; ///< for RefNull
+    /// A well-formed expression that is not one constant instruction: the
+    /// decoder keeps it so that validate_module can report it as invalid.
+    enum class Problem : uint8_t { None, NotConstant, NotOne } problem = Problem::None;
+    uint32_t offset = 0; ///< of the expression in Module::bytes, for error messages
 };
 
-struct Global {
+struct GlobalDef {
     GlobalType type;
     ConstExpr init;
 };
@@ -138,7 +142,7 @@ struct Module {
     std::vector<uint32_t> functions; ///< type index of each defined function
     std::vector<TableType> tables;   ///< defined tables
     std::vector<MemoryType> memories;
-    std::vector<Global> globals; ///< defined globals
+    std::vector<GlobalDef> globals; ///< defined globals
     std::vector<Export> exports;
     std::optional<uint32_t> start;
     std::vector<ElementSegment> elements;
