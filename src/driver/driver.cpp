@@ -11,6 +11,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     app.require_subcommand(1);
     Context ctx{in, out, err};
     add_run_command(app, ctx);
+    add_tokens_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

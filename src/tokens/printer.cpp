@@ -92,12 +92,21 @@ private:
 
     void block(std::size_t begin, std::size_t end, int depth) {
         bool joint = false;
+        std::size_t last = kNone, last2 = kNone;
         for (std::size_t i = begin; i < end;) {
             const Tree& t = s_[i];
-            if (!joint && doc_comment(i, end, depth)) continue;
-            if (i != begin && !joint) space();
+            if (!joint && doc_comment(i, end, depth)) {
+                last = last2 = kNone;
+                continue;
+            }
+            if (i != begin && !joint && !tight(last2, last, i)) space();
             joint = false;
-            if (t.is_group() && t.delimiter == Delimiter::Brace && t.end > i + 1) {
+            last2 = last;
+            last = i;
+            // Blocks are laid out on lines of their own, `use a::{b, c}` lists are not.
+            bool use_list = last2 != kNone && is_punct(s_[last2], ':', Spacing::Alone);
+            if (t.is_group() && t.delimiter == Delimiter::Brace && t.end > i + 1 &&
+                !(use_list && short_braces(i))) {
                 emit("{");
                 newline(depth + 1);
                 block(i + 1, t.end, depth + 1);
@@ -105,58 +114,50 @@ private:
                 emit("}");
                 i = t.end;
                 // A brace group usually ends an item or statement.
-                if (i < end && !continues_expression(s_[i])) newline(depth);
+                if (i < end && !continues_expression(s_[i])) {
+                    newline(depth);
+                    last = last2 = kNone;
+                }
                 continue;
             }
             if (t.is_group()) {
-                emit(open_char(t.delimiter));
-                if (t.delimiter == Delimiter::Brace) {
-                    emit("}");
-                } else {
-                    inline_range(i + 1, t.end, depth);
-                    emit(close_char(t.delimiter));
-                }
+                group_inline(i, depth);
                 i = t.end;
                 continue;
             }
             if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
             if (t.kind == TreeKind::Ident && t.raw) emit("r#");
             emit(t.text);
-            // A `#[...]` outer attribute at the start of a line gets a line of its own.
             ++i;
-            if (t.kind == TreeKind::Punct && t.punct_char() == ';' && !joint)
+            if (t.kind == TreeKind::Punct && t.punct_char() == ';' && !joint) {
                 newline(depth);
-            else if (t.kind == TreeKind::Punct && t.punct_char() == '#' && !joint && i < end &&
-                     s_[i].is_group() && s_[i].delimiter == Delimiter::Bracket) {
+                last = last2 = kNone;
+            } else if (t.kind == TreeKind::Punct && t.punct_char() == '#' && !joint && i < end &&
+                       s_[i].is_group() && s_[i].delimiter == Delimiter::Bracket) {
+                // An attribute gets a line of its own.
                 emit(open_char(Delimiter::Bracket));
                 inline_range(i + 1, s_[i].end, depth);
                 emit(close_char(Delimiter::Bracket));
                 i = s_[i].end;
                 newline(depth);
+                last = last2 = kNone;
             }
         }
     }
 
     // Parenthesised and bracketed contents stay on one line unless they hold
-    // brace groups, which are laid out as blocks one level deeper.
+    // long brace groups, which are laid out as blocks one level deeper.
     void inline_range(std::size_t begin, std::size_t end, int depth) {
         bool joint = false;
+        std::size_t last = kNone, last2 = kNone;
         for (std::size_t i = begin; i < end;) {
             const Tree& t = s_[i];
-            if (i != begin && !joint) space();
+            if (i != begin && !joint && !tight(last2, last, i)) space();
             joint = false;
+            last2 = last;
+            last = i;
             if (t.is_group()) {
-                if (t.delimiter == Delimiter::Brace && t.end > i + 1) {
-                    emit("{");
-                    newline(depth + 1);
-                    block(i + 1, t.end, depth + 1);
-                    newline(depth);
-                    emit("}");
-                } else {
-                    emit(open_char(t.delimiter));
-                    inline_range(i + 1, t.end, depth);
-                    emit(close_char(t.delimiter));
-                }
+                group_inline(i, depth);
                 i = t.end;
                 continue;
             }
@@ -166,6 +167,97 @@ private:
             ++i;
         }
     }
+
+    void group_inline(std::size_t i, int depth) {
+        const Tree& t = s_[i];
+        if (t.delimiter == Delimiter::Brace && t.end > i + 1 && !short_braces(i)) {
+            emit("{");
+            newline(depth + 1);
+            block(i + 1, t.end, depth + 1);
+            newline(depth);
+            emit("}");
+        } else if (t.delimiter == Delimiter::Brace) {
+            emit(t.end > i + 1 ? "{ " : "{");
+            inline_range(i + 1, t.end, depth);
+            emit(t.end > i + 1 ? " }" : "}");
+        } else {
+            emit(open_char(t.delimiter));
+            inline_range(i + 1, t.end, depth);
+            emit(close_char(t.delimiter));
+        }
+    }
+
+    // `{ a, b }`: few tokens, no statements, no nested blocks: one line.
+    bool short_braces(std::size_t i) const {
+        const Tree& g = s_[i];
+        if (g.end - i > 16) return false;
+        std::size_t chars = 0;
+        for (std::size_t k = i + 1; k < g.end; ++k) {
+            const Tree& t = s_[k];
+            if ((t.is_group() && t.delimiter == Delimiter::Brace) ||
+                (t.kind == TreeKind::Punct && t.punct_char() == ';') || t.from_doc)
+                return false;
+            chars += t.text.size() + 1;
+        }
+        return chars <= 60;
+    }
+
+    static bool is_punct(const Tree& t, char c, Spacing sp) {
+        return t.kind == TreeKind::Punct && t.punct_char() == c && t.spacing == sp;
+    }
+    static bool is_word(const Tree& t) {
+        return t.kind == TreeKind::Ident || (t.is_group() && t.delimiter != Delimiter::None);
+    }
+    static bool is_keyword(std::string_view w) {
+        for (std::string_view k :
+             {"if",   "while", "match", "in",  "return", "let",  "mut",  "ref",
+              "as",   "else",  "move",  "for", "where",  "impl", "dyn",  "unsafe",
+              "loop", "break", "yield", "fn",  "struct", "enum", "union"})
+            if (w == k) return true;
+        return false;
+    }
+
+    // Whether the space between the siblings `prev` and `cur` can go. Only where
+    // the re-lexed trees stay the same: never right after a punct when a punct
+    // follows (it would turn Joint), never between a literal and `.`.
+    bool tight(std::size_t prev2, std::size_t prev, std::size_t cur) const {
+        if (prev == kNone) return false;
+        const Tree& p = s_[prev];
+        const Tree& c = s_[cur];
+        std::size_t next = c.is_group() ? c.end : cur + 1;
+        const Tree* n = next < s_.size() ? &s_[next] : nullptr;
+        const Tree* p2 = prev2 == kNone ? nullptr : &s_[prev2];
+        // f(x), v[0]
+        if (p.kind == TreeKind::Ident && c.is_group() &&
+            (c.delimiter == Delimiter::Parenthesis || c.delimiter == Delimiter::Bracket) &&
+            !is_keyword(p.text))
+            return true;
+        // a::b
+        if (is_word(p) && is_punct(c, ':', Spacing::Joint) && n &&
+            is_punct(*n, ':', Spacing::Alone))
+            return true;
+        if (is_punct(p, ':', Spacing::Alone) && p2 && is_punct(*p2, ':', Spacing::Joint) &&
+            c.kind == TreeKind::Ident)
+            return true;
+        // x: T
+        if (p.kind == TreeKind::Ident && is_punct(c, ':', Spacing::Alone)) return true;
+        // a.b
+        if (is_word(p) && is_punct(c, '.', Spacing::Alone) && n && n->kind == TreeKind::Ident)
+            return true;
+        if (is_punct(p, '.', Spacing::Alone) && p2 && is_word(*p2) && c.kind == TreeKind::Ident)
+            return true;
+        // a, b; c
+        if ((is_word(p) || p.kind == TreeKind::Literal) &&
+            (is_punct(c, ',', Spacing::Alone) || is_punct(c, ';', Spacing::Alone)))
+            return true;
+        // &self, &mut x as a prefix operator
+        if (is_punct(p, '&', Spacing::Alone) && (!p2 || p2->kind == TreeKind::Punct) &&
+            c.kind == TreeKind::Ident)
+            return true;
+        return false;
+    }
+
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
     static bool continues_expression(const Tree& t) {
         if (t.kind == TreeKind::Ident) return t.text == "else" || t.text == "as";

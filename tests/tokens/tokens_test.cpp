@@ -224,13 +224,13 @@ TEST(Printer, DisplayMatchesProcMacro) {
 TEST(Printer, PrettyLayout) {
     LexResult r = lex("#[derive(Debug)] struct S { a: u8 } impl S { fn f(&self) -> u8 { "
                       "let x = 1; if x > 0 { x } else { 0 } } }");
-    EXPECT_EQ(to_pretty_string(r.stream), R"(#[derive (Debug)]
+    EXPECT_EQ(to_pretty_string(r.stream), R"(#[derive(Debug)]
 struct S {
-    a : u8
+    a: u8
 }
 impl S {
-    fn f (& self) -> u8 {
-        let x = 1 ;
+    fn f(&self) -> u8 {
+        let x = 1;
         if x > 0 {
             x
         } else {
@@ -243,7 +243,7 @@ impl S {
 
 TEST(Printer, PrettyKeepsDocComments) {
     LexResult r = lex("/// hi\n/** a\nb */ fn f() {}");
-    EXPECT_EQ(to_pretty_string(r.stream), "/// hi\n/** a\nb */\nfn f () {}\n");
+    EXPECT_EQ(to_pretty_string(r.stream), "/// hi\n/** a\nb */\nfn f() {}\n");
     PrettyOptions o;
     o.doc_comments = false;
     EXPECT_EQ(to_pretty_string(r.stream, o).substr(0, 16), "#[doc = r\" hi\"]\n");
