@@ -1,0 +1,157 @@
+// `wasmacro run FILE.wasm EXPORT [ARG...]`: calls one export of a module
+// without imports and prints its results, one per line. For trying the
+// engine on plain modules; macros go through the other commands.
+#include "driver/commands.hpp"
+
+#include "wasm/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <ostream>
+
+namespace wasmacro::driver {
+namespace {
+
+using namespace wasmacro::wasm;
+
+struct RunOptions {
+    std::string file;
+    std::string export_name;
+    std::vector<std::string> args;
+    SandboxLimits limits;
+};
+
+template <typename T>
+bool parse_integer(std::string_view text, T& out) {
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        text.remove_prefix(2);
+        base = 16;
+    }
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+/// An argument for a parameter of type `type`: integers signed or unsigned
+/// (decimal or 0x hex), floats as strtod reads them (inf, nan included).
+Value parse_argument(const std::string& text, ValType type) {
+    auto bad = [&]() {
+        return Error(fmt::format("argument \"{}\" is not a valid {}", text, name(type)));
+    };
+    switch (type) {
+    case ValType::I32: {
+        int64_t v;
+        if (!parse_integer(text, v) || v < INT32_MIN || v > UINT32_MAX) throw bad();
+        return Value::i32(static_cast<uint32_t>(v));
+    }
+    case ValType::I64: {
+        int64_t s;
+        if (parse_integer(text, s)) return Value::i64(static_cast<uint64_t>(s));
+        uint64_t u;
+        if (parse_integer(text, u)) return Value::i64(u);
+        throw bad();
+    }
+    case ValType::F32:
+    case ValType::F64: {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0') throw bad();
+        return type == ValType::F32 ? Value::f32(static_cast<float>(v)) : Value::f64(v);
+    }
+    default: throw Error(fmt::format("`run` cannot pass a {} argument", name(type)));
+    }
+}
+
+std::string format_result(const Value& v) {
+    switch (v.type) {
+    case ValType::I32: return std::to_string(static_cast<int32_t>(v.as_u32()));
+    case ValType::I64: return std::to_string(static_cast<int64_t>(v.bits));
+    case ValType::F32: return fmt::format("{}", v.as_f32());
+    case ValType::F64: return fmt::format("{}", v.as_f64());
+    case ValType::FuncRef:
+    case ValType::ExternRef:
+        return v.bits == 0 ? fmt::format("null {}", name(v.type)) : std::string(name(v.type));
+    default: return to_string(v);
+    }
+}
+
+int run_export(Context& ctx, const RunOptions& opts) {
+    std::ifstream in(opts.file, std::ios::binary);
+    if (!in) {
+        ctx.err << "error: cannot read " << opts.file << "\n";
+        return 1;
+    }
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+
+    std::shared_ptr<const Module> module;
+    try {
+        module = load_module(bytes);
+    } catch (const Error& e) {
+        ctx.err << "error: " << opts.file << ": " << e.what() << "\n";
+        return 1;
+    }
+    if (!module->imports.empty()) {
+        const Import& first = module->imports.front();
+        ctx.err << fmt::format("error: {}: `run` cannot provide imports, and the module imports "
+                               "{} \"{}\" \"{}\" ({} imports in all)\n",
+                               opts.file, name(first.kind), first.module, first.name,
+                               module->imports.size());
+        return 1;
+    }
+
+    try {
+        Store store(opts.limits);
+        Instance& instance = store.instantiate(
+            module, [](const Import&) -> std::optional<Extern> { return std::nullopt; });
+        Function* function = instance.exported_function(opts.export_name);
+        if (!function) {
+            ctx.err << fmt::format("error: {}: no exported function \"{}\"\n", opts.file,
+                                   opts.export_name);
+            return 1;
+        }
+        const FuncType& type = type_of(*function);
+        if (opts.args.size() != type.params.size()) {
+            ctx.err << fmt::format("error: \"{}\" has type {}: expected {} arguments, got {}\n",
+                                   opts.export_name, to_string(type), type.params.size(),
+                                   opts.args.size());
+            return 1;
+        }
+        std::vector<Value> args;
+        for (size_t i = 0; i < opts.args.size(); ++i)
+            args.push_back(parse_argument(opts.args[i], type.params[i]));
+        for (const Value& result : store.call(*function, args))
+            ctx.out << format_result(result) << "\n";
+    } catch (const Error& e) {
+        ctx.err << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace
+
+void add_run_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<RunOptions>();
+    CLI::App* cmd = app.add_subcommand("run", "Call an exported function of a module (without "
+                                              "imports) and print its results");
+    cmd->add_option("FILE", opts->file, "The .wasm module")->required();
+    cmd->add_option("EXPORT", opts->export_name, "The exported function to call")->required();
+    cmd->add_option("ARG", opts->args,
+                    "Arguments, converted to the function's parameter types (i32, i64, f32, "
+                    "f64); use -- before negative numbers");
+    cmd->add_option("--fuel", opts->limits.fuel, "Work budget of the call")->capture_default_str();
+    cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
+                    "Cap on linear memory, in 64 KiB pages")
+        ->capture_default_str();
+    cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
+        ->capture_default_str();
+    cmd->callback([&ctx, opts] { ctx.exit_code = run_export(ctx, *opts); });
+}
+
+} // namespace wasmacro::driver
