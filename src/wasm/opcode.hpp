@@ -29,13 +29,15 @@ struct OpInfo {
 };
 
 inline constexpr OpInfo op_table[] = {
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align)                              \
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align)                             \
     {prefix, code, text, OpKind::kind, OpType::p1, OpType::p2, OpType::result, align},
 #include "wasm/opcodes.def"
 #undef WASM_OP
 };
 
-constexpr const OpInfo& info(Op op) { return op_table[static_cast<size_t>(op)]; }
+constexpr const OpInfo& info(Op op) {
+    return op_table[static_cast<size_t>(op)];
+}
 
 /// The instruction a single-byte opcode stands for (the 0xFC prefix is not one).
 std::optional<Op> single_byte_op(uint8_t byte);

@@ -1,0 +1,112 @@
+// The internal instruction set that compiler.cpp emits and interpreter.cpp
+// runs. Shared by those two files only.
+//
+// Code is a byte stream of instructions, each the address of its handler (8
+// bytes, so dispatch is one indirect jump) followed by fixed operands. Values
+// live in 64-bit slots of the current frame: slot i is fp[i]; the function's
+// locals come first, then its operand stack. Operands name slots directly, so
+// `local.get a; local.get b; i32.add; local.set c` is one instruction.
+// Branch offsets are relative to the start of the branching instruction.
+#pragma once
+
+#include <cstdint>
+
+namespace wasmacro::wasm {
+
+// Control and miscellaneous instructions. Operand layouts (u32 unless noted):
+//   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
+//   BrTable index count [rel:i32 x count+1] (last is the default)
+//   Fuel (charges one unit of fuel; at every loop header)
+//   Return | Return1 src | Call callee:ptr base | CallIndirect table:ptr type_id index base
+//   Select dst a b cond | GlobalGet dst global:ptr | GlobalSet global:ptr src
+//   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
+//   MemoryInit segment dst src n | DataDrop segment
+//   TableGet dst table:ptr index | TableSet table:ptr index value | TableSize dst table:ptr
+//   TableGrow dst table:ptr init delta | TableFill table:ptr at value n
+//   TableCopy dst_table:ptr src_table:ptr dst src n | TableInit table:ptr segment dst src n
+//   ElemDrop segment | RefIsNull dst src | Unreachable
+#define WASMACRO_CONTROL_IOPS(X)                                                                   \
+    X(Unreachable)                                                                                 \
+    X(Copy)                                                                                        \
+    X(Const)                                                                                       \
+    X(Br)                                                                                          \
+    X(BrIfNz)                                                                                      \
+    X(BrIfZ)                                                                                       \
+    X(BrTable)                                                                                     \
+    X(Fuel)                                                                                        \
+    X(Return)                                                                                      \
+    X(Return1)                                                                                     \
+    X(Call)                                                                                        \
+    X(CallIndirect)                                                                                \
+    X(Select)                                                                                      \
+    X(GlobalGet)                                                                                   \
+    X(GlobalSet)                                                                                   \
+    X(MemorySize)                                                                                  \
+    X(MemoryGrow)                                                                                  \
+    X(MemoryCopy)                                                                                  \
+    X(MemoryFill)                                                                                  \
+    X(MemoryInit)                                                                                  \
+    X(DataDrop)                                                                                    \
+    X(TableGet)                                                                                    \
+    X(TableSet)                                                                                    \
+    X(TableSize)                                                                                   \
+    X(TableGrow)                                                                                   \
+    X(TableFill)                                                                                   \
+    X(TableCopy)                                                                                   \
+    X(TableInit)                                                                                   \
+    X(ElemDrop)                                                                                    \
+    X(RefIsNull)
+
+// Integer comparisons that fuse with a following br_if / if into one
+// compare-and-branch (BrIf_<op> a b rel, BrIfI_<op> a imm64 rel), with the
+// comparison that is true when they are false, for `if`.
+#define WASMACRO_FUSED_COMPARES(X)                                                                 \
+    X(I32Eq, I32Ne)                                                                                \
+    X(I32Ne, I32Eq)                                                                                \
+    X(I32LtS, I32GeS)                                                                              \
+    X(I32LtU, I32GeU)                                                                              \
+    X(I32GtS, I32LeS)                                                                              \
+    X(I32GtU, I32LeU)                                                                              \
+    X(I32LeS, I32GtS)                                                                              \
+    X(I32LeU, I32GtU)                                                                              \
+    X(I32GeS, I32LtS)                                                                              \
+    X(I32GeU, I32LtU)                                                                              \
+    X(I64Eq, I64Ne)                                                                                \
+    X(I64Ne, I64Eq)                                                                                \
+    X(I64LtS, I64GeS)                                                                              \
+    X(I64LtU, I64GeU)                                                                              \
+    X(I64GtS, I64LeS)                                                                              \
+    X(I64GtU, I64LeU)                                                                              \
+    X(I64LeS, I64GtS)                                                                              \
+    X(I64LeU, I64GtU)                                                                              \
+    X(I64GeS, I64LtS)                                                                              \
+    X(I64GeU, I64LtU)
+
+// Numeric instructions come from opcodes.def:
+//   Un_<op> dst a | Bin_<op> dst a b | BinI_<op> dst a imm64
+//   Ld_<op> dst address offset | St_<op> address value offset
+#define WASMACRO_IOP_Special(name)
+#define WASMACRO_IOP_Const(name)
+#define WASMACRO_IOP_Memory(name)
+#define WASMACRO_IOP_Unary(name) Un_##name,
+#define WASMACRO_IOP_Binary(name) Bin_##name, BinI_##name,
+#define WASMACRO_IOP_Load(name) Ld_##name,
+#define WASMACRO_IOP_Store(name) St_##name,
+
+enum class IOp : uint16_t {
+#define WASMACRO_X(name) name,
+    WASMACRO_CONTROL_IOPS(WASMACRO_X)
+#undef WASMACRO_X
+#define WASMACRO_X(name, negated) BrIf_##name, BrIfI_##name,
+        WASMACRO_FUSED_COMPARES(WASMACRO_X)
+#undef WASMACRO_X
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_IOP_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+            Count_
+};
+
+/// Handler addresses of the interpreter loop, indexed by IOp.
+const void* const* interpreter_handlers();
+
+} // namespace wasmacro::wasm

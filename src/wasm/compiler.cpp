@@ -1,0 +1,960 @@
+// Translates a validated function body into the slot code of code.hpp.
+//
+// The translator keeps a compile-time model of the operand stack. Each entry
+// is either already in its canonical slot (locals first, then stack height h
+// in slot num_locals + h), or still a reference to a local or a constant that
+// has not been copied anywhere. Instructions read locals and constants where
+// they are, so most `local.get`s and `i32.const`s cost nothing at run time,
+// and a result followed by `local.set` is written straight into the local.
+// Before anything control flow can observe (branches, labels, calls), entries
+// are moved to their canonical slots, so every label sees one layout.
+#include "wasm/code.hpp"
+#include "wasm/leb128.hpp"
+#include "wasm/opcode.hpp"
+#include "wasm/runtime.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+namespace wasmacro::wasm {
+namespace {
+
+constexpr size_t no_position = std::numeric_limits<size_t>::max();
+
+struct Operand {
+    enum class Kind : uint8_t { InSlot, InLocal, Constant };
+    Kind kind = Kind::InSlot;
+    uint32_t local = 0;
+    uint64_t value = 0;
+};
+
+struct Fixup {
+    size_t instruction; ///< start of the branching instruction
+    size_t field;       ///< position of its rel:i32 field
+};
+
+struct Control {
+    enum class Kind : uint8_t { Function, Block, Loop, If };
+    Kind kind;
+    uint32_t height; ///< operand stack height below the block's parameters
+    uint32_t params;
+    uint32_t results;
+    size_t loop_start = 0;
+    std::vector<Fixup> end_fixups;
+    Fixup else_fixup{no_position, no_position};
+    bool unreachable = false;
+
+    uint32_t label_arity() const { return kind == Kind::Loop ? params : results; }
+};
+
+/// The last emitted instruction, while it may still be rewritten: retargeted
+/// to write a local, or fused with the branch that consumes its result.
+struct LastInstruction {
+    size_t start = no_position;
+    size_t end = no_position;
+    uint32_t height = 0; ///< the stack height its result was written to
+    // For compares that can fuse with a branch:
+    bool is_compare = false;
+    Op compare = Op::Nop;
+    bool has_immediate = false;
+    uint32_t a = 0, b = 0;
+    uint64_t immediate = 0;
+};
+
+IOp unary_iop(Op op) {
+    switch (op) {
+#define WASMACRO_CASE_Unary(name)                                                                  \
+    case Op::name:                                                                                 \
+        return IOp::Un_##name;
+#define WASMACRO_CASE_Special(name)
+#define WASMACRO_CASE_Const(name)
+#define WASMACRO_CASE_Memory(name)
+#define WASMACRO_CASE_Binary(name)
+#define WASMACRO_CASE_Load(name)
+#define WASMACRO_CASE_Store(name)
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+#undef WASMACRO_CASE_Unary
+#undef WASMACRO_CASE_Binary
+#undef WASMACRO_CASE_Load
+#undef WASMACRO_CASE_Store
+    default: return IOp::Unreachable;
+    }
+}
+
+IOp binary_iop(Op op, bool immediate) {
+    switch (op) {
+#define WASMACRO_CASE_Binary(name)                                                                 \
+    case Op::name:                                                                                 \
+        return immediate ? IOp::BinI_##name : IOp::Bin_##name;
+#define WASMACRO_CASE_Unary(name)
+#define WASMACRO_CASE_Load(name)
+#define WASMACRO_CASE_Store(name)
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+#undef WASMACRO_CASE_Binary
+#undef WASMACRO_CASE_Load
+#undef WASMACRO_CASE_Store
+    default: return IOp::Unreachable;
+    }
+}
+
+IOp load_store_iop(Op op) {
+    switch (op) {
+#define WASMACRO_CASE_Load(name)                                                                   \
+    case Op::name: return IOp::Ld_##name;                                                          \
+        #define WASMACRO_CASE_Store(name)                                                          \
+    case Op::name:                                                                                 \
+        return IOp::St_##name;
+#define WASMACRO_CASE_Binary(name)
+#define WASMACRO_CASE_Unary(name)
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+#undef WASMACRO_CASE_Load
+#undef WASMACRO_CASE_Store
+#undef WASMACRO_CASE_Binary
+#undef WASMACRO_CASE_Unary
+#undef WASMACRO_CASE_Special
+#undef WASMACRO_CASE_Const
+#undef WASMACRO_CASE_Memory
+    default: return IOp::Unreachable;
+    }
+}
+
+/// The fused compare-and-branch for `op`; `negate` gives the one that
+/// branches when the comparison is false. Nullopt if `op` does not fuse.
+std::optional<IOp> fused_branch(Op op, bool immediate, bool negate) {
+    switch (op) {
+#define WASMACRO_X(name, negated)                                                                  \
+    case Op::name:                                                                                 \
+        if (negate) return immediate ? IOp::BrIfI_##negated : IOp::BrIf_##negated;                 \
+        return immediate ? IOp::BrIfI_##name : IOp::BrIf_##name;
+        WASMACRO_FUSED_COMPARES(WASMACRO_X)
+#undef WASMACRO_X
+    default: return std::nullopt;
+    }
+}
+
+bool is_commutative(Op op) {
+    switch (op) {
+    case Op::I32Add:
+    case Op::I32Mul:
+    case Op::I32And:
+    case Op::I32Or:
+    case Op::I32Xor:
+    case Op::I32Eq:
+    case Op::I32Ne:
+    case Op::I64Add:
+    case Op::I64Mul:
+    case Op::I64And:
+    case Op::I64Or:
+    case Op::I64Xor:
+    case Op::I64Eq:
+    case Op::I64Ne: return true;
+    default: return false;
+    }
+}
+
+class Translator {
+public:
+    explicit Translator(Function& function)
+        : function_(function), instance_(function.instance->impl()), module_(*instance_.module),
+          handlers_(interpreter_handlers()) {}
+
+    std::unique_ptr<CompiledCode> translate();
+
+private:
+    // --- emitting ---
+    size_t emit(IOp op) {
+        size_t start = code_.size();
+        const void* handler = handlers_[static_cast<size_t>(op)];
+        append(&handler, sizeof handler);
+        last_ = {};
+        return start;
+    }
+    void u32(uint32_t v) { append(&v, 4); }
+    void u64(uint64_t v) { append(&v, 8); }
+    void ptr(const void* p) { append(&p, sizeof p); }
+    void append(const void* data, size_t n) {
+        const auto* bytes = static_cast<const uint8_t*>(data);
+        code_.insert(code_.end(), bytes, bytes + n);
+    }
+    void patch_rel(const Fixup& fixup, size_t target) {
+        auto rel = static_cast<int32_t>(static_cast<int64_t>(target) -
+                                        static_cast<int64_t>(fixup.instruction));
+        std::memcpy(code_.data() + fixup.field, &rel, 4);
+    }
+    void emit_rel_to(size_t instruction, size_t target) {
+        Fixup fixup{instruction, code_.size()};
+        u32(0);
+        patch_rel(fixup, target);
+    }
+    /// A result-writing instruction's dst is its first field; remember it so
+    /// a following local.set can retarget it.
+    void note_result(size_t start, uint32_t height) {
+        last_.start = start;
+        last_.end = code_.size();
+        last_.height = height;
+    }
+    void label_here() { last_ = {}; }
+
+    // --- the operand stack model ---
+    uint32_t slot(uint32_t height) const { return num_locals_ + height; }
+    uint32_t height() const { return static_cast<uint32_t>(stack_.size()); }
+    void push(Operand operand) {
+        stack_.push_back(operand);
+        max_height_ = std::max(max_height_, height());
+    }
+    void push_slot() { push({}); }
+    Operand pop() {
+        Operand top = stack_.back();
+        stack_.pop_back();
+        return top;
+    }
+    /// Moves the entry at `h` into its canonical slot.
+    void materialize(uint32_t h) {
+        Operand& entry = stack_[h];
+        if (entry.kind == Operand::Kind::InLocal) {
+            emit(IOp::Copy);
+            u32(slot(h));
+            u32(entry.local);
+        } else if (entry.kind == Operand::Kind::Constant) {
+            emit(IOp::Const);
+            u32(slot(h));
+            u64(entry.value);
+        }
+        entry.kind = Operand::Kind::InSlot;
+    }
+    void materialize_from(uint32_t from) {
+        for (uint32_t h = from; h < height(); ++h) materialize(h);
+    }
+    void materialize_all() { materialize_from(0); }
+    /// The slot to read an operand (popped from height h) from; constants
+    /// are first written to their canonical slot.
+    uint32_t read(const Operand& entry, uint32_t h) {
+        switch (entry.kind) {
+        case Operand::Kind::InLocal: return entry.local;
+        case Operand::Kind::Constant:
+            emit(IOp::Const);
+            u32(slot(h));
+            u64(entry.value);
+            return slot(h);
+        case Operand::Kind::InSlot: break;
+        }
+        return slot(h);
+    }
+
+    // --- control ---
+    Control& label(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
+    void read_block_type(const uint8_t*& p, uint32_t& params, uint32_t& results);
+    void copy_values(uint32_t from_height, uint32_t to_slot, uint32_t count);
+    void emit_return();
+    /// Emits an unconditional branch to `target` with its values in place.
+    void emit_branch(Control& target);
+    void emit_conditional_branch(uint32_t depth);
+    void emit_if();
+    void skip_unreachable(const uint8_t*& p);
+    void end_block();
+
+    // --- instructions ---
+    void compile_unary(Op op);
+    void compile_binary(Op op);
+    void local_set(uint32_t local, bool tee);
+    void call(Function* callee, uint32_t num_params, uint32_t num_results);
+
+    Function& function_;
+    Instance::Impl& instance_;
+    const Module& module_;
+    const void* const* handlers_;
+    std::vector<uint8_t> code_;
+    std::vector<Operand> stack_;
+    std::vector<Control> controls_;
+    LastInstruction last_;
+    uint32_t num_locals_ = 0;
+    uint32_t max_height_ = 0;
+};
+
+void Translator::read_block_type(const uint8_t*& p, uint32_t& params, uint32_t& results) {
+    if (*p == 0x40) {
+        ++p;
+        params = results = 0;
+        return;
+    }
+    if (*p & 0x40) { // a negative single-byte s33: a value type
+        ++p;
+        params = 0;
+        results = 1;
+        return;
+    }
+    const FuncType& type = module_.types[leb::read_signed(p)];
+    params = static_cast<uint32_t>(type.params.size());
+    results = static_cast<uint32_t>(type.results.size());
+}
+
+void Translator::copy_values(uint32_t from_height, uint32_t to_slot, uint32_t count) {
+    for (uint32_t k = 0; k < count; ++k) {
+        if (slot(from_height + k) == to_slot + k) continue;
+        emit(IOp::Copy);
+        u32(to_slot + k);
+        u32(slot(from_height + k));
+    }
+}
+
+void Translator::emit_return() {
+    uint32_t n = function_.num_results;
+    if (n == 1) {
+        uint32_t h = height() - 1;
+        uint32_t src = read(stack_[h], h);
+        emit(IOp::Return1);
+        u32(src);
+        return;
+    }
+    materialize_from(height() - n);
+    copy_values(height() - n, 0, n);
+    emit(IOp::Return);
+}
+
+void Translator::emit_branch(Control& target) {
+    if (target.kind == Control::Kind::Function) return emit_return();
+    materialize_all();
+    uint32_t n = target.label_arity();
+    copy_values(height() - n, slot(target.height), n);
+    size_t start = emit(IOp::Br);
+    if (target.kind == Control::Kind::Loop) {
+        emit_rel_to(start, target.loop_start);
+    } else {
+        target.end_fixups.push_back({start, code_.size()});
+        u32(0);
+    }
+}
+
+void Translator::emit_conditional_branch(uint32_t depth) {
+    Control& target = label(depth);
+    uint32_t cond_height = height() - 1;
+    Operand cond = pop();
+    uint32_t n = target.label_arity();
+    bool direct =
+        target.kind != Control::Kind::Function && (n == 0 || height() - n == target.height);
+
+    // Either branch straight to the target, or (values to move, or return)
+    // branch over the moves when the condition is false.
+    bool fuse = cond.kind == Operand::Kind::InSlot && last_.is_compare &&
+                last_.end == code_.size() && last_.height == cond_height;
+    LastInstruction compare = last_;
+    uint32_t cond_slot = 0;
+    if (fuse)
+        code_.resize(compare.start);
+    else
+        cond_slot = read(cond, cond_height);
+    materialize_all();
+
+    size_t start;
+    if (fuse) {
+        start = emit(*fused_branch(compare.compare, compare.has_immediate, !direct));
+        u32(compare.a);
+        if (compare.has_immediate)
+            u64(compare.immediate);
+        else
+            u32(compare.b);
+    } else {
+        start = emit(direct ? IOp::BrIfNz : IOp::BrIfZ);
+        u32(cond_slot);
+    }
+    if (direct) {
+        if (target.kind == Control::Kind::Loop) {
+            emit_rel_to(start, target.loop_start);
+        } else {
+            target.end_fixups.push_back({start, code_.size()});
+            u32(0);
+        }
+        return;
+    }
+    Fixup skip{start, code_.size()};
+    u32(0);
+    emit_branch(target);
+    patch_rel(skip, code_.size());
+    label_here();
+}
+
+void Translator::emit_if() {
+    uint32_t cond_height = height() - 1;
+    Operand cond = pop();
+    bool fuse = cond.kind == Operand::Kind::InSlot && last_.is_compare &&
+                last_.end == code_.size() && last_.height == cond_height;
+    LastInstruction compare = last_;
+    uint32_t cond_slot = 0;
+    if (fuse)
+        code_.resize(compare.start);
+    else
+        cond_slot = read(cond, cond_height);
+    materialize_all();
+    size_t start;
+    if (fuse) {
+        start = emit(*fused_branch(compare.compare, compare.has_immediate, true));
+        u32(compare.a);
+        if (compare.has_immediate)
+            u64(compare.immediate);
+        else
+            u32(compare.b);
+    } else {
+        start = emit(IOp::BrIfZ);
+        u32(cond_slot);
+    }
+    controls_.back().else_fixup = {start, code_.size()};
+    u32(0);
+}
+
+// Skips the dead code after an unconditional branch up to the `else` or `end`
+// that closes the current block, leaving p on it.
+void Translator::skip_unreachable(const uint8_t*& p) {
+    uint32_t depth = 0;
+    for (;;) {
+        const uint8_t* at = p;
+        uint8_t byte = *p++;
+        Op op;
+        if (byte == 0xFC) {
+            op = *misc_op(leb::read_u32(p));
+        } else {
+            op = *single_byte_op(byte);
+        }
+        switch (op) {
+        case Op::Block:
+        case Op::Loop:
+        case Op::If: {
+            uint32_t params, results;
+            read_block_type(p, params, results);
+            ++depth;
+            break;
+        }
+        case Op::Else:
+            if (depth == 0) {
+                p = at;
+                return;
+            }
+            break;
+        case Op::End:
+            if (depth == 0) {
+                p = at;
+                return;
+            }
+            --depth;
+            break;
+        case Op::Br:
+        case Op::BrIf:
+        case Op::Call:
+        case Op::LocalGet:
+        case Op::LocalSet:
+        case Op::LocalTee:
+        case Op::GlobalGet:
+        case Op::GlobalSet:
+        case Op::TableGet:
+        case Op::TableSet:
+        case Op::RefFunc:
+        case Op::DataDrop:
+        case Op::ElemDrop:
+        case Op::TableGrow:
+        case Op::TableSize:
+        case Op::TableFill:
+        case Op::MemorySize:
+        case Op::MemoryGrow:
+        case Op::I32Const:
+        case Op::I64Const:
+        case Op::MemoryFill: leb::read_unsigned(p); break;
+        case Op::BrTable: {
+            uint32_t count = leb::read_u32(p);
+            for (uint32_t i = 0; i <= count; ++i) leb::read_unsigned(p);
+            break;
+        }
+        case Op::CallIndirect:
+        case Op::MemoryInit:
+        case Op::MemoryCopy:
+        case Op::TableInit:
+        case Op::TableCopy:
+            leb::read_unsigned(p);
+            leb::read_unsigned(p);
+            break;
+        case Op::SelectTyped: {
+            uint32_t count = leb::read_u32(p);
+            p += count;
+            break;
+        }
+        case Op::RefNull: ++p; break;
+        case Op::F32Const: p += 4; break;
+        case Op::F64Const: p += 8; break;
+        default:
+            if (info(op).kind == OpKind::Load || info(op).kind == OpKind::Store) {
+                leb::read_unsigned(p);
+                leb::read_unsigned(p);
+            }
+            break;
+        }
+    }
+}
+
+void Translator::end_block() {
+    Control& block = controls_.back();
+    if (!block.unreachable) materialize_all();
+    label_here();
+    size_t here = code_.size();
+    for (const Fixup& fixup : block.end_fixups) patch_rel(fixup, here);
+    if (block.else_fixup.field != no_position) patch_rel(block.else_fixup, here);
+    stack_.resize(block.height);
+    for (uint32_t i = 0; i < block.results; ++i) push_slot();
+    controls_.pop_back();
+}
+
+void Translator::compile_unary(Op op) {
+    uint32_t h = height() - 1;
+    uint32_t a = read(pop(), h);
+    size_t start = emit(unary_iop(op));
+    u32(slot(h));
+    u32(a);
+    push_slot();
+    note_result(start, h);
+}
+
+void Translator::compile_binary(Op op) {
+    uint32_t h = height() - 2;
+    Operand rhs = pop();
+    Operand lhs = pop();
+    bool immediate = false;
+    uint64_t value = 0;
+    uint32_t a = 0, b = 0;
+    if (rhs.kind == Operand::Kind::Constant) {
+        immediate = true;
+        value = rhs.value;
+        a = read(lhs, h);
+    } else if (lhs.kind == Operand::Kind::Constant && is_commutative(op)) {
+        immediate = true;
+        value = lhs.value;
+        a = read(rhs, h + 1);
+    } else {
+        a = read(lhs, h);
+        b = read(rhs, h + 1);
+    }
+    size_t start = emit(binary_iop(op, immediate));
+    u32(slot(h));
+    u32(a);
+    if (immediate)
+        u64(value);
+    else
+        u32(b);
+    push_slot();
+    note_result(start, h);
+    if (fused_branch(op, immediate, false)) {
+        last_.is_compare = true;
+        last_.compare = op;
+        last_.has_immediate = immediate;
+        last_.a = a;
+        last_.b = b;
+        last_.immediate = value;
+    }
+}
+
+void Translator::local_set(uint32_t local, bool tee) {
+    uint32_t h = height() - 1;
+    Operand value = stack_[h];
+    bool referenced_below = false;
+    for (uint32_t i = 0; i < h; ++i)
+        if (stack_[i].kind == Operand::Kind::InLocal && stack_[i].local == local)
+            referenced_below = true;
+
+    if (value.kind == Operand::Kind::InSlot && last_.end == code_.size() && last_.height == h &&
+        !referenced_below) {
+        // Make the instruction that produced the value write the local itself.
+        std::memcpy(code_.data() + last_.start + sizeof(void*), &local, 4);
+        last_ = {};
+    } else {
+        for (uint32_t i = 0; i < h; ++i)
+            if (stack_[i].kind == Operand::Kind::InLocal && stack_[i].local == local)
+                materialize(i);
+        if (value.kind == Operand::Kind::Constant) {
+            emit(IOp::Const);
+            u32(local);
+            u64(value.value);
+        } else if (!(value.kind == Operand::Kind::InLocal && value.local == local)) {
+            emit(IOp::Copy);
+            u32(local);
+            u32(value.kind == Operand::Kind::InLocal ? value.local : slot(h));
+        }
+    }
+    pop();
+    if (tee) push({Operand::Kind::InLocal, local, 0});
+}
+
+void Translator::call(Function* callee, uint32_t num_params, uint32_t num_results) {
+    uint32_t base_height = height() - num_params;
+    materialize_from(base_height);
+    emit(IOp::Call);
+    ptr(callee);
+    u32(slot(base_height));
+    stack_.resize(base_height);
+    for (uint32_t i = 0; i < num_results; ++i) push_slot();
+}
+
+std::unique_ptr<CompiledCode> Translator::translate() {
+    const FuncType& type = *function_.type;
+    const Code& body = *function_.code;
+    num_locals_ = static_cast<uint32_t>(type.params.size() + body.locals.size());
+    controls_.push_back({Control::Kind::Function, 0, 0, function_.num_results, 0, {}});
+
+    const uint8_t* p = module_.bytes.data() + body.body_offset;
+    while (!controls_.empty()) {
+        uint8_t byte = *p++;
+        Op op = byte == 0xFC ? *misc_op(leb::read_u32(p)) : *single_byte_op(byte);
+        const OpInfo& row = info(op);
+        switch (op) {
+        case Op::Unreachable:
+            emit(IOp::Unreachable);
+            controls_.back().unreachable = true;
+            break;
+        case Op::Nop: break;
+        case Op::Block: {
+            uint32_t params, results;
+            read_block_type(p, params, results);
+            materialize_all();
+            controls_.push_back({Control::Kind::Block, height() - params, params, results, 0, {}});
+            break;
+        }
+        case Op::Loop: {
+            uint32_t params, results;
+            read_block_type(p, params, results);
+            materialize_all();
+            label_here();
+            Control loop{Control::Kind::Loop, height() - params, params, results, 0, {}};
+            loop.loop_start = emit(IOp::Fuel);
+            controls_.push_back(std::move(loop));
+            break;
+        }
+        case Op::If: {
+            uint32_t params, results;
+            read_block_type(p, params, results);
+            controls_.push_back({Control::Kind::If, height() - 1 - params, params, results, 0, {}});
+            emit_if();
+            break;
+        }
+        case Op::Else: {
+            Control& block = controls_.back();
+            if (!block.unreachable) {
+                materialize_all();
+                size_t start = emit(IOp::Br);
+                block.end_fixups.push_back({start, code_.size()});
+                u32(0);
+            }
+            label_here();
+            patch_rel(block.else_fixup, code_.size());
+            block.else_fixup = {no_position, no_position};
+            block.unreachable = false;
+            stack_.resize(block.height);
+            for (uint32_t i = 0; i < block.params; ++i) push_slot();
+            break;
+        }
+        case Op::End:
+            if (controls_.size() == 1) {
+                if (!controls_.back().unreachable) emit_return();
+                controls_.pop_back();
+            } else {
+                end_block();
+            }
+            break;
+        case Op::Br:
+            emit_branch(label(leb::read_u32(p)));
+            controls_.back().unreachable = true;
+            break;
+        case Op::BrIf: emit_conditional_branch(leb::read_u32(p)); break;
+        case Op::BrTable: {
+            uint32_t count = leb::read_u32(p);
+            std::vector<uint32_t> depths(count + 1);
+            for (uint32_t& depth : depths) depth = leb::read_u32(p);
+            uint32_t h = height() - 1;
+            uint32_t index = read(pop(), h);
+            materialize_all();
+            size_t start = emit(IOp::BrTable);
+            u32(index);
+            u32(count);
+            size_t table = code_.size();
+            for (uint32_t i = 0; i <= count; ++i) u32(0);
+            // Targets whose values sit where the label wants them get a direct
+            // entry; the others a stub after the table that moves them first.
+            for (uint32_t i = 0; i <= count; ++i) {
+                Control& target = label(depths[i]);
+                uint32_t n = target.label_arity();
+                Fixup entry{start, table + 4 * i};
+                bool direct = target.kind != Control::Kind::Function &&
+                              (n == 0 || height() - n == target.height);
+                if (direct && target.kind == Control::Kind::Loop) {
+                    patch_rel(entry, target.loop_start);
+                } else if (direct) {
+                    target.end_fixups.push_back(entry);
+                } else {
+                    patch_rel(entry, code_.size());
+                    emit_branch(target);
+                }
+            }
+            controls_.back().unreachable = true;
+            break;
+        }
+        case Op::Return:
+            emit_return();
+            controls_.back().unreachable = true;
+            break;
+        case Op::Call: {
+            uint32_t index = leb::read_u32(p);
+            Function* callee = instance_.functions[index];
+            call(callee, callee->num_params, callee->num_results);
+            break;
+        }
+        case Op::CallIndirect: {
+            uint32_t type_index = leb::read_u32(p);
+            uint32_t table_index = leb::read_u32(p);
+            const FuncType& callee_type = module_.types[type_index];
+            auto num_params = static_cast<uint32_t>(callee_type.params.size());
+            uint32_t h = height() - 1;
+            Operand index = pop();
+            uint32_t base_height = height() - num_params;
+            materialize_from(base_height);
+            uint32_t index_slot = read(index, h);
+            emit(IOp::CallIndirect);
+            ptr(instance_.tables[table_index]);
+            u32(instance_.type_ids[type_index]);
+            u32(index_slot);
+            u32(slot(base_height));
+            stack_.resize(base_height);
+            for (size_t i = 0; i < callee_type.results.size(); ++i) push_slot();
+            break;
+        }
+        case Op::Drop: pop(); break;
+        case Op::Select:
+        case Op::SelectTyped: {
+            if (op == Op::SelectTyped) p += leb::read_u32(p); // the result types
+            uint32_t h = height() - 3;
+            Operand cond = pop(), second = pop(), first = pop();
+            uint32_t a = read(first, h), b = read(second, h + 1), c = read(cond, h + 2);
+            size_t start = emit(IOp::Select);
+            u32(slot(h));
+            u32(a);
+            u32(b);
+            u32(c);
+            push_slot();
+            note_result(start, h);
+            break;
+        }
+        case Op::LocalGet: push({Operand::Kind::InLocal, leb::read_u32(p), 0}); break;
+        case Op::LocalSet: local_set(leb::read_u32(p), false); break;
+        case Op::LocalTee: local_set(leb::read_u32(p), true); break;
+        case Op::GlobalGet: {
+            Global* global = instance_.globals[leb::read_u32(p)];
+            uint32_t h = height();
+            size_t start = emit(IOp::GlobalGet);
+            u32(slot(h));
+            ptr(global);
+            push_slot();
+            note_result(start, h);
+            break;
+        }
+        case Op::GlobalSet: {
+            Global* global = instance_.globals[leb::read_u32(p)];
+            uint32_t h = height() - 1;
+            uint32_t src = read(pop(), h);
+            emit(IOp::GlobalSet);
+            ptr(global);
+            u32(src);
+            break;
+        }
+        case Op::TableGet: {
+            Table* table = instance_.tables[leb::read_u32(p)];
+            uint32_t h = height() - 1;
+            uint32_t index = read(pop(), h);
+            size_t start = emit(IOp::TableGet);
+            u32(slot(h));
+            ptr(table);
+            u32(index);
+            push_slot();
+            note_result(start, h);
+            break;
+        }
+        case Op::TableSet: {
+            Table* table = instance_.tables[leb::read_u32(p)];
+            uint32_t h = height() - 2;
+            Operand value = pop(), index = pop();
+            uint32_t i = read(index, h), v = read(value, h + 1);
+            emit(IOp::TableSet);
+            ptr(table);
+            u32(i);
+            u32(v);
+            break;
+        }
+        case Op::MemorySize: {
+            ++p; // memory index 0
+            uint32_t h = height();
+            emit(IOp::MemorySize);
+            u32(slot(h));
+            push_slot();
+            break;
+        }
+        case Op::MemoryGrow: {
+            ++p;
+            uint32_t h = height() - 1;
+            uint32_t delta = read(pop(), h);
+            emit(IOp::MemoryGrow);
+            u32(slot(h));
+            u32(delta);
+            push_slot();
+            break;
+        }
+        case Op::I32Const:
+            push({Operand::Kind::Constant, 0,
+                  static_cast<uint32_t>(static_cast<int32_t>(leb::read_signed(p)))});
+            break;
+        case Op::I64Const:
+            push({Operand::Kind::Constant, 0, static_cast<uint64_t>(leb::read_signed(p))});
+            break;
+        case Op::F32Const: push({Operand::Kind::Constant, 0, leb::read_fixed<uint32_t>(p)}); break;
+        case Op::F64Const: push({Operand::Kind::Constant, 0, leb::read_fixed<uint64_t>(p)}); break;
+        case Op::RefNull:
+            ++p;
+            push({Operand::Kind::Constant, 0, 0});
+            break;
+        case Op::RefIsNull: {
+            uint32_t h = height() - 1;
+            uint32_t a = read(pop(), h);
+            size_t start = emit(IOp::RefIsNull);
+            u32(slot(h));
+            u32(a);
+            push_slot();
+            note_result(start, h);
+            break;
+        }
+        case Op::RefFunc: {
+            Function* target = instance_.functions[leb::read_u32(p)];
+            push({Operand::Kind::Constant, 0, reinterpret_cast<uintptr_t>(target)});
+            break;
+        }
+        case Op::MemoryInit:
+        case Op::MemoryCopy:
+        case Op::MemoryFill:
+        case Op::TableCopy:
+        case Op::TableInit:
+        case Op::TableFill: {
+            uint32_t immediate1 = 0, immediate2 = 0;
+            if (op == Op::MemoryInit || op == Op::TableInit || op == Op::TableCopy) {
+                immediate1 = leb::read_u32(p);
+                immediate2 = leb::read_u32(p);
+            } else if (op == Op::MemoryCopy) {
+                p += 2;
+            } else {
+                immediate1 = leb::read_u32(p);
+            }
+            uint32_t h = height() - 3;
+            Operand third = pop(), second = pop(), first = pop();
+            uint32_t a = read(first, h), b = read(second, h + 1), c = read(third, h + 2);
+            switch (op) {
+            case Op::MemoryInit:
+                emit(IOp::MemoryInit);
+                u32(immediate1);
+                break;
+            case Op::MemoryCopy: emit(IOp::MemoryCopy); break;
+            case Op::MemoryFill: emit(IOp::MemoryFill); break;
+            case Op::TableCopy:
+                emit(IOp::TableCopy);
+                ptr(instance_.tables[immediate1]);
+                ptr(instance_.tables[immediate2]);
+                break;
+            case Op::TableInit:
+                emit(IOp::TableInit);
+                ptr(instance_.tables[immediate2]);
+                u32(immediate1);
+                break;
+            default:
+                emit(IOp::TableFill);
+                ptr(instance_.tables[immediate1]);
+                break;
+            }
+            u32(a);
+            u32(b);
+            u32(c);
+            break;
+        }
+        case Op::DataDrop:
+            emit(IOp::DataDrop);
+            u32(leb::read_u32(p));
+            break;
+        case Op::ElemDrop:
+            emit(IOp::ElemDrop);
+            u32(leb::read_u32(p));
+            break;
+        case Op::TableGrow: {
+            Table* table = instance_.tables[leb::read_u32(p)];
+            uint32_t h = height() - 2;
+            Operand delta = pop(), init = pop();
+            uint32_t i = read(init, h), d = read(delta, h + 1);
+            emit(IOp::TableGrow);
+            u32(slot(h));
+            ptr(table);
+            u32(i);
+            u32(d);
+            push_slot();
+            break;
+        }
+        case Op::TableSize: {
+            Table* table = instance_.tables[leb::read_u32(p)];
+            uint32_t h = height();
+            emit(IOp::TableSize);
+            u32(slot(h));
+            ptr(table);
+            push_slot();
+            break;
+        }
+        default:
+            switch (row.kind) {
+            case OpKind::Unary: compile_unary(op); break;
+            case OpKind::Binary: compile_binary(op); break;
+            case OpKind::Load: {
+                leb::read_unsigned(p); // alignment: a hint only
+                uint32_t offset = leb::read_u32(p);
+                uint32_t h = height() - 1;
+                uint32_t address = read(pop(), h);
+                size_t start = emit(load_store_iop(op));
+                u32(slot(h));
+                u32(address);
+                u32(offset);
+                push_slot();
+                note_result(start, h);
+                break;
+            }
+            case OpKind::Store: {
+                leb::read_unsigned(p);
+                uint32_t offset = leb::read_u32(p);
+                uint32_t h = height() - 2;
+                Operand value = pop(), address = pop();
+                uint32_t a = read(address, h), v = read(value, h + 1);
+                emit(load_store_iop(op));
+                u32(a);
+                u32(v);
+                u32(offset);
+                break;
+            }
+            default: assert(false && "instruction not handled by the translator");
+            }
+        }
+        if (!controls_.empty() && controls_.back().unreachable) skip_unreachable(p);
+    }
+
+    auto compiled = std::make_unique<CompiledCode>();
+    compiled->code = std::move(code_);
+    compiled->num_locals = num_locals_;
+    compiled->frame_size = std::max(num_locals_ + max_height_, function_.num_results);
+    return compiled;
+}
+
+} // namespace
+
+void compile_function(Function& function) {
+    function.compiled = Translator(function).translate();
+}
+
+} // namespace wasmacro::wasm

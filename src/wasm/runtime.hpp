@@ -1,0 +1,133 @@
+// Runtime objects behind the handles of engine.hpp. Internal to src/wasm.
+#pragma once
+
+#include "wasm/engine.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wasmacro::wasm {
+
+/// A function's translated code (see compiler.cpp for the format).
+struct CompiledCode {
+    std::vector<uint8_t> code;
+    uint32_t num_locals = 0; ///< parameters plus declared locals
+    uint32_t frame_size = 0; ///< slots used: locals, operand stack, results
+};
+
+struct Function {
+    const FuncType* type = nullptr;
+    uint32_t type_id = 0; ///< canonical within the store: equal ids, equal types
+    uint32_t num_params = 0;
+    uint32_t num_results = 0;
+
+    // A wasm function: defined by `instance`, translated on its first call.
+    Instance* instance = nullptr;
+    Memory* memory = nullptr; ///< the instance's memory 0, or null
+    uint32_t index = 0;       ///< in the module's function index space
+    const Code* code = nullptr;
+    std::unique_ptr<CompiledCode> compiled;
+
+    // A host function.
+    HostFunction host;
+    std::string host_name;
+    std::unique_ptr<FuncType> owned_type;
+
+    bool is_host() const { return instance == nullptr; }
+};
+
+constexpr uint64_t page_size = 65536;
+constexpr uint32_t max_pages_32bit = 65536; ///< 4 GiB: the most a 32-bit memory can have
+
+struct Memory {
+    MemoryType type;
+    uint8_t* base = nullptr; ///< reserved once for the largest size allowed, so it never moves
+    uint64_t size = 0;       ///< in bytes
+    uint64_t reserved = 0;   ///< bytes reserved at base
+    uint32_t max_pages = 0;  ///< declared maximum, or the 32-bit limit
+
+    Memory() = default;
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+    ~Memory();
+    uint64_t pages() const { return size / page_size; }
+};
+
+struct Table {
+    TableType type;
+    std::vector<uint64_t> elements;
+    uint32_t max_size = 0;
+};
+
+struct Global {
+    GlobalType type;
+    uint64_t value = 0;
+};
+
+struct Instance::Impl {
+    std::shared_ptr<const Module> module;
+    std::vector<Function*> functions;
+    std::vector<Table*> tables;
+    std::vector<Memory*> memories;
+    std::vector<Global*> globals;
+    std::vector<uint32_t> type_ids; ///< canonical id of each of the module's types
+    /// Element segments as evaluated references; emptied by elem.drop.
+    std::vector<std::vector<uint64_t>> elements;
+    /// Whether each data segment was dropped (data.drop, or applied when active).
+    std::vector<bool> data_dropped;
+};
+
+/// Operations too rare or too large for the interpreter loop. They return
+/// false (and set `trap`) when they trap.
+bool table_init(Instance::Impl& instance, Table& table, uint32_t segment, uint32_t dst,
+                uint32_t src, uint32_t count);
+bool table_copy(Table& dst_table, Table& src_table, uint32_t dst, uint32_t src, uint32_t count);
+uint32_t table_grow(Table& table, uint64_t init, uint32_t delta);
+bool table_fill(Table& table, uint32_t at, uint64_t value, uint32_t count);
+bool memory_init(Instance::Impl& instance, Memory& memory, uint32_t segment, uint32_t dst,
+                 uint32_t src, uint32_t count);
+/// memory.grow: the old size in pages, or -1. A request beyond the sandbox
+/// cap (but within the declared maximum) is a MemoryLimitExceeded trap,
+/// reported through `limit_exceeded`.
+uint32_t memory_grow(Memory& memory, uint32_t delta, uint32_t sandbox_cap, bool& limit_exceeded);
+
+/// Translates a wasm function on its first call.
+void compile_function(Function& function);
+
+/// Runs a wasm or host function; args and results in the same buffer, as in
+/// a frame. Defined in interpreter.cpp.
+struct ExecutionResult {
+    bool trapped = false;
+    TrapKind trap = TrapKind::Unreachable;
+    const Function* trap_function = nullptr;
+    std::exception_ptr host_exception;
+};
+ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
+
+struct Store::Impl {
+    SandboxLimits limits;
+    std::vector<std::unique_ptr<Function>> functions;
+    std::vector<std::unique_ptr<Memory>> memories;
+    std::vector<std::unique_ptr<Table>> tables;
+    std::vector<std::unique_ptr<Global>> globals;
+    std::vector<std::unique_ptr<Instance>> instances;
+    std::vector<FuncType> canonical_types;
+
+    /// The value stack and call frames, reused by every call.
+    std::unique_ptr<uint64_t[]> value_stack;
+    size_t value_stack_size = 0;
+    struct Frame {
+        const uint8_t* return_ip;
+        uint64_t* fp;
+        Function* function;
+    };
+    std::vector<Frame> frames;
+    bool running = false;
+
+    uint32_t intern(const FuncType& type);
+    Memory* new_memory(MemoryType type);
+};
+
+} // namespace wasmacro::wasm
