@@ -1,0 +1,289 @@
+//! Native unit tests of the parts that need no host: the wire format, the
+//! printer, identifier and literal rules, the guest-side lexer, the handle
+//! table and the decls records.
+
+use crate::wire::{decode, encode, DecodeError};
+use crate::*;
+
+fn le(v: u32) -> [u8; 4] {
+    v.to_le_bytes()
+}
+
+/// Host -> guest bytes for `struct S { x : 1 }`-like input, built by hand.
+fn sample_host_bytes() -> Vec<u8> {
+    let mut b = Vec::new();
+    // ident `struct`, span 7
+    b.push(2);
+    b.extend(le(7));
+    b.extend(le(6));
+    b.extend(b"struct");
+    // ident `r#S`, span 8
+    b.push(2);
+    b.extend(le(8));
+    b.extend(le(3));
+    b.extend(b"r#S");
+    // brace group, spans 9 10 11
+    b.push(1);
+    b.push(1);
+    b.extend(le(9));
+    b.extend(le(10));
+    b.extend(le(11));
+    //   punct ':' joint, span call site
+    b.push(3);
+    b.extend(le(':' as u32));
+    b.push(1);
+    b.extend(le(u32::MAX));
+    //   literal handle 5, span 12
+    b.push(4);
+    b.extend(le(12));
+    b.push(1);
+    b.extend(le(5));
+    b.push(0); // end of group
+    b.push(0); // end of stream
+    b
+}
+
+#[test]
+fn decode_host_stream() {
+    let stream = decode(&sample_host_bytes()).unwrap();
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    assert_eq!(trees.len(), 3);
+    match &trees[0] {
+        TokenTree::Ident(i) => {
+            assert!(i == "struct");
+            assert_eq!(i.span().handle(), 7);
+        }
+        t => panic!("{:?}", t),
+    }
+    match &trees[1] {
+        TokenTree::Ident(i) => {
+            assert!(i.is_raw());
+            assert!(i == "r#S");
+            assert_eq!(i.to_string(), "r#S");
+        }
+        t => panic!("{:?}", t),
+    }
+    match &trees[2] {
+        TokenTree::Group(g) => {
+            assert_eq!(g.delimiter(), Delimiter::Brace);
+            assert_eq!(g.span().handle(), 9);
+            assert_eq!(g.span_open().handle(), 10);
+            assert_eq!(g.span_close().handle(), 11);
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            assert_eq!(inner.len(), 2);
+            match &inner[0] {
+                TokenTree::Punct(p) => {
+                    assert_eq!(p.as_char(), ':');
+                    assert_eq!(p.spacing(), Spacing::Joint);
+                    assert_eq!(p.span().handle(), CALL_SITE);
+                }
+                t => panic!("{:?}", t),
+            }
+            match &inner[1] {
+                TokenTree::Literal(l) => match l.repr() {
+                    LiteralRepr::Host { handle, .. } => assert_eq!(*handle, 5),
+                    _ => panic!("literal should stay a host handle"),
+                },
+                t => panic!("{:?}", t),
+            }
+        }
+        t => panic!("{:?}", t),
+    }
+}
+
+#[test]
+fn decode_rejects_malformed_bytes() {
+    let full = sample_host_bytes();
+    for cut in 0..full.len() {
+        assert_eq!(decode(&full[..cut]).err(), Some(DecodeError::Truncated), "cut at {}", cut);
+    }
+    let mut trailing = full.clone();
+    trailing.push(0);
+    assert_eq!(decode(&trailing).err(), Some(DecodeError::TrailingBytes(1)));
+    assert_eq!(decode(&[9, 0]).err(), Some(DecodeError::BadTag(9)));
+    assert_eq!(
+        decode(&[1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).err(),
+        Some(DecodeError::BadDelimiter(4))
+    );
+    let mut bad_char = vec![3];
+    bad_char.extend(le(0xD800));
+    bad_char.extend([0, 0, 0, 0, 0, 0]);
+    assert_eq!(decode(&bad_char).err(), Some(DecodeError::BadChar(0xD800)));
+    let mut bad_utf8 = vec![2];
+    bad_utf8.extend(le(0));
+    bad_utf8.extend(le(1));
+    bad_utf8.extend([0xFF, 0]);
+    assert_eq!(decode(&bad_utf8).err(), Some(DecodeError::BadUtf8));
+    let mut huge_len = vec![2];
+    huge_len.extend(le(0));
+    huge_len.extend(le(u32::MAX));
+    assert_eq!(decode(&huge_len).err(), Some(DecodeError::Truncated));
+}
+
+#[test]
+fn decode_deep_nesting_without_recursion() {
+    let depth = 100_000;
+    let mut b = Vec::new();
+    for _ in 0..depth {
+        b.push(1);
+        b.push(0);
+        b.extend([0xFF; 12]);
+    }
+    b.extend(std::iter::repeat(0).take(depth + 1));
+    let stream = decode(&b).unwrap();
+    assert_eq!(stream.trees().len(), 1);
+    std::mem::forget(stream); // dropping 100k nested groups recurses
+}
+
+#[test]
+fn encode_guest_stream() {
+    let mut inner = TokenStream::new();
+    inner.extend(vec![
+        TokenTree::Literal(Literal::string("a\"b")),
+        TokenTree::Literal(Literal::from_host(3, Span::from_handle(4))),
+    ]);
+    let stream: TokenStream = vec![
+        TokenTree::Ident(Ident::new_raw("fn", Span::from_handle(2))),
+        TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+        TokenTree::Group(Group::new(Delimiter::Parenthesis, inner)),
+    ]
+    .into_iter()
+    .collect();
+    let mut out = Vec::new();
+    encode(&stream, &mut out);
+    let mut want = vec![2];
+    want.extend(le(2));
+    want.extend(le(4));
+    want.extend(b"r#fn");
+    want.push(3);
+    want.extend(le('#' as u32));
+    want.push(0);
+    want.extend(le(u32::MAX));
+    want.push(1);
+    want.push(0);
+    want.extend(le(u32::MAX));
+    want.push(4);
+    want.extend(le(u32::MAX));
+    want.push(0);
+    want.extend(le(6));
+    want.extend(b"\"a\\\"b\"");
+    want.push(4);
+    want.extend(le(4));
+    want.push(1);
+    want.extend(le(3));
+    want.push(0);
+    want.push(0);
+    assert_eq!(out, want);
+}
+
+fn ident(s: &str) -> TokenTree {
+    TokenTree::Ident(Ident::new(s, Span::call_site()))
+}
+
+fn punct(c: char, spacing: Spacing) -> TokenTree {
+    TokenTree::Punct(Punct::new(c, spacing))
+}
+
+#[test]
+fn display() {
+    let body: TokenStream = vec![ident("x"), punct('+', Spacing::Joint), punct('=', Spacing::Alone)]
+        .into_iter()
+        .collect();
+    let stream: TokenStream = vec![
+        punct('\'', Spacing::Joint),
+        ident("a"),
+        ident("fn"),
+        TokenTree::Group(Group::new(Delimiter::Parenthesis, TokenStream::new())),
+        TokenTree::Group(Group::new(Delimiter::Brace, body)),
+        TokenTree::Group(Group::new(Delimiter::Bracket, TokenStream::from(ident("y")))),
+        TokenTree::Group(Group::new(Delimiter::None, TokenStream::from(ident("z")))),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(stream.to_string(), "'a fn () { x += } [y] z");
+}
+
+#[test]
+fn ident_rules() {
+    assert_eq!(Ident::new("_", Span::call_site()).to_string(), "_");
+    assert_eq!(Ident::new("héllo", Span::call_site()).to_string(), "héllo");
+    for bad in ["", "1", "a-b", "r#x", "1a", " a"] {
+        assert!(std::panic::catch_unwind(|| Ident::new(bad, Span::call_site())).is_err(), "{:?}", bad);
+    }
+    for bad in ["self", "Self", "super", "crate", "_"] {
+        assert!(std::panic::catch_unwind(|| Ident::new_raw(bad, Span::call_site())).is_err());
+    }
+    let raw = Ident::new_raw("match", Span::call_site());
+    let plain = Ident::new("match", Span::call_site());
+    assert!(raw != plain);
+    assert!(raw == "r#match" && raw != "match");
+    assert!(plain == "match" && plain != "r#match");
+    assert!(Ident::new("a", Span::call_site()) < Ident::new("b", Span::call_site()));
+    assert!(raw > plain); // "r#match" > "match"
+    assert!(std::panic::catch_unwind(|| Punct::new('a', Spacing::Alone)).is_err());
+}
+
+#[test]
+fn literal_constructors() {
+    assert_eq!(Literal::u8_suffixed(7).to_string(), "7u8");
+    assert_eq!(Literal::i32_unsuffixed(-3).to_string(), "-3");
+    assert_eq!(Literal::u128_suffixed(u128::MAX).to_string(), "340282366920938463463374607431768211455u128");
+    assert_eq!(Literal::usize_unsuffixed(5).to_string(), "5");
+    assert_eq!(Literal::f64_unsuffixed(1.0).to_string(), "1.0");
+    assert_eq!(Literal::f64_unsuffixed(0.5).to_string(), "0.5");
+    assert_eq!(Literal::f32_suffixed(2.0).to_string(), "2f32");
+    assert_eq!(Literal::f64_suffixed(1.5).to_string(), "1.5f64");
+    assert!(std::panic::catch_unwind(|| Literal::f64_unsuffixed(f64::NAN)).is_err());
+    assert_eq!(Literal::string("a\"b\\c\n'\u{1}é").to_string(), "\"a\\\"b\\\\c\\n'\\u{1}é\"");
+    assert_eq!(Literal::character('\'').to_string(), "'\\''");
+    assert_eq!(Literal::character('"').to_string(), "'\"'");
+    assert_eq!(Literal::byte_string(b"a\"\x00\xff\n").to_string(), "b\"a\\\"\\0\\xFF\\n\"");
+    assert!(Literal::string("x").subspan(..).is_none());
+}
+
+#[test]
+fn guest_lexer_fast_path() {
+    let lit = |s: &str| match lex::single_token(s) {
+        Some(TokenTree::Literal(l)) => l.to_string(),
+        other => panic!("{:?}: {:?}", s, other),
+    };
+    assert_eq!(lit("1"), "1");
+    assert_eq!(lit("1_000"), "1_000");
+    assert_eq!(lit(" \"hi there\" "), "\"hi there\"");
+    assert_eq!(lit("'x'"), "'x'");
+    match lex::single_token("foo_1") {
+        Some(TokenTree::Ident(i)) => assert!(i == "foo_1"),
+        other => panic!("{:?}", other),
+    }
+    for host in ["", "1u8", "0x1", "1.0", "\"a\\n\"", "'\\n'", "'a", "a b", "r#a", "é", "a+b", "\"a\" \"b\"", "//"] {
+        assert!(lex::single_token(host).is_none(), "{:?}", host);
+    }
+}
+
+#[test]
+fn handle_table() {
+    let a = export::stream_into_guest_handle(TokenStream::from(ident("a")));
+    let b = export::stream_into_guest_handle(TokenStream::from(ident("b")));
+    assert_ne!(a, b);
+    assert_eq!(export::stream_from_guest_handle(b).to_string(), "b");
+    assert!(std::panic::catch_unwind(|| export::stream_from_guest_handle(b)).is_err());
+    assert_eq!(export::stream_from_guest_handle(a).to_string(), "a");
+}
+
+#[test]
+fn records() {
+    const R: &str = "derive:Demo:derive_demo\n";
+    const B: [u8; R.len()] = export::record_bytes::<{ R.len() }>(R);
+    assert_eq!(&B, R.as_bytes());
+}
+
+#[test]
+fn stream_sharing() {
+    let mut a = TokenStream::from(ident("a"));
+    let b = a.clone();
+    a.extend(vec![ident("c")]);
+    assert_eq!(a.to_string(), "a c");
+    assert_eq!(b.to_string(), "a");
+    let joined: TokenStream = vec![a, b].into_iter().collect();
+    assert_eq!(joined.to_string(), "a c a");
+}

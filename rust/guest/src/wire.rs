@@ -1,0 +1,234 @@
+//! The watt-0.5 wire format (see DESIGN.md), both directions.
+//!
+//! A stream is a list of trees, each starting with a tag byte, ended by a `0`
+//! byte; integers are little-endian u32.
+//!
+//! | tag | host -> guest | guest -> host |
+//! | --- | --- | --- |
+//! | 1 group | delimiter byte, span, open span, close span, stream | delimiter byte, span, stream |
+//! | 2 ident | span, length, UTF-8 name (`r#` for raw) | same |
+//! | 3 punct | char, spacing byte (0 alone, 1 joint), span | same |
+//! | 4 literal | span, `1`, literal handle | span, `1` + handle, or `0` + length + source text |
+
+use crate::{Delimiter, Group, Ident, Literal, LiteralRepr, Punct, Spacing, Span, TokenStream, TokenTree};
+use std::fmt;
+
+const END: u8 = 0;
+const GROUP: u8 = 1;
+const IDENT: u8 = 2;
+const PUNCT: u8 = 3;
+const LITERAL: u8 = 4;
+
+const LITERAL_TEXT: u8 = 0;
+const LITERAL_HANDLE: u8 = 1;
+
+fn delimiter_byte(d: Delimiter) -> u8 {
+    match d {
+        Delimiter::Parenthesis => 0,
+        Delimiter::Brace => 1,
+        Delimiter::Bracket => 2,
+        Delimiter::None => 3,
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u32(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Appends `stream` in the guest -> host form to `out`.
+pub fn encode(stream: &TokenStream, out: &mut Vec<u8>) {
+    for tree in stream.trees() {
+        match tree {
+            TokenTree::Group(g) => {
+                out.push(GROUP);
+                out.push(delimiter_byte(g.delimiter()));
+                put_u32(out, g.span().handle());
+                encode(g.stream_ref(), out);
+            }
+            TokenTree::Ident(i) => {
+                out.push(IDENT);
+                put_u32(out, i.span().handle());
+                if i.is_raw() {
+                    put_u32(out, i.sym().len() as u32 + 2);
+                    out.extend_from_slice(b"r#");
+                    out.extend_from_slice(i.sym().as_bytes());
+                } else {
+                    put_str(out, i.sym());
+                }
+            }
+            TokenTree::Punct(p) => {
+                out.push(PUNCT);
+                put_u32(out, p.as_char() as u32);
+                out.push(match p.spacing() {
+                    Spacing::Alone => 0,
+                    Spacing::Joint => 1,
+                });
+                put_u32(out, p.span().handle());
+            }
+            TokenTree::Literal(l) => {
+                out.push(LITERAL);
+                put_u32(out, l.span().handle());
+                match l.repr() {
+                    LiteralRepr::Host { handle, .. } => {
+                        out.push(LITERAL_HANDLE);
+                        put_u32(out, *handle);
+                    }
+                    LiteralRepr::Text(text) => {
+                        out.push(LITERAL_TEXT);
+                        put_str(out, text);
+                    }
+                }
+            }
+        }
+    }
+    out.push(END);
+}
+
+/// Why host -> guest bytes could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The bytes end inside a tree, or before the final `0`.
+    Truncated,
+    /// Bytes follow the outermost stream's end.
+    TrailingBytes(usize),
+    BadTag(u8),
+    BadDelimiter(u8),
+    BadSpacing(u8),
+    BadLiteralKind(u8),
+    BadChar(u32),
+    BadUtf8,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DecodeError::Truncated => f.write_str("truncated"),
+            DecodeError::TrailingBytes(n) => write!(f, "{} bytes after the end", n),
+            DecodeError::BadTag(t) => write!(f, "unknown tree tag {}", t),
+            DecodeError::BadDelimiter(d) => write!(f, "unknown delimiter {}", d),
+            DecodeError::BadSpacing(s) => write!(f, "unknown spacing {}", s),
+            DecodeError::BadLiteralKind(k) => write!(f, "unknown literal kind {}", k),
+            DecodeError::BadChar(c) => write!(f, "invalid char {:#x}", c),
+            DecodeError::BadUtf8 => f.write_str("invalid UTF-8"),
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
+        let slice = self.bytes.get(self.pos..end).ok_or(DecodeError::Truncated)?;
+        self.pos = end;
+        Ok(slice)
+    }
+
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn span(&mut self) -> Result<Span, DecodeError> {
+        Ok(Span::from_handle(self.u32()?))
+    }
+
+    fn str(&mut self) -> Result<&'a str, DecodeError> {
+        let len = self.u32()? as usize;
+        std::str::from_utf8(self.take(len)?).map_err(|_| DecodeError::BadUtf8)
+    }
+}
+
+/// A group whose inner trees are still being read.
+struct OpenGroup {
+    delimiter: Delimiter,
+    spans: [Span; 3],
+    trees: Vec<TokenTree>,
+}
+
+/// Decodes host -> guest bytes (exactly one stream) into token trees.
+/// Nesting depth is bounded only by memory: groups are kept on a heap stack,
+/// not the wasm call stack.
+pub fn decode(bytes: &[u8]) -> Result<TokenStream, DecodeError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let mut open: Vec<OpenGroup> = Vec::new();
+    let mut trees: Vec<TokenTree> = Vec::new();
+    loop {
+        let tree = match r.u8()? {
+            END => match open.pop() {
+                None => break,
+                Some(group) => {
+                    let inner = std::mem::replace(&mut trees, group.trees);
+                    let [span, span_open, span_close] = group.spans;
+                    TokenTree::Group(Group::with_spans(
+                        group.delimiter,
+                        TokenStream::from_vec(inner),
+                        span,
+                        span_open,
+                        span_close,
+                    ))
+                }
+            },
+            GROUP => {
+                let delimiter = match r.u8()? {
+                    0 => Delimiter::Parenthesis,
+                    1 => Delimiter::Brace,
+                    2 => Delimiter::Bracket,
+                    3 => Delimiter::None,
+                    d => return Err(DecodeError::BadDelimiter(d)),
+                };
+                let spans = [r.span()?, r.span()?, r.span()?];
+                open.push(OpenGroup {
+                    delimiter,
+                    spans,
+                    trees: std::mem::take(&mut trees),
+                });
+                continue;
+            }
+            IDENT => {
+                let span = r.span()?;
+                TokenTree::Ident(Ident::from_wire(r.str()?, span))
+            }
+            PUNCT => {
+                let code = r.u32()?;
+                let ch = char::from_u32(code).ok_or(DecodeError::BadChar(code))?;
+                let spacing = match r.u8()? {
+                    0 => Spacing::Alone,
+                    1 => Spacing::Joint,
+                    s => return Err(DecodeError::BadSpacing(s)),
+                };
+                TokenTree::Punct(Punct::with_span(ch, spacing, r.span()?))
+            }
+            LITERAL => {
+                let span = r.span()?;
+                match r.u8()? {
+                    LITERAL_HANDLE => TokenTree::Literal(Literal::from_host(r.u32()?, span)),
+                    LITERAL_TEXT => {
+                        let mut lit = Literal::from_text(r.str()?.to_owned());
+                        lit.set_span(span);
+                        TokenTree::Literal(lit)
+                    }
+                    k => return Err(DecodeError::BadLiteralKind(k)),
+                }
+            }
+            tag => return Err(DecodeError::BadTag(tag)),
+        };
+        trees.push(tree);
+    }
+    if r.pos != bytes.len() {
+        return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
+    }
+    Ok(TokenStream::from_vec(trees))
+}
