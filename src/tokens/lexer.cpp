@@ -2,6 +2,8 @@
 
 #include "tokens/unicode.hpp"
 
+#include <array>
+
 namespace wasmacro::tokens {
 namespace {
 
@@ -80,10 +82,17 @@ char32_t Lexer::bump() noexcept {
 }
 
 void Lexer::eat_ident_continue() noexcept {
+    static constexpr auto kContinue = [] {
+        std::array<bool, 128> t{};
+        for (int c = 0; c < 128; ++c)
+            t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                             (c >= '0' && c <= '9') || c == '_';
+        return t;
+    }();
     while (pos_ < src_.size()) {
         unsigned char b = static_cast<unsigned char>(src_[pos_]);
         if (b < 0x80) {
-            if (!is_ident_continue(b)) return;
+            if (!kContinue[b]) return;
             ++pos_;
             continue;
         }
@@ -148,6 +157,16 @@ RawToken Lexer::next() noexcept {
         return t;
     };
     switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+        // The common case: ASCII whitespace; other whitespace continues below.
+        while (pos_ < src_.size() && (src_[pos_] == ' ' || src_[pos_] == '\n' ||
+                                      src_[pos_] == '\t' || src_[pos_] == '\r'))
+            ++pos_;
+        while (!at_end() && is_rust_whitespace(peek())) bump();
+        return finish(RawKind::Whitespace);
     case '/':
         if (peek() == '/') return line_comment(start);
         if (peek() == '*') return block_comment(start);
@@ -190,6 +209,61 @@ RawToken Lexer::next() noexcept {
     case '9': return number(start, c);
     case '\'': return lifetime_or_char(start);
     case '"': pos_ = start; return quoted(start, LitKind::Str, false);
+    case 'a':
+    case 'd':
+    case 'e':
+    case 'f':
+    case 'g':
+    case 'h':
+    case 'i':
+    case 'j':
+    case 'k':
+    case 'l':
+    case 'm':
+    case 'n':
+    case 'o':
+    case 'p':
+    case 'q':
+    case 's':
+    case 't':
+    case 'u':
+    case 'v':
+    case 'w':
+    case 'x':
+    case 'y':
+    case 'z':
+    case 'A':
+    case 'B':
+    case 'C':
+    case 'D':
+    case 'E':
+    case 'F':
+    case 'G':
+    case 'H':
+    case 'I':
+    case 'J':
+    case 'K':
+    case 'L':
+    case 'M':
+    case 'N':
+    case 'O':
+    case 'P':
+    case 'Q':
+    case 'R':
+    case 'S':
+    case 'T':
+    case 'U':
+    case 'V':
+    case 'W':
+    case 'X':
+    case 'Y':
+    case 'Z':
+    case '_': {
+        // The most common token: an ASCII identifier, with no literal prefix to consider.
+        eat_ident_continue();
+        char n = pos_ < src_.size() ? src_[pos_] : '\0';
+        return finish(n == '"' || n == '\'' || n == '#' ? RawKind::UnknownPrefix : RawKind::Ident);
+    }
     case '(': return finish(RawKind::OpenParen);
     case ')': return finish(RawKind::CloseParen);
     case '{': return finish(RawKind::OpenBrace);

@@ -87,6 +87,18 @@ public:
     /// The next token; Eof (len 0) at the end, forever after.
     RawToken next() noexcept;
 
+    /// The next token that is not whitespace; `start` gets its offset.
+    RawToken next_significant(std::size_t& start) noexcept {
+        for (;;) {
+            while (pos_ < src_.size() &&
+                   (src_[pos_] == ' ' || src_[pos_] == '\n' || src_[pos_] == '\t'))
+                ++pos_;
+            start = pos_;
+            RawToken t = next();
+            if (t.kind != RawKind::Whitespace) return t;
+        }
+    }
+
     std::size_t pos() const noexcept { return pos_; }
 
 private:

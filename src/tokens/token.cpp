@@ -1,5 +1,7 @@
 #include "tokens/token.hpp"
 
+#include <array>
+
 namespace wasmacro::tokens {
 
 const char* kind_name(TreeKind k) noexcept {
@@ -78,12 +80,17 @@ void TokenStream::push_ident(std::string_view name, Span span, bool raw) {
 }
 
 void TokenStream::push_punct(char ch, Spacing spacing, Span span) {
-    static constexpr std::string_view kChars = "~!@#$%^&*-=+|;:,<.>/?'";
+    // Every ASCII character once, so that a punct's text needs no storage of its own.
+    static constexpr auto kAscii = [] {
+        std::array<char, 128> a{};
+        for (int i = 0; i < 128; ++i) a[static_cast<std::size_t>(i)] = static_cast<char>(i);
+        return a;
+    }();
     Tree t;
     t.kind = TreeKind::Punct;
     t.spacing = spacing;
-    auto at = kChars.find(ch);
-    t.text = at == std::string_view::npos ? keep(std::string(1, ch)) : kChars.substr(at, 1);
+    auto c = static_cast<unsigned char>(ch);
+    t.text = c < 128 ? std::string_view(&kAscii[c], 1) : keep(std::string(1, ch));
     t.span = span;
     nodes_.push_back(t);
 }

@@ -117,6 +117,8 @@ public:
     void append_tree(const TokenStream& other, std::size_t index);
 
     void push_node(const Tree& t) { nodes_.push_back(t); }
+    /// Appends a default node to fill in place (the lexer's fast path).
+    Tree& emplace_node() { return nodes_.emplace_back(); }
     std::vector<Tree>& mutable_nodes() noexcept { return nodes_; }
     std::size_t open_groups() const noexcept { return open_.size(); }
     void reserve(std::size_t n) { nodes_.reserve(n); }

@@ -259,21 +259,27 @@ class LineCursor {
 public:
     explicit LineCursor(std::string_view text) : text_(text) {}
 
+    // Tokens are short and whitespace holds most newlines, so a byte loop beats
+    // searching for the next newline.
     void advance(std::size_t to) noexcept {
-        while (pos_ < to) {
-            std::size_t stop = to;
-            const void* nl = std::memchr(text_.data() + pos_, '\n', stop - pos_);
-            if (nl) stop = static_cast<const char*>(nl) - text_.data();
-            for (; pos_ < stop; ++pos_)
-                col_ += (static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80;
-            if (pos_ < to) {
-                // at a newline
-                ++line_;
-                col_ = 1;
-                ++pos_;
+        // Locals, so that the loop does not go through memory the trees may alias.
+        std::size_t pos = pos_;
+        uint32_t line = line_, col = col_;
+        const char* text = text_.data();
+        for (; pos < to; ++pos) {
+            auto c = static_cast<unsigned char>(text[pos]);
+            if (c == '\n') {
+                ++line;
+                col = 1;
+            } else {
+                col += (c & 0xC0) != 0x80;
             }
         }
+        pos_ = pos;
+        line_ = line;
+        col_ = col;
     }
+
     uint32_t line() const noexcept { return line_; }
     uint32_t col() const noexcept { return col_; }
 
@@ -312,8 +318,15 @@ public:
 
 private:
     Span span(std::size_t lo, std::size_t hi) {
-        if (opts_.span_override) return *opts_.span_override;
         Span s;
+        fill_span(s, lo, hi);
+        return s;
+    }
+    void fill_span(Span& s, std::size_t lo, std::size_t hi) {
+        if (opts_.span_override) {
+            s = *opts_.span_override;
+            return;
+        }
         s.source = file_.id;
         s.lo = static_cast<uint32_t>(lo);
         s.hi = static_cast<uint32_t>(hi);
@@ -323,7 +336,14 @@ private:
         cursor_.advance(hi);
         s.end_line = cursor_.line();
         s.end_col = cursor_.col();
-        return s;
+    }
+    // The fast path for the common leaves: the node is filled in place.
+    Tree& leaf(TreeKind kind, std::string_view text, std::size_t lo, std::size_t hi) {
+        Tree& t = result_.stream.emplace_node();
+        t.kind = kind;
+        t.text = text;
+        fill_span(t.span, lo, hi);
+        return t;
     }
     void literal(const RawToken& t, std::size_t start);
     void doc_comment(const RawToken& t, std::size_t start, std::size_t end);
@@ -345,6 +365,15 @@ private:
 void Builder::run() {
     // rustc refuses source that is not UTF-8 before lexing it.
     for (std::size_t i = 0; i < text_.size();) {
+        // Most source is ASCII: skip it eight bytes at a time.
+        if (i + 8 <= text_.size()) {
+            uint64_t word;
+            std::memcpy(&word, text_.data() + i, 8);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         std::size_t len = 1;
         if (static_cast<unsigned char>(text_[i]) >= 0x80 && decode_utf8(text_, i, len) == 0xFFFD &&
             len == 1) {
@@ -356,12 +385,13 @@ void Builder::run() {
     std::size_t pos = opts_.skip_shebang ? shebang_length(text_) : 0;
     Lexer lex(text_.substr(pos), opts_.edition);
     TokenStream& out = result_.stream;
-    out.reserve(text_.size() / 5);
+    out.reserve(text_.size() / 4 + 16);
     for (;;) {
-        RawToken t = lex.next();
+        std::size_t start;
+        RawToken t = lex.next_significant(start);
         if (t.kind == RawKind::Eof) break;
-        std::size_t start = pos, end = pos + t.len;
-        pos = end;
+        start += pos;
+        std::size_t end = start + t.len;
         std::string_view tok = text_.substr(start, t.len);
         switch (t.kind) {
         case RawKind::Whitespace: break;
@@ -372,30 +402,30 @@ void Builder::run() {
                                                             : "unterminated block doc-comment");
             if (t.doc != DocStyle::None) doc_comment(t, start, end);
             break;
-        case RawKind::Ident: out.push_ident(tok, span(start, end)); break;
+        case RawKind::Ident: leaf(TreeKind::Ident, tok, start, end); break;
         case RawKind::UnknownPrefix:
             if (opts_.edition >= Edition::E2021)
                 check_.error(start, fmt::format("prefix `{}` is unknown", tok));
-            out.push_ident(tok, span(start, end));
+            leaf(TreeKind::Ident, tok, start, end);
             break;
         case RawKind::RawIdent: {
             std::string_view name = tok.substr(2);
             if (name == "_" || name == "self" || name == "super" || name == "Self" ||
                 name == "crate")
                 check_.error(start, fmt::format("`{}` cannot be a raw identifier", name));
-            out.push_ident(name, span(start, end), true);
+            leaf(TreeKind::Ident, name, start, end).raw = true;
             break;
         }
         case RawKind::Lifetime:
         case RawKind::RawLifetime: {
             if ((t.flags & kStartsWithNumber) != 0)
                 check_.error(start, "lifetimes cannot start with a number");
-            out.push_punct('\'', Spacing::Joint, span(start, start + 1));
+            leaf(TreeKind::Punct, tok.substr(0, 1), start, start + 1).spacing = Spacing::Joint;
             bool raw = t.kind == RawKind::RawLifetime;
             std::string_view name = tok.substr(raw ? 3 : 1);
             if (raw && (name == "_" || name == "static"))
                 check_.error(start, fmt::format("`'{}` cannot be a raw lifetime", name));
-            out.push_ident(name, span(start + 1, end), raw);
+            leaf(TreeKind::Ident, name, start + 1, end).raw = raw;
             break;
         }
         case RawKind::Literal: literal(t, start); break;
@@ -404,8 +434,8 @@ void Builder::run() {
                 check_.error(start, text_.substr(end, 1) == "#"
                                         ? "reserved multi-hash token is forbidden"
                                         : "invalid string literal");
-            out.push_punct(tok[0], is_joint_follower(text_, end) ? Spacing::Joint : Spacing::Alone,
-                           span(start, end));
+            leaf(TreeKind::Punct, tok, start, end).spacing =
+                is_joint_follower(text_, end) ? Spacing::Joint : Spacing::Alone;
             break;
         case RawKind::OpenParen:
         case RawKind::OpenBrace:
@@ -488,7 +518,7 @@ void Builder::doc_comment(const RawToken& t, std::size_t start, std::size_t end)
 
 void Builder::literal(const RawToken& t, std::size_t start) {
     std::string_view tok = text_.substr(start, t.len);
-    result_.stream.push_literal(t.lit, tok, span(start, start + t.len));
+    leaf(TreeKind::Literal, tok, start, start + t.len).lit = t.lit;
     const bool unterminated = (t.flags & kUnterminated) != 0;
     switch (t.lit) {
     case LitKind::Int:
