@@ -7,10 +7,13 @@
 #include "wasm/module.hpp"
 #include "wasm/opcode.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#define WASMACRO_INLINE [[gnu::always_inline]] inline
 
 namespace wasmacro::wasm::detail {
 
@@ -57,8 +60,9 @@ public:
         if (pos_ >= limit_) fail_end();
         return base_[pos_];
     }
-    uint8_t u8() {
-        if (pos_ >= limit_) fail_end();
+    WASMACRO_INLINE uint8_t u8() {
+        if (pos_ >= limit_) [[unlikely]]
+            fail_end();
         return base_[pos_++];
     }
     uint32_t fixed_u32() {
@@ -76,11 +80,19 @@ public:
         return v;
     }
 
-    uint32_t u32() {
-        if (pos_ < limit_ && base_[pos_] < 0x80) return base_[pos_++];
+    WASMACRO_INLINE uint32_t u32() {
+        if (pos_ < limit_ && base_[pos_] < 0x80) [[likely]]
+            return base_[pos_++];
         return static_cast<uint32_t>(leb_unsigned(32));
     }
-    int32_t s32() { return static_cast<int32_t>(leb_signed(32)); }
+    WASMACRO_INLINE int32_t s32() {
+        // One byte holds -64..63: the common small constants.
+        if (pos_ < limit_ && base_[pos_] < 0x80) [[likely]] {
+            uint8_t byte = base_[pos_++];
+            return (byte & 0x40) ? static_cast<int32_t>(byte) - 0x80 : byte;
+        }
+        return static_cast<int32_t>(leb_signed(32));
+    }
     int64_t s33() { return leb_signed(33); }
     int64_t s64() { return leb_signed(64); }
 
@@ -197,6 +209,20 @@ struct Instr {
     size_t labels = 0; ///< br_table: offset of the first label
 };
 
+/// Opcode byte to instruction, built at compile time from the table.
+struct SingleByteOps {
+    std::array<Op, 256> op{};
+    std::array<bool, 256> valid{};
+    constexpr SingleByteOps() {
+        for (size_t i = 0; i < static_cast<size_t>(Op::Count_); ++i)
+            if (op_table[i].prefix == 0) {
+                op[op_table[i].code] = static_cast<Op>(i);
+                valid[op_table[i].code] = true;
+            }
+    }
+};
+inline constexpr SingleByteOps single_byte_ops{};
+
 /// What reading instructions needs to know of the module.
 struct InstrContext {
     bool has_data_count = true; ///< memory.init and data.drop need the section (5.5.13)
@@ -207,19 +233,19 @@ struct InstrContext {
 };
 
 /// Reads the instruction at the reader's position.
-inline void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
+WASMACRO_INLINE void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
     in.offset = r.pos();
     uint8_t byte = r.u8();
-    std::optional<Op> op;
-    if (byte == 0xFC) {
+    if (single_byte_ops.valid[byte]) [[likely]] {
+        in.op = single_byte_ops.op[byte];
+    } else if (byte == 0xFC) {
         uint32_t sub = r.u32();
-        op = misc_op(sub);
+        std::optional<Op> op = misc_op(sub);
         if (!op) r.fail(in.offset, unsupported_opcode(byte, sub));
+        in.op = *op;
     } else {
-        op = single_byte_op(byte);
-        if (!op) r.fail(in.offset, unsupported_opcode(0, byte));
+        r.fail(in.offset, unsupported_opcode(0, byte));
     }
-    in.op = *op;
     switch (in.op) {
     case Op::Block:
     case Op::Loop:

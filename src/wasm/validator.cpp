@@ -85,7 +85,7 @@ private:
     [[noreturn]] void mismatch(ValType expected, Slot found, bool empty);
 
     void push(Slot t) { vals_.push_back(t); }
-    void push(ValType t) { vals_.push_back(static_cast<Slot>(t)); }
+    WASMACRO_INLINE void push(ValType t) { vals_.push_back(static_cast<Slot>(t)); }
     Slot pop_any() {
         const Frame& f = ctrls_.back();
         if (vals_.size() == f.height) {
@@ -97,7 +97,7 @@ private:
         vals_.pop_back();
         return t;
     }
-    Slot pop(ValType expect) {
+    WASMACRO_INLINE Slot pop(ValType expect) {
         const Frame& f = ctrls_.back();
         if (vals_.size() == f.height) {
             if (f.unreachable) return static_cast<Slot>(expect);
@@ -136,7 +136,7 @@ private:
         if (depth >= ctrls_.size()) fail(fmt::format("unknown label {}", depth));
         return ctrls_[ctrls_.size() - 1 - depth];
     }
-    ValType local_type(uint32_t index) {
+    WASMACRO_INLINE ValType local_type(uint32_t index) {
         if (index < params_->size()) return (*params_)[index];
         uint64_t rest = uint64_t{index} - params_->size();
         if (rest < locals_->size()) return (*locals_)[rest];
