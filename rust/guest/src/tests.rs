@@ -287,3 +287,22 @@ fn stream_sharing() {
     let joined: TokenStream = vec![a, b].into_iter().collect();
     assert_eq!(joined.to_string(), "a c a");
 }
+
+#[test]
+fn encode_negative_literal_as_two_tokens() {
+    let mut lit = Literal::i32_suffixed(-5);
+    lit.set_span(Span::from_handle(9));
+    let mut out = Vec::new();
+    encode(&TokenStream::from(TokenTree::Literal(lit)), &mut out);
+    let mut want = vec![3];
+    want.extend(le('-' as u32));
+    want.push(0);
+    want.extend(le(9));
+    want.push(4);
+    want.extend(le(9));
+    want.push(0);
+    want.extend(le(4));
+    want.extend(b"5i32");
+    want.push(0);
+    assert_eq!(out, want);
+}

@@ -70,23 +70,41 @@ pub fn encode(stream: &TokenStream, out: &mut Vec<u8>) {
                 });
                 put_u32(out, p.span().handle());
             }
-            TokenTree::Literal(l) => {
-                out.push(LITERAL);
-                put_u32(out, l.span().handle());
-                match l.repr() {
-                    LiteralRepr::Host { handle, .. } => {
-                        out.push(LITERAL_HANDLE);
-                        put_u32(out, *handle);
-                    }
-                    LiteralRepr::Text(text) => {
-                        out.push(LITERAL_TEXT);
-                        put_str(out, text);
-                    }
-                }
-            }
+            TokenTree::Literal(l) => encode_literal(l, out),
         }
     }
     out.push(END);
+}
+
+fn encode_literal(l: &Literal, out: &mut Vec<u8>) {
+    let span = l.span().handle();
+    match l.repr() {
+        LiteralRepr::Host { handle, .. } => {
+            out.push(LITERAL);
+            put_u32(out, span);
+            out.push(LITERAL_HANDLE);
+            put_u32(out, *handle);
+        }
+        LiteralRepr::Text(text) => {
+            // A negative number (`Literal::i32_unsuffixed(-1)`) goes as `-`
+            // and the number, the tokens a lexer makes of it, so that a host
+            // needs no special case for it.
+            let text = match text.strip_prefix('-') {
+                Some(positive) => {
+                    out.push(PUNCT);
+                    put_u32(out, '-' as u32);
+                    out.push(0);
+                    put_u32(out, span);
+                    positive
+                }
+                None => text,
+            };
+            out.push(LITERAL);
+            put_u32(out, span);
+            out.push(LITERAL_TEXT);
+            put_str(out, text);
+        }
+    }
 }
 
 /// Why host -> guest bytes could not be decoded.
