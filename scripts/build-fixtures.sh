@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Builds the wasm macro fixtures from source (rust/fixtures, on the guest
+# proc-macro2 in rust/guest) with Debian's Rust toolchain, offline against
+# /usr/share/cargo/registry, and installs them as tests/fixtures/<name>.wasm
+# (and the demo as examples/demo/demo.wasm).
+#
+#   scripts/build-fixtures.sh           build, verify, smoke-test, install
+#   scripts/build-fixtures.sh --check   run the guest's native unit tests,
+#                                       build, verify, smoke-test, and fail
+#                                       unless the committed .wasm files are
+#                                       reproduced bit for bit (nothing is
+#                                       installed)
+#
+# "verify" checks each module with wasm-objdump: it imports only watt-0.5
+# functions, exports its entry points plus raw_to_token_stream and
+# token_stream_into_raw, and carries exactly the expected
+# .rustc_proc_macro_decls records.
+# "smoke-test" runs the macros on a mock watt host in Node
+# (rust/fixtures/smoke), checks the hostile macros fail as they should, and
+# compiles and runs the expansions natively (rustup's cargo, offline).
+#
+# The cargo target dir is build/fixtures-target (override with
+# WASMACRO_FIXTURES_TARGET); CARGO_BUILD_JOBS defaults to 2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+check=0
+case "${1:-}" in
+"") ;;
+--check) check=1 ;;
+*) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+# Debian's toolchain by full path: rustup's rustc comes first on PATH and has
+# no wasm32 standard library.
+cargo_wasm=/usr/bin/cargo
+export RUSTC=/usr/bin/rustc
+export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
+unset RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS || true
+# Reproducible output wherever the repository is checked out.
+export RUSTFLAGS="--remap-path-prefix=$root=/wasmacro --remap-path-prefix=/usr/share/cargo/registry=/registry"
+export SOURCE_DATE_EPOCH=0
+target_dir=${WASMACRO_FIXTURES_TARGET:-$root/build/fixtures-target}
+out_dir=$target_dir/wasm32-unknown-unknown/release
+
+# fixture name, cargo artifact, expected decls records (one a line, in order)
+# and the wasm exports besides memory and the two helpers.
+fixtures=(demo serde_derive thiserror example_macros hostile)
+declare -A artifact records exports
+artifact[demo]=fixture_demo
+records[demo]='derive:Demo:derive_demo
+edition:2021'
+exports[demo]='derive_demo'
+artifact[serde_derive]=fixture_serde_derive
+records[serde_derive]='derive:Serialize:derive_serialize:serde
+derive:Deserialize:derive_deserialize:serde
+edition:2015'
+exports[serde_derive]='derive_serialize derive_deserialize'
+artifact[thiserror]=fixture_thiserror
+records[thiserror]='derive:Error:derive_error:error,from,source,backtrace
+edition:2018'
+exports[thiserror]='derive_error'
+artifact[example_macros]=fixture_example_macros
+records[example_macros]='bang:enum_str:bang_enum_str
+attr:trace:attr_trace
+edition:2021'
+exports[example_macros]='bang_enum_str attr_trace'
+artifact[hostile]=fixture_hostile
+records[hostile]='derive:Panic:derive_panic
+bang:infinite_loop:bang_infinite_loop
+bang:unbounded_alloc:bang_unbounded_alloc
+bang:unbounded_recursion:bang_unbounded_recursion
+bang:bad_abi:bang_bad_abi
+edition:2021'
+exports[hostile]='derive_panic bang_infinite_loop bang_unbounded_alloc bang_unbounded_recursion bang_bad_abi'
+
+watt_imports='bytes_len bytes_read literal_to_string print_panic string_len string_new string_read token_stream_deserialize token_stream_parse token_stream_serialize'
+
+fail() { echo "build-fixtures: $*" >&2; exit 1; }
+
+# The text of a module's .rustc_proc_macro_decls section, NUL padding dropped.
+decls_of() {
+  node -e '
+    const m = new WebAssembly.Module(require("fs").readFileSync(process.argv[1]));
+    const parts = WebAssembly.Module.customSections(m, ".rustc_proc_macro_decls");
+    process.stdout.write(parts.map((p) => Buffer.from(p).toString()).join("").replace(/\0/g, ""));
+  ' "$1"
+}
+
+verify() {
+  local name=$1 wasm=$2 dump imports got_exports want_exports decls
+  dump=$(wasm-objdump -x "$wasm")
+  imports=$(grep -o '<- [^ ]*' <<<"$dump" | sed 's/^<- //' | sort || true)
+  [[ -n $imports ]] || fail "$name: imports nothing"
+  while read -r imp; do
+    [[ -z $imp ]] && continue
+    [[ $imp == watt-0.5.* ]] || fail "$name: imports $imp (only watt-0.5 is allowed)"
+    [[ " $watt_imports " == *" ${imp#watt-0.5.} "* ]] || fail "$name: imports unknown $imp"
+  done <<<"$imports"
+  got_exports=$(grep -o '^ - func\[[0-9]*\].* -> "[^"]*"' <<<"$dump" | sed 's/.*-> "\(.*\)"/\1/' | sort | tr '\n' ' ' || true)
+  want_exports=$(tr ' ' '\n' <<<"${exports[$name]} raw_to_token_stream token_stream_into_raw" | sort | tr '\n' ' ')
+  [[ $got_exports == "$want_exports" ]] || fail "$name: exports '$got_exports', expected '$want_exports'"
+  decls=$(decls_of "$wasm")
+  [[ $decls == "${records[$name]}" ]] || fail "$name: decls section is
+$decls
+expected
+${records[$name]}"
+}
+
+if ((check)); then
+  echo "== guest unit tests (native)"
+  (cd rust/guest && env -u RUSTC -u RUSTFLAGS CARGO_TARGET_DIR="$target_dir/native" cargo test --quiet --offline --locked)
+fi
+
+echo "== building fixtures (Debian rustc: $($RUSTC --version))"
+start=$SECONDS
+(cd rust/fixtures && $cargo_wasm build --release --locked --offline \
+  --target wasm32-unknown-unknown --target-dir "$target_dir")
+echo "built in $((SECONDS - start)) s"
+
+staged=$target_dir/fixtures
+mkdir -p "$staged"
+for name in "${fixtures[@]}"; do
+  wasm=$out_dir/${artifact[$name]}.wasm
+  [[ -f $wasm ]] || fail "$name: $wasm was not built"
+  verify "$name" "$wasm"
+  cp "$wasm" "$staged/$name.wasm"
+done
+echo "verified imports, exports and decls records"
+
+echo "== smoke test: expansions on a mock host"
+smoke_out=$target_dir/smoke-out
+node rust/fixtures/smoke/smoke.mjs "$staged" "$smoke_out" | grep -v '^ok ' || fail "smoke test failed"
+echo "== smoke test: compile and run the expansions (native)"
+for crate in e2015 e2018 e2021; do
+  log=$target_dir/smoke-$crate.log
+  if (cd rust/fixtures/smoke/check && env -u RUSTC -u RUSTFLAGS SMOKE_OUT="$smoke_out" \
+    CARGO_TARGET_DIR="$target_dir/smoke" cargo run --quiet --offline --locked -p "smoke-$crate") >"$log" 2>&1; then
+    tail -n1 "$log"
+  else
+    cat "$log" >&2
+    fail "the expansions of the edition-${crate#e} fixtures do not compile or run"
+  fi
+done
+
+status=0
+for name in "${fixtures[@]}"; do
+  wasm=$staged/$name.wasm
+  dests=("tests/fixtures/$name.wasm")
+  if [[ $name == demo ]]; then dests+=(examples/demo/demo.wasm); fi
+  for dest in "${dests[@]}"; do
+    if ((check)); then
+      if cmp -s "$wasm" "$dest"; then
+        echo "ok       $dest ($(stat -c %s "$dest") bytes)"
+      else
+        echo "MISMATCH $dest is not reproduced by the build (rebuild: scripts/build-fixtures.sh)" >&2
+        status=1
+      fi
+    else
+      mkdir -p "$(dirname "$dest")"
+      cp "$wasm" "$dest"
+      echo "wrote    $dest ($(stat -c %s "$dest") bytes)"
+    fi
+  done
+done
+exit $status
