@@ -30,13 +30,13 @@ std::string dump_text(const TokenStream& s) {
             break;
         case TreeKind::Ident:
             if (t.raw) out += "r#";
-            out += t.text;
+            out += t.text();
             break;
         case TreeKind::Punct:
-            out += t.text;
+            out += t.text();
             out += t.spacing == Spacing::Joint ? " Joint" : " Alone";
             break;
-        case TreeKind::Literal: append_one_line(out, t.text); break;
+        case TreeKind::Literal: append_one_line(out, t.text()); break;
         }
         out += '\n';
     }

@@ -5,7 +5,7 @@ namespace {
 
 void write_leaf(std::string& out, const Tree& t) {
     if (t.kind == TreeKind::Ident && t.raw) out += "r#";
-    out += t.text;
+    out += t.text();
 }
 
 void write_range(std::string& out, const TokenStream& s, std::size_t begin, std::size_t end) {
@@ -75,7 +75,7 @@ private:
         bool inner = g < end && s_[g].kind == TreeKind::Punct && s_[g].punct_char() == '!';
         if (inner) ++g;
         if (g >= end || !s_[g].is_group() || s_[g].end != g + 4) return false;
-        std::string_view content = doc_content(s_[g + 3].text);
+        std::string_view content = doc_content(s_[g + 3].text());
         newline(depth);
         if (content.find('\n') == std::string_view::npos) {
             emit(inner ? "//!" : "///");
@@ -127,7 +127,7 @@ private:
             }
             if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
             if (t.kind == TreeKind::Ident && t.raw) emit("r#");
-            emit(t.text);
+            emit(t.text());
             ++i;
             if (t.kind == TreeKind::Punct && t.punct_char() == ';' && !joint) {
                 newline(depth);
@@ -163,7 +163,7 @@ private:
             }
             if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
             if (t.kind == TreeKind::Ident && t.raw) emit("r#");
-            emit(t.text);
+            emit(t.text());
             ++i;
         }
     }
@@ -197,7 +197,7 @@ private:
             if ((t.is_group() && t.delimiter == Delimiter::Brace) ||
                 (t.kind == TreeKind::Punct && t.punct_char() == ';') || t.from_doc)
                 return false;
-            chars += t.text.size() + 1;
+            chars += t.text().size() + 1;
         }
         return chars <= 60;
     }
@@ -230,7 +230,7 @@ private:
         // f(x), v[0]
         if (p.kind == TreeKind::Ident && c.is_group() &&
             (c.delimiter == Delimiter::Parenthesis || c.delimiter == Delimiter::Bracket) &&
-            !is_keyword(p.text))
+            !is_keyword(p.text()))
             return true;
         // a::b
         if (is_word(p) && is_punct(c, ':', Spacing::Joint) && n &&
@@ -260,7 +260,7 @@ private:
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
     static bool continues_expression(const Tree& t) {
-        if (t.kind == TreeKind::Ident) return t.text == "else" || t.text == "as";
+        if (t.kind == TreeKind::Ident) return t.text() == "else" || t.text() == "as";
         if (t.kind != TreeKind::Punct) return false;
         char c = t.punct_char();
         return c == '.' || c == ',' || c == ';' || c == '?' || c == ')';

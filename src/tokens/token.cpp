@@ -55,6 +55,22 @@ std::string_view TextArena::keep(std::string text) {
     return owned_.back();
 }
 
+char* TextArena::allocate(std::size_t n) {
+    if (n > kChunkSize / 4) {
+        // Large texts get a block of their own.
+        chunks_.push_back(std::make_unique<char[]>(n));
+        return chunks_.back().get();
+    }
+    if (current_ == nullptr || chunk_used_ + n > kChunkSize) {
+        chunks_.push_back(std::make_unique<char[]>(kChunkSize));
+        current_ = chunks_.back().get();
+        chunk_used_ = 0;
+    }
+    char* p = current_ + chunk_used_;
+    chunk_used_ += n;
+    return p;
+}
+
 std::string_view TextArena::keep_shared(std::shared_ptr<const std::string> text) {
     shared_.push_back(std::move(text));
     return *shared_.back();
@@ -74,7 +90,7 @@ void TokenStream::push_ident(std::string_view name, Span span, bool raw) {
     Tree t;
     t.kind = TreeKind::Ident;
     t.raw = raw;
-    t.text = name;
+    t.set_text(name);
     t.span = span;
     nodes_.push_back(t);
 }
@@ -90,7 +106,7 @@ void TokenStream::push_punct(char ch, Spacing spacing, Span span) {
     t.kind = TreeKind::Punct;
     t.spacing = spacing;
     auto c = static_cast<unsigned char>(ch);
-    t.text = c < 128 ? std::string_view(&kAscii[c], 1) : keep(std::string(1, ch));
+    t.set_text(c < 128 ? std::string_view(&kAscii[c], 1) : keep(std::string(1, ch)));
     t.span = span;
     nodes_.push_back(t);
 }
@@ -99,7 +115,7 @@ void TokenStream::push_literal(LitKind kind, std::string_view text, Span span) {
     Tree t;
     t.kind = TreeKind::Literal;
     t.lit = kind;
-    t.text = text;
+    t.set_text(text);
     t.span = span;
     nodes_.push_back(t);
 }
@@ -150,7 +166,7 @@ bool same_trees(const TokenStream& a, const TokenStream& b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
         const Tree& x = a[i];
         const Tree& y = b[i];
-        if (x.kind != y.kind || x.text != y.text || x.raw != y.raw) return false;
+        if (x.kind != y.kind || x.text() != y.text() || x.raw != y.raw) return false;
         if (x.kind == TreeKind::Punct && x.spacing != y.spacing) return false;
         if (x.kind == TreeKind::Group && (x.delimiter != y.delimiter || x.end != y.end))
             return false;

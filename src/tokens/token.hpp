@@ -48,22 +48,38 @@ enum class Delimiter : uint8_t { Parenthesis, Brace, Bracket, None };
 enum class Spacing : uint8_t { Alone, Joint };
 
 /// One node of a stream. For a group, the nodes from index+1 to `end` are its contents.
+/// Kept to 48 bytes: lexing writes one per token, so its size is lexing speed.
 struct Tree {
+    Span span;
     TreeKind kind = TreeKind::Punct;
     Delimiter delimiter = Delimiter::None; // Group
     Spacing spacing = Spacing::Alone;      // Punct
     LitKind lit = LitKind::Int;            // Literal
     bool raw = false;                      // Ident: written `r#name` (text holds `name`)
     bool from_doc = false;                 // part of a desugared doc comment
-    uint32_t end = 0;                      // Group: one past the last node inside
+    union {
+        uint32_t end = 0;   // Group: one past the last node inside
+        uint32_t text_len_; // the others: the length of their text
+    };
+    const char* text_ptr_ = nullptr;
+
     /// Ident: the name. Punct: the character (UTF-8). Literal: its source text
     /// (with prefix, quotes and suffix). Group: empty.
-    std::string_view text;
-    Span span;
-
+    std::string_view text() const noexcept {
+        return kind == TreeKind::Group ? std::string_view{}
+                                       : std::string_view(text_ptr_, text_len_);
+    }
+    /// For a leaf; the bytes must outlive the stream (see TokenStream::keep).
+    void set_text(std::string_view t) noexcept {
+        text_ptr_ = t.data();
+        text_len_ = static_cast<uint32_t>(t.size());
+    }
     bool is_group() const noexcept { return kind == TreeKind::Group; }
-    char punct_char() const noexcept { return text.empty() ? '\0' : text[0]; }
+    char punct_char() const noexcept {
+        return kind == TreeKind::Punct && text_len_ > 0 ? text_ptr_[0] : '\0';
+    }
 };
+static_assert(sizeof(Tree) <= 48);
 
 const char* kind_name(TreeKind k) noexcept;
 const char* open_char(Delimiter d) noexcept; // "(", "{", "[" or "" for None
@@ -74,10 +90,18 @@ const char* lit_kind_name(LitKind k) noexcept;
 class TextArena {
 public:
     std::string_view keep(std::string text);
+    /// `n` bytes that live as long as the arena, for text built in place.
+    char* allocate(std::size_t n);
     std::string_view keep_shared(std::shared_ptr<const std::string> text);
     void adopt(std::shared_ptr<TextArena> other);
 
 private:
+    // Small texts share chunks, so that a file's many doc comments cost a few
+    // allocations rather than one each.
+    static constexpr std::size_t kChunkSize = 16 * 1024;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char* current_ = nullptr;
+    std::size_t chunk_used_ = 0;
     std::deque<std::string> owned_;
     std::vector<std::shared_ptr<const std::string>> shared_;
     std::vector<std::shared_ptr<TextArena>> adopted_;
@@ -102,6 +126,7 @@ public:
     // Building. Text given as string_view must outlive the stream unless kept
     // with `keep`; the push functions that take std::string copy it.
     std::string_view keep(std::string text) { return arena_->keep(std::move(text)); }
+    char* allocate_text(std::size_t n) { return arena_->allocate(n); }
     std::string_view keep_shared(std::shared_ptr<const std::string> text) {
         return arena_->keep_shared(std::move(text));
     }
@@ -119,6 +144,22 @@ public:
     void push_node(const Tree& t) { nodes_.push_back(t); }
     /// Appends a default node to fill in place (the lexer's fast path).
     Tree& emplace_node() { return nodes_.emplace_back(); }
+    /// open_group and close_group for a caller that fills in the spans itself.
+    /// close_group_node returns the closed group, or null if none is open.
+    Tree& open_group_node(Delimiter d) {
+        open_.push_back(static_cast<uint32_t>(nodes_.size()));
+        Tree& t = nodes_.emplace_back();
+        t.kind = TreeKind::Group;
+        t.delimiter = d;
+        return t;
+    }
+    Tree* close_group_node() {
+        if (open_.empty()) return nullptr;
+        Tree& g = nodes_[open_.back()];
+        open_.pop_back();
+        g.end = static_cast<uint32_t>(nodes_.size());
+        return &g;
+    }
     std::vector<Tree>& mutable_nodes() noexcept { return nodes_; }
     std::size_t open_groups() const noexcept { return open_.size(); }
     void reserve(std::size_t n) { nodes_.reserve(n); }

@@ -289,21 +289,24 @@ private:
     uint32_t line_ = 1, col_ = 1;
 };
 
-std::string doc_literal(std::string_view content) {
-    // rustc presents a doc comment as a raw string with the fewest `#` that
-    // cannot clash with a `"#...` inside it.
+// rustc presents a doc comment as a raw string with the fewest `#` that cannot
+// clash with a `"#...` inside it. Written into the stream's text storage.
+std::string_view doc_literal(TokenStream& out, std::string_view content) {
     std::size_t hashes = 0, run = 0;
     for (char c : content) {
         run = c == '"' ? 1 : (c == '#' && run > 0) ? run + 1 : 0;
         hashes = std::max(hashes, run);
     }
-    std::string out = "r";
-    out.append(hashes, '#');
-    out += '"';
-    out.append(content);
-    out += '"';
-    out.append(hashes, '#');
-    return out;
+    std::size_t n = content.size() + 3 + 2 * hashes;
+    char* p = out.allocate_text(n);
+    char* w = p;
+    *w++ = 'r';
+    w = std::fill_n(w, hashes, '#');
+    *w++ = '"';
+    w = std::copy(content.begin(), content.end(), w);
+    *w++ = '"';
+    std::fill_n(w, hashes, '#');
+    return {p, n};
 }
 
 class Builder {
@@ -341,7 +344,7 @@ private:
     Tree& leaf(TreeKind kind, std::string_view text, std::size_t lo, std::size_t hi) {
         Tree& t = result_.stream.emplace_node();
         t.kind = kind;
-        t.text = text;
+        t.set_text(text);
         fill_span(t.span, lo, hi);
         return t;
     }
@@ -444,7 +447,7 @@ void Builder::run() {
                           : t.kind == RawKind::OpenBrace ? Delimiter::Brace
                                                          : Delimiter::Bracket;
             open_.push_back({d, start});
-            out.open_group(d, span(start, end));
+            fill_span(out.open_group_node(d).span, start, end);
             break;
         }
         case RawKind::CloseParen: close(Delimiter::Parenthesis, start, end); break;
@@ -486,7 +489,14 @@ void Builder::close(Delimiter d, std::size_t start, std::size_t end) {
         }
     }
     open_.pop_back();
-    result_.stream.close_group(span(start, end));
+    Tree* g = result_.stream.close_group_node();
+    if (!opts_.span_override) {
+        // The group's span runs from its opening to its closing delimiter.
+        cursor_.advance(end);
+        g->span.hi = static_cast<uint32_t>(end);
+        g->span.end_line = cursor_.line();
+        g->span.end_col = cursor_.col();
+    }
 }
 
 void Builder::doc_comment(const RawToken& t, std::size_t start, std::size_t end) {
@@ -497,8 +507,9 @@ void Builder::doc_comment(const RawToken& t, std::size_t start, std::size_t end)
         if ((t.flags & kUnterminated) != 0) return;
         content = text_.substr(start + 3, end - start - 5);
     }
-    for (std::size_t i = 0; i < content.size(); ++i)
-        if (content[i] == '\r') check_.error(start + 3 + i, "bare CR not allowed in doc-comment");
+    for (std::size_t i = content.find('\r'); i != std::string_view::npos;
+         i = content.find('\r', i + 1))
+        check_.error(start + 3 + i, "bare CR not allowed in doc-comment");
     Span s = span(start, end);
     TokenStream& out = result_.stream;
     out.push_punct('#', Spacing::Alone, s);
@@ -510,7 +521,7 @@ void Builder::doc_comment(const RawToken& t, std::size_t start, std::size_t end)
     out.open_group(Delimiter::Bracket, s);
     out.push_ident("doc", s);
     out.push_punct('=', Spacing::Alone, s);
-    out.push_literal(LitKind::RawStr, out.keep(doc_literal(content)), s);
+    out.push_literal(LitKind::RawStr, doc_literal(out, content), s);
     out.close_group(s);
     auto& nodes = out.mutable_nodes();
     for (std::size_t i = nodes.size() - 4; i < nodes.size(); ++i) nodes[i].from_doc = true;

@@ -133,7 +133,7 @@ TEST(DocComments, DesugarAsRustcDoes) {
 TEST(DocComments, BlockDocKeepsInnerText) {
     LexResult r = lex("/** a\n * b */ x");
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.stream[4].text, "r\" a\n * b \"");
+    EXPECT_EQ(r.stream[4].text(), "r\" a\n * b \"");
 }
 
 TEST(Editions, ReservedPrefixesFrom2021) {
