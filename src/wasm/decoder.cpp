@@ -294,7 +294,12 @@ void read_types(Reader& r, Module& m) {
         size_t at = r.pos();
         // The form is a signed 7-bit LEB128 (-0x20), hence "too long" for 0xE0 0x7F.
         int64_t form = r.leb_signed(7);
-        if (form != -0x20) r.fail(at, "malformed function type " + Reader::hex(r.base()[at]));
+        if (form != -0x20) {
+            uint8_t byte = r.base()[at];
+            bool gc = byte == 0x5E || byte == 0x5F || byte == 0x50 || byte == 0x4F || byte == 0x4E;
+            r.fail(at, "malformed function type " + Reader::hex(byte) +
+                           (gc ? " (garbage collection types are not supported)" : ""));
+        }
         FuncType t;
         uint32_t params = r.u32();
         t.params.reserve(reserve_hint(r, params));

@@ -161,17 +161,39 @@ public:
         case 0x70:
         case 0x6F: return static_cast<ValType>(byte);
         case 0x7B: fail(at, "SIMD is not supported (value type v128)");
-        default: fail(at, "malformed value type " + hex(byte));
+        default: fail(at, "malformed value type " + hex(byte) + proposal_of_type(byte));
         }
     }
     ValType reference_type() {
         size_t at = pos_;
         uint8_t byte = u8();
         if (byte == 0x70 || byte == 0x6F) return static_cast<ValType>(byte);
-        fail(at, "malformed reference type " + hex(byte));
+        fail(at, "malformed reference type " + hex(byte) + proposal_of_type(byte));
     }
 
     static std::string hex(uint64_t value);
+    /// For a type byte of a later proposal, " (<proposal> is not supported)".
+    static const char* proposal_of_type(uint8_t byte) {
+        switch (byte) {
+        case 0x63:
+        case 0x64: return " (typed function references are not supported)";
+        case 0x65:
+        case 0x66:
+        case 0x67:
+        case 0x68:
+        case 0x69:
+        case 0x6A:
+        case 0x6B:
+        case 0x6C:
+        case 0x6D:
+        case 0x6E:
+        case 0x71:
+        case 0x72:
+        case 0x73: return " (garbage collection types are not supported)";
+        case 0x7B: return " (SIMD is not supported)";
+        default: return "";
+        }
+    }
 
 private:
     void need(size_t n) const {

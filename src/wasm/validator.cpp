@@ -503,10 +503,17 @@ void Validator::check_body(uint32_t def_index) {
         case OpKind::Store:
             need_memory();
             // 3.3.7: 2^align must not exceed the access width.
-            if (in.a > oi.align_log2)
+            if (in.a > oi.align_log2) [[unlikely]] {
+                // Bit 6 would announce a memory index (multi-memory proposal).
+                if (in.a & 0x40)
+                    fail(fmt::format("alignment must not be larger than natural ({}: memory "
+                                     "indices in memory instructions, from the multi-memory "
+                                     "proposal, are not supported)",
+                                     oi.text));
                 fail(fmt::format("alignment must not be larger than natural ({} has 2^{}, "
                                  "at most 2^{})",
                                  oi.text, in.a, oi.align_log2));
+            }
             if (oi.kind == OpKind::Load) {
                 pop(ValType::I32);
                 push(to_valtype(oi.result));

@@ -250,3 +250,50 @@ TEST(Decoder, NonConstantInitialiserIsLeftToTheValidator) {
     EXPECT_EQ(m.globals[0].init.problem, ConstExpr::Problem::NotOne);
     EXPECT_EQ(m.globals[1].init.problem, ConstExpr::Problem::NotConstant);
 }
+
+TEST(Decoder, DataSegmentEncodings) {
+    // (memory 1)
+    // (data (i32.const 4) "ab")            ;; flags 0
+    // (data "c")                           ;; flags 1, passive
+    // (data (memory 0) (i32.const 8) "")   ;; flags 2
+    Bytes data = {0x03, 0x00, 0x41, 0x04, 0x0B, 0x02, 'a',  'b', 0x01,
+                  0x01, 'c',  0x02, 0x00, 0x41, 0x08, 0x0B, 0x00};
+    Module m = decode_module(module({section(5, {0x01, 0x00, 0x01}), section(11, data)}));
+    ASSERT_EQ(m.data.size(), 3u);
+    EXPECT_EQ(m.data[0].mode, SegmentMode::Active);
+    EXPECT_EQ(m.data[0].offset.value, 4u);
+    EXPECT_EQ(m.data[0].size, 2u);
+    EXPECT_EQ(m.bytes[m.data[0].data_offset], 'a');
+    EXPECT_EQ(m.data[1].mode, SegmentMode::Passive);
+    EXPECT_EQ(m.bytes[m.data[1].data_offset], 'c');
+    EXPECT_EQ(m.data[2].memory, 0u);
+    EXPECT_EQ(m.data[2].size, 0u);
+    EXPECT_EQ(decode_error(module({section(11, {0x01, 0x03})})),
+              "malformed module: malformed data segment kind 3 (in data section at offset 0xb)");
+}
+
+TEST(Decoder, LaterProposalsAreNamed) {
+    // (memory 1 2 shared): threads.
+    EXPECT_EQ(decode_error(module({section(5, {0x01, 0x03, 0x01, 0x02})})),
+              "malformed module: integer too large: limits flag 0x02 (shared memory, threads) is "
+              "not supported (in memory section at offset 0xb)");
+    // An exception tag import and the tag section.
+    Bytes tag_import = concat({{0x01}, name_bytes("m"), name_bytes("t"), {0x04, 0x00, 0x00}});
+    EXPECT_EQ(decode_error(module({section(2, tag_import)})),
+              "malformed module: malformed import kind 4 (exception tags are not supported) (in "
+              "import section at offset 0xf)");
+    EXPECT_NE(decode_error(module({section(13, {0x00})})).find("malformed section id 13"),
+              std::string::npos);
+    // (type (struct)): garbage collection.
+    EXPECT_EQ(decode_error(module({section(1, {0x01, 0x5F, 0x00})})),
+              "malformed module: malformed function type 0x5f (garbage collection types are not "
+              "supported) (in type section at offset 0xb)");
+}
+
+TEST(Decoder, ReadsAcrossASectionEndLikeTheReferenceDecoder) {
+    // A function section of 3 bytes whose type index is a 6-byte LEB128: the
+    // spec expects the LEB128's own error, not an early end of the section.
+    Bytes bytes =
+        module({type_void, {0x03, 0x03, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, empty_body});
+    EXPECT_NE(decode_error(bytes).find("integer representation too long"), std::string::npos);
+}

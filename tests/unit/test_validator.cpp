@@ -242,3 +242,44 @@ TEST(Validator, MissingFinalEnd) {
     Bytes bytes = module({type_void, one_func, section(10, {0x01, 0x02, 0x00, 0x01})});
     EXPECT_TRUE(contains(check(bytes), "unexpected end of section or function"));
 }
+
+TEST(Validator, TablesAndReferences) {
+    // (table 1 externref) (func (call_indirect (i32.const 0)))
+    Bytes externref_table = section(4, {0x01, 0x6F, 0x00, 0x01});
+    EXPECT_TRUE(contains(
+        check(module({type_void, one_func, externref_table, code({0x41, 0x00, 0x11, 0x00, 0x00})})),
+        "type mismatch: call_indirect through table 0 of externref"));
+    // (table $f 1 funcref) (table $e 1 externref)
+    // (func (table.copy $f $e (i32.const 0) (i32.const 0) (i32.const 0)))
+    Bytes two_tables = section(4, {0x02, 0x70, 0x00, 0x01, 0x6F, 0x00, 0x01});
+    EXPECT_TRUE(contains(
+        check(module({type_void, one_func, two_tables,
+                      code({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0E, 0x00, 0x01})})),
+        "type mismatch: table.copy"));
+    // (func (select (result i32 i32) ...)): typed select takes exactly one type.
+    EXPECT_TRUE(contains(
+        check(module({type_void, one_func,
+                      code({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0x1C, 0x02, 0x7F, 0x7F, 0x1A})})),
+        "invalid result arity"));
+    // (func (select (ref.null func) (ref.null func) (i32.const 1))): untyped select
+    // is for numbers only.
+    EXPECT_TRUE(contains(check(module({type_void, one_func,
+                                       code({0xD0, 0x70, 0xD0, 0x70, 0x41, 0x01, 0x1B, 0x1A})})),
+                         "type mismatch: select without a type"));
+}
+
+TEST(Validator, MultiValueBlocks) {
+    // (type $pair (func (param i32) (result i32 i32)))
+    // (func (result i32)
+    //   (i32.const 1) (block (type $pair) (i32.const 2)) (i32.add))
+    Bytes types = section(1, {0x02, 0x60, 0x00, 0x01, 0x7F, 0x60, 0x01, 0x7F, 0x02, 0x7F, 0x7F});
+    uint32_t f = 0;
+    EXPECT_EQ(
+        check(module({types, one_func, code({0x41, 0x01, 0x02, 0x01, 0x41, 0x02, 0x0B, 0x6A})}),
+              &f),
+        "valid");
+    EXPECT_EQ(f, FeatureMultiValue);
+    // A block type naming a type that does not exist.
+    EXPECT_TRUE(contains(check(module({types, one_func, code({0x41, 0x01, 0x02, 0x07, 0x0B})})),
+                         "unknown type 7"));
+}
