@@ -33,15 +33,15 @@ nlohmann::json trees_json(const TokenStream& s, std::size_t begin, std::size_t e
             j["children"] = trees_json(s, i + 1, t.end);
             break;
         case TreeKind::Ident:
-            j["text"] = std::string(t.text);
+            j["text"] = std::string(t.text());
             j["raw"] = t.raw;
             break;
         case TreeKind::Punct:
-            j["text"] = std::string(t.text);
+            j["text"] = std::string(t.text());
             j["spacing"] = t.spacing == Spacing::Joint ? "Joint" : "Alone";
             break;
         case TreeKind::Literal:
-            j["text"] = std::string(t.text);
+            j["text"] = std::string(t.text());
             j["lit"] = lit_kind_name(t.lit);
             break;
         }
