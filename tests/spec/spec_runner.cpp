@@ -1,11 +1,12 @@
 // Runs one converted spec test script (wast2json's JSON command list plus its
 // .wasm files) against the engine and prints exact counts:
 //
-//   spec_runner DIR/NAME.json
+//   spec_runner [--verbose] DIR/NAME.json
 //
 // Every command counts: a module that loads, a register, an action and each
 // assertion passes, fails or is skipped (text-format modules, SIMD scripts,
-// and the few commands listed in known_deviations). Exits 1 if anything failed.
+// and the few commands listed in known_deviations; --verbose lists them).
+// Exits 1 if anything failed.
 #include "wasm/engine.hpp"
 
 #include <nlohmann/json.hpp>
@@ -121,8 +122,9 @@ std::string describe_expected(const json& expected) {
 
 class Runner {
 public:
-    Runner(fs::path json_path, std::string script)
-        : dir_(json_path.parent_path()), script_(std::move(script)), store_(limits()) {
+    Runner(fs::path json_path, std::string script, bool verbose)
+        : dir_(json_path.parent_path()), script_(std::move(script)), store_(limits()),
+          verbose_skips_(verbose) {
         make_spectest();
     }
 
@@ -342,21 +344,23 @@ private:
     fs::path dir_;
     std::string script_;
     Store store_;
+    bool verbose_skips_;
     std::map<std::string, Extern> spectest_;
     std::map<std::string, Instance*> registered_;
     std::map<std::string, Instance*> named_;
     Instance* current_ = nullptr;
-    bool verbose_skips_ = false;
 };
 
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::cerr << "usage: spec_runner SCRIPT.json (from wast2json)\n";
+    bool verbose = argc == 3 && std::string_view(argv[1]) == "--verbose";
+    if (argc != 2 && !verbose) {
+        std::cerr << "usage: spec_runner [--verbose] SCRIPT.json (from wast2json)\n"
+                     "  --verbose  also list each skipped command and why\n";
         return 2;
     }
-    fs::path path = argv[1];
+    fs::path path = argv[argc - 1];
     std::string script = path.stem().string();
     json document;
     try {
@@ -376,7 +380,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    Runner runner(path, script);
+    Runner runner(path, script, verbose);
     runner.run(commands);
     std::cout << script << ": passed " << runner.passed_ << ", failed " << runner.failed_
               << ", skipped " << runner.skipped_ << "\n";
