@@ -3,15 +3,17 @@
 # runner, runs every workload natively, in node (V8) and in wasmacro, checks
 # that the three checksums agree, and prints a table of times and ratios.
 #
-#   bench/engine/run.sh [--runs N] [--build-dir DIR] [--engines LIST]
+#   bench/engine/run.sh [--runs N] [--clock wall|cpu] [--build-dir DIR] [--engines LIST]
 #
 #   --runs N         timed calls per engine and workload after one warm-up
 #                    call; the best is reported (default 5)
+#   --clock wall|cpu  wall-clock time (default) or the process's CPU time,
+#                    steadier when other processes share the cores
 #   --build-dir DIR  CMake build directory (default build/release); workloads
 #                    and cargo output go under DIR/bench/engine
 #   --engines LIST   comma-separated subset of native,v8,wasmacro (default all)
 #
-# Times are wall-clock milliseconds of one call of the workload's run().
+# Times are milliseconds of one call of the workload's run().
 # This is a measurement, not a test: it fails only when something breaks
 # (a build, a trap, checksums that differ), never because of a time.
 set -euo pipefail
@@ -20,16 +22,30 @@ root=$(cd "$here/../.." && pwd)
 runs=5
 build_dir=$root/build/release
 engines=native,v8,wasmacro
+clock=wall
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --clock) clock=$2; shift 2 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
+case $clock in
+wall) time_key=best_ms ;;
+cpu) time_key=best_cpu_ms ;;
+*) echo "--clock must be wall or cpu" >&2; exit 2 ;;
+esac
 want() { [[ ,$engines, == *,$1,* ]]; }
+
+# Two cores shared with builds make wall-clock times (of every engine, not
+# equally) slower; say so rather than print doubtful numbers silently.
+read -r load1 _ </proc/loadavg
+if [[ $clock == wall ]] && awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    echo "warning: load average $load1 on $(nproc) cores; wall-clock times will be noisy (--clock cpu is steadier)" >&2
+fi
 
 workloads_dir=$build_dir/bench/engine/workloads
 echo "building workloads in $workloads_dir" >&2
@@ -48,21 +64,21 @@ if want wasmacro; then
     fi
 fi
 
-# Runs one engine on one workload; sets checksum, best_ms and load_ms from the
-# harness's `key=value` line.
+# Runs one engine on one workload; sets checksum, best (the time named by
+# --clock) and load_ms from the harness's `key=value` line.
 measure() {
     local line
     line=$("$@") || { echo "failed: $*" >&2; return 1; }
-    checksum='' best_ms='' load_ms=''
+    checksum='' best='' load_ms=''
     local field
     for field in $line; do
         case $field in
         checksum=*) checksum=${field#*=} ;;
-        best_ms=*) best_ms=${field#*=} ;;
+        "$time_key"=*) best=${field#*=} ;;
         load_ms=*) load_ms=${field#*=} ;;
         esac
     done
-    [[ -n $checksum && -n $best_ms ]] || { echo "unexpected output from $*: $line" >&2; return 1; }
+    [[ -n $checksum && -n $best ]] || { echo "unexpected output from $*: $line" >&2; return 1; }
 }
 
 ratio() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2fx", t / n }'; }
@@ -92,20 +108,20 @@ for module in "$workloads_dir"/*.wasm; do
     echo "running $name" >&2
     if want native; then
         if measure "$workloads_dir/$name-native" "$runs"; then
-            native_ms=$best_ms
+            native_ms=$best
             check native
         else status=1; fi
     fi
     if want v8; then
         if measure node "$here/run.mjs" "$module" "$runs"; then
-            v8_ms=$best_ms v8_load=$load_ms
+            v8_ms=$best v8_load=$load_ms
             check v8
             [[ $native_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
         else status=1; fi
     fi
     if want wasmacro; then
         if measure "$runner" "$module" "$runs"; then
-            wa_ms=$best_ms wa_load=$load_ms
+            wa_ms=$best wa_load=$load_ms
             check wasmacro
             [[ $native_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
         else status=1; fi
@@ -117,7 +133,7 @@ for module in "$workloads_dir"/*.wasm; do
 done
 
 echo
-echo "times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
+echo "$clock times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
 echo "load: wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
 echo "$table"
 exit $status
