@@ -65,17 +65,18 @@ if want wasmacro; then
 fi
 
 # Runs one engine on one workload; sets checksum, best (the time named by
-# --clock) and load_ms from the harness's `key=value` line.
+# --clock), load_ms and first_ms from the harness's `key=value` line.
 measure() {
     local line
     line=$("$@") || { echo "failed: $*" >&2; return 1; }
-    checksum='' best='' load_ms=''
+    checksum='' best='' load_ms='' first_ms=''
     local field
     for field in $line; do
         case $field in
         checksum=*) checksum=${field#*=} ;;
         "$time_key"=*) best=${field#*=} ;;
         load_ms=*) load_ms=${field#*=} ;;
+        first_ms=*) first_ms=${field#*=} ;;
         esac
     done
     [[ -n $checksum && -n $best ]] || { echo "unexpected output from $*: $line" >&2; return 1; }
@@ -83,15 +84,15 @@ measure() {
 
 ratio() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2fx", t / n }'; }
 
-row() { printf '%-10s %9s %9s | %9s %7s %9s | %9s %7s %9s | %11s\n' "$@"; }
+row() { printf '%-10s %8s %8s | %8s %7s %7s %8s | %8s %7s %7s %8s | %11s\n' "$@"; }
 table=$(row workload wasm_KiB native \
-    v8 v8/nat v8_load \
-    wasmacro wa/nat wa_load checksum)
+    v8 v8/nat v8_load v8_1st \
+    wasmacro wa/nat wa_load wa_1st checksum)
 status=0
 for module in "$workloads_dir"/*.wasm; do
     name=$(basename "$module" .wasm)
     size_kib=$(awk -v b="$(stat -c %s "$module")" 'BEGIN { printf "%.1f", b / 1024 }')
-    native_ms=- v8_ms=- v8_ratio=- v8_load=- wa_ms=- wa_ratio=- wa_load=-
+    native_ms=- v8_ms=- v8_ratio=- v8_load=- v8_first=- wa_ms=- wa_ratio=- wa_load=- wa_first=-
     reference=
     mismatch=
 
@@ -114,26 +115,27 @@ for module in "$workloads_dir"/*.wasm; do
     fi
     if want v8; then
         if measure node "$here/run.mjs" "$module" "$runs"; then
-            v8_ms=$best v8_load=$load_ms
+            v8_ms=$best v8_load=$load_ms v8_first=$first_ms
             check v8
             [[ $native_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
         else status=1; fi
     fi
     if want wasmacro; then
         if measure "$runner" "$module" "$runs"; then
-            wa_ms=$best wa_load=$load_ms
+            wa_ms=$best wa_load=$load_ms wa_first=$first_ms
             check wasmacro
             [[ $native_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
         else status=1; fi
     fi
     [[ -z $mismatch ]] || status=1
     table+=$'\n'$(row "$name" "$size_kib" "$native_ms" \
-        "$v8_ms" "$v8_ratio" "$v8_load" "$wa_ms" "$wa_ratio" "$wa_load" \
+        "$v8_ms" "$v8_ratio" "$v8_load" "$v8_first" "$wa_ms" "$wa_ratio" "$wa_load" "$wa_first" \
         "${reference:--}${mismatch:+ MISMATCH}")
 done
 
 echo
 echo "$clock times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
 echo "load: wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
+echo "1st: the first call of run(), wall-clock, including lazy translation or tier-up"
 echo "$table"
 exit $status
