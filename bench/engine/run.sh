@@ -34,8 +34,8 @@ while (($#)); do
     esac
 done
 case $clock in
-wall) time_key=best_ms ;;
-cpu) time_key=best_cpu_ms ;;
+wall) time_key=best_ms first_key=first_ms ;;
+cpu) time_key=best_cpu_ms first_key=first_cpu_ms ;;
 *) echo "--clock must be wall or cpu" >&2; exit 2 ;;
 esac
 want() { [[ ,$engines, == *,$1,* ]]; }
@@ -65,7 +65,8 @@ if want wasmacro; then
 fi
 
 # Runs one engine on one workload; sets checksum, best (the time named by
-# --clock), load_ms and first_ms from the harness's `key=value` line.
+# --clock), first_ms (the first call, same clock) and load_ms (wall-clock)
+# from the harness's `key=value` line.
 measure() {
     local line
     line=$("$@") || { echo "failed: $*" >&2; return 1; }
@@ -76,7 +77,7 @@ measure() {
         checksum=*) checksum=${field#*=} ;;
         "$time_key"=*) best=${field#*=} ;;
         load_ms=*) load_ms=${field#*=} ;;
-        first_ms=*) first_ms=${field#*=} ;;
+        "$first_key"=*) first_ms=${field#*=} ;;
         esac
     done
     [[ -n $checksum && -n $best ]] || { echo "unexpected output from $*: $line" >&2; return 1; }
@@ -135,7 +136,7 @@ done
 
 echo
 echo "$clock times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
-echo "load: wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
-echo "1st: the first call of run(), wall-clock, including lazy translation or tier-up"
+echo "load (wall-clock): wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
+echo "1st: the first call of run(), including lazy translation or tier-up"
 echo "$table"
 exit $status
