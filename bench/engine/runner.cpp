@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
     try {
         return bench(argv[1], runs);
     } catch (const wasmacro::wasm::Trap& trap) {
-        std::fprintf(stderr, "%s: trap in %s: %s\n", argv[1], trap.function_name().c_str(),
-                     trap.what());
+        // The message already names the function.
+        std::fprintf(stderr, "%s: trap: %s\n", argv[1], trap.what());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: %s\n", argv[1], e.what());
     }
