@@ -794,6 +794,12 @@ pub struct Literal {
     span: Span,
 }
 
+// The lazily fetched text (a RefCell) is only a cache, so a panic cannot
+// leave a literal in a state that matters: keep the token types unwind-safe,
+// as proc-macro2's are.
+impl std::panic::UnwindSafe for Literal {}
+impl std::panic::RefUnwindSafe for Literal {}
+
 #[derive(Clone)]
 pub(crate) enum LiteralRepr {
     /// A literal from the host: its handle, and its text once asked for.

@@ -306,3 +306,13 @@ fn encode_negative_literal_as_two_tokens() {
     want.push(0);
     assert_eq!(out, want);
 }
+
+#[test]
+fn token_types_are_unwind_safe() {
+    fn check<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    check::<TokenStream>();
+    check::<TokenTree>();
+    check::<Literal>();
+    check::<Span>();
+    check::<token_stream::IntoIter>();
+}
