@@ -3,15 +3,18 @@
 # runner, runs every workload natively, in node (V8) and in wasmacro, checks
 # that the three checksums agree, and prints a table of times and ratios.
 #
-#   bench/engine/run.sh [--runs N] [--clock wall|cpu] [--build-dir DIR] [--engines LIST]
+#   bench/engine/run.sh [--runs N] [--clock cpu|wall] [--build-dir DIR] [--engines LIST]
 #
 #   --runs N         timed calls per engine and workload after one warm-up
 #                    call; the best is reported (default 5)
-#   --clock wall|cpu  wall-clock time (default) or the process's CPU time,
-#                    steadier when other processes share the cores
+#   --clock cpu|wall  the process's CPU time (default), or wall-clock time;
+#                    they agree on an idle machine, but on two cores shared
+#                    with builds CPU time is much steadier
 #   --build-dir DIR  CMake build directory (default build/release); workloads
 #                    and cargo output go under DIR/bench/engine
 #   --engines LIST   comma-separated subset of native,v8,wasmacro (default all)
+#   --runner-built   do not build the wasmacro runner (the CMake target
+#                    bench_engine passes it: it has built the runner already)
 #
 # Times are milliseconds of one call of the workload's run().
 # This is a measurement, not a test: it fails only when something breaks
@@ -22,14 +25,16 @@ root=$(cd "$here/../.." && pwd)
 runs=5
 build_dir=$root/build/release
 engines=native,v8,wasmacro
-clock=wall
+clock=cpu
+build_runner=1
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
     --clock) clock=$2; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --runner-built) build_runner=; shift ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -40,11 +45,12 @@ cpu) time_key=best_cpu_ms first_key=first_cpu_ms ;;
 esac
 want() { [[ ,$engines, == *,$1,* ]]; }
 
-# Two cores shared with builds make wall-clock times (of every engine, not
-# equally) slower; say so rather than print doubtful numbers silently.
+# Other processes on the cores slow every engine, not equally (wall-clock
+# time most, CPU time through shared caches); say so rather than print
+# doubtful numbers silently.
 read -r load1 _ </proc/loadavg
-if [[ $clock == wall ]] && awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
-    echo "warning: load average $load1 on $(nproc) cores; wall-clock times will be noisy (--clock cpu is steadier)" >&2
+if awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    echo "warning: load average $load1 on $(nproc) cores: times will be noisy" >&2
 fi
 
 workloads_dir=$build_dir/bench/engine/workloads
@@ -52,7 +58,7 @@ echo "building workloads in $workloads_dir" >&2
 "$here/build-workloads.sh" "$workloads_dir"
 
 runner=$build_dir/bench/engine/wasmacro_bench_engine
-if want wasmacro; then
+if want wasmacro && [[ -n $build_runner ]]; then
     if [[ ! -f $build_dir/CMakeCache.txt ]]; then
         echo "no CMake build in $build_dir: run scripts/build.sh release first" >&2
         exit 1
