@@ -57,13 +57,12 @@ enum class RawKind : uint8_t {
 /// Problems noticed while lexing, kept on the token.
 enum RawFlag : uint16_t {
     kUnterminated = 1 << 0,
-    kEmptyInt = 1 << 1,           // `0x` with no digits after the prefix
-    kEmptyExponent = 1 << 2,      // `1e`, `1.0e+`
-    kStartsWithNumber = 1 << 3,   // lifetime `'1a`
-    kTooManyHashes = 1 << 4,      // raw string with more than 255 `#`
-    kBadRawStart = 1 << 5,        // `r#x`: something other than `"` after the `#`s
-    kReservedGuarded = 1 << 6,    // edition 2024: `#"` or `##`
-    kNonAsciiSuffixStart = 1 << 7 // reserved for future checks
+    kEmptyInt = 1 << 1,         // `0x` with no digits after the prefix
+    kEmptyExponent = 1 << 2,    // `1e`, `1.0e+`
+    kStartsWithNumber = 1 << 3, // lifetime `'1a`
+    kTooManyHashes = 1 << 4,    // raw string with more than 255 `#`
+    kBadRawStart = 1 << 5,      // `r#x`: something other than `"` after the `#`s
+    kReservedGuarded = 1 << 6,  // edition 2024: `#"` or `##`
 };
 
 struct RawToken {

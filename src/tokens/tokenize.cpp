@@ -197,8 +197,7 @@ std::size_t Checker::check_body(std::string_view body, std::size_t base, Mode mo
                     while (j < body.size() && body[j] != '}') ++j;
                     if (j < body.size()) ++j;
                 } else if (!closed) {
-                    error(at, digits == 0 && j >= body.size() ? "unterminated unicode escape"
-                                                              : "unterminated unicode escape");
+                    error(at, "unterminated unicode escape");
                 } else if (digits == 0) {
                     error(at, "empty unicode escape");
                 } else if (byte) {
