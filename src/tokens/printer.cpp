@@ -1,5 +1,7 @@
 #include "tokens/printer.hpp"
 
+#include <vector>
+
 namespace wasmacro::tokens {
 namespace {
 
@@ -8,20 +10,36 @@ void write_leaf(std::string& out, const Tree& t) {
     out += t.text();
 }
 
+// Iterative, with an explicit stack of open groups: token streams can come from
+// untrusted text, and nesting depth must not become native stack depth.
 void write_range(std::string& out, const TokenStream& s, std::size_t begin, std::size_t end) {
-    bool joint = false;
-    for (std::size_t i = begin; i < end;) {
+    struct Open {
+        std::size_t end;
+        Delimiter d;
+        bool empty;
+    };
+    std::vector<Open> open;
+    bool joint = false, first = true;
+    for (std::size_t i = begin;;) {
+        while (!open.empty() && open.back().end == i) {
+            // proc_macro writes `{ }` for an empty brace group, `()` and `[]` otherwise.
+            if (open.back().d == Delimiter::Brace && !open.back().empty) out += ' ';
+            out += close_char(open.back().d);
+            open.pop_back();
+            joint = false;
+            first = false;
+        }
+        if (i >= end) break;
         const Tree& t = s[i];
-        if (i != begin && !joint) out += ' ';
+        if (!first && !joint) out += ' ';
+        first = false;
         joint = false;
         if (t.is_group()) {
-            // proc_macro writes `{ }` for an empty brace group, `()` and `[]` otherwise.
             out += open_char(t.delimiter);
             if (t.delimiter == Delimiter::Brace) out += ' ';
-            write_range(out, s, i + 1, t.end);
-            if (t.delimiter == Delimiter::Brace && t.end > i + 1) out += ' ';
-            out += close_char(t.delimiter);
-            i = t.end;
+            open.push_back({t.end, t.delimiter, t.end == i + 1});
+            first = true;
+            ++i;
             continue;
         }
         if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
@@ -106,10 +124,12 @@ private:
             // Blocks are laid out on lines of their own, `use a::{b, c}` lists are not.
             bool use_list = last2 != kNone && is_punct(s_[last2], ':', Spacing::Alone);
             if (t.is_group() && t.delimiter == Delimiter::Brace && t.end > i + 1 &&
-                !(use_list && short_braces(i))) {
+                !(use_list && short_braces(i)) && nesting_ <= kMaxLayoutDepth) {
                 emit("{");
                 newline(depth + 1);
+                ++nesting_;
                 block(i + 1, t.end, depth + 1);
+                --nesting_;
                 newline(depth);
                 emit("}");
                 i = t.end;
@@ -170,6 +190,13 @@ private:
 
     void group_inline(std::size_t i, int depth) {
         const Tree& t = s_[i];
+        if (nesting_ > kMaxLayoutDepth) {
+            std::string flat;
+            write_range(flat, s_, i, t.end);
+            emit(flat);
+            return;
+        }
+        ++nesting_;
         if (t.delimiter == Delimiter::Brace && t.end > i + 1 && !short_braces(i)) {
             emit("{");
             newline(depth + 1);
@@ -185,6 +212,7 @@ private:
             inline_range(i + 1, t.end, depth);
             emit(close_char(t.delimiter));
         }
+        --nesting_;
     }
 
     // `{ a, b }`: few tokens, no statements, no nested blocks: one line.
@@ -258,6 +286,10 @@ private:
     }
 
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    // Deeper groups are written on one line without recursion: the layout is
+    // for people, who do not read code nested this deep, and the depth of
+    // untrusted input must not become native stack depth.
+    static constexpr int kMaxLayoutDepth = 64;
 
     static bool continues_expression(const Tree& t) {
         if (t.kind == TreeKind::Ident) return t.text() == "else" || t.text() == "as";
@@ -271,6 +303,7 @@ private:
     std::string out_;
     bool line_start_ = true;
     bool space_ = false;
+    int nesting_ = 0; // groups being laid out, to bound the recursion
     int depth_ = 0;
 };
 

@@ -249,6 +249,18 @@ TEST(Printer, PrettyKeepsDocComments) {
     EXPECT_EQ(to_pretty_string(r.stream, o).substr(0, 16), "#[doc = r\" hi\"]\n");
 }
 
+TEST(Printer, DeepNestingNeedsNoDeepStack) {
+    std::string text = std::string(100000, '(') + "x" + std::string(100000, ')');
+    text += "{" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    LexResult r = lex(text);
+    ASSERT_TRUE(r.ok());
+    for (const std::string& printed : {to_string(r.stream), to_pretty_string(r.stream)}) {
+        auto again = parse_text(printed, Edition::E2021, Span{});
+        ASSERT_TRUE(again);
+        EXPECT_TRUE(same_trees(r.stream, *again));
+    }
+}
+
 TEST(Printer, TreeToString) {
     LexResult r = lex("a {b c} d");
     EXPECT_EQ(tree_to_string(r.stream, 1), "{ b c }");
