@@ -16,7 +16,7 @@ namespace wasmacro::wasm {
 // Control and miscellaneous instructions. Operand layouts (u32 unless noted):
 //   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
 //   BrTable index count [rel:i32 x count+1] (last is the default)
-//   Fuel (charges one unit of fuel; at every loop header)
+//   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
 //   Return | Return1 src | Call callee:ptr base | CallIndirect table:ptr type_id index base
 //   Select dst a b cond | GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
@@ -33,7 +33,6 @@ namespace wasmacro::wasm {
     X(BrIfNz)                                                                                      \
     X(BrIfZ)                                                                                       \
     X(BrTable)                                                                                     \
-    X(Fuel)                                                                                        \
     X(Return)                                                                                      \
     X(Return1)                                                                                     \
     X(Call)                                                                                        \
@@ -85,13 +84,15 @@ namespace wasmacro::wasm {
 // Numeric instructions come from opcodes.def:
 //   Un_<op> dst a | Bin_<op> dst a b | BinI_<op> dst a imm64
 //   Ld_<op> dst address offset | St_<op> address value offset
+//   LdA_<op> dst base added offset | StA_<op> base value added offset, whose
+//   address is (u32)(base + added), the fusion of `i32.add` with a constant
 #define WASMACRO_IOP_Special(name)
 #define WASMACRO_IOP_Const(name)
 #define WASMACRO_IOP_Memory(name)
 #define WASMACRO_IOP_Unary(name) Un_##name,
 #define WASMACRO_IOP_Binary(name) Bin_##name, BinI_##name,
-#define WASMACRO_IOP_Load(name) Ld_##name,
-#define WASMACRO_IOP_Store(name) St_##name,
+#define WASMACRO_IOP_Load(name) Ld_##name, LdA_##name,
+#define WASMACRO_IOP_Store(name) St_##name, StA_##name,
 
 enum class IOp : uint16_t {
 #define WASMACRO_X(name) name,

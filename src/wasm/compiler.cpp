@@ -14,6 +14,7 @@
 #include "wasm/runtime.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <limits>
 
@@ -49,80 +50,41 @@ struct Control {
 };
 
 /// The last emitted instruction, while it may still be rewritten: retargeted
-/// to write a local, or fused with the branch that consumes its result.
+/// to write a local, or fused with the instruction that consumes its result
+/// (a compare or eqz with a branch, an add of a constant with a load/store).
 struct LastInstruction {
     size_t start = no_position;
     size_t end = no_position;
     uint32_t height = 0; ///< the stack height its result was written to
-    // For compares that can fuse with a branch:
-    bool is_compare = false;
-    Op compare = Op::Nop;
+    Op op = Op::Nop;     ///< the wasm instruction it implements
     bool has_immediate = false;
-    uint32_t a = 0, b = 0;
+    uint32_t a = 0, b = 0; ///< its operand slots
     uint64_t immediate = 0;
 };
 
-IOp unary_iop(Op op) {
-    switch (op) {
-#define WASMACRO_CASE_Unary(name)                                                                  \
-    case Op::name:                                                                                 \
-        return IOp::Un_##name;
-#define WASMACRO_CASE_Special(name)
-#define WASMACRO_CASE_Const(name)
-#define WASMACRO_CASE_Memory(name)
-#define WASMACRO_CASE_Binary(name)
-#define WASMACRO_CASE_Load(name)
-#define WASMACRO_CASE_Store(name)
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
+// The internal instruction for each numeric, load and store instruction:
+// {with operands in slots, with the second operand an immediate} (for loads
+// and stores: with an added constant in the address).
+// clang-format off
+constexpr auto numeric_iops = [] {
+    std::array<std::array<IOp, 2>, static_cast<size_t>(Op::Count_)> table{};
+    for (auto& row : table) row = {IOp::Unreachable, IOp::Unreachable};
+#define WASMACRO_MAP_Special(name)
+#define WASMACRO_MAP_Const(name)
+#define WASMACRO_MAP_Memory(name)
+#define WASMACRO_MAP_Unary(name) table[static_cast<size_t>(Op::name)] = {IOp::Un_##name, IOp::Un_##name};
+#define WASMACRO_MAP_Binary(name) table[static_cast<size_t>(Op::name)] = {IOp::Bin_##name, IOp::BinI_##name};
+#define WASMACRO_MAP_Load(name) table[static_cast<size_t>(Op::name)] = {IOp::Ld_##name, IOp::LdA_##name};
+#define WASMACRO_MAP_Store(name) table[static_cast<size_t>(Op::name)] = {IOp::St_##name, IOp::StA_##name};
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_MAP_##kind(name)
 #include "wasm/opcodes.def"
 #undef WASM_OP
-#undef WASMACRO_CASE_Unary
-#undef WASMACRO_CASE_Binary
-#undef WASMACRO_CASE_Load
-#undef WASMACRO_CASE_Store
-    default: return IOp::Unreachable;
-    }
-}
+    return table;
+}();
+// clang-format on
 
-IOp binary_iop(Op op, bool immediate) {
-    switch (op) {
-#define WASMACRO_CASE_Binary(name)                                                                 \
-    case Op::name:                                                                                 \
-        return immediate ? IOp::BinI_##name : IOp::Bin_##name;
-#define WASMACRO_CASE_Unary(name)
-#define WASMACRO_CASE_Load(name)
-#define WASMACRO_CASE_Store(name)
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
-#include "wasm/opcodes.def"
-#undef WASM_OP
-#undef WASMACRO_CASE_Binary
-#undef WASMACRO_CASE_Load
-#undef WASMACRO_CASE_Store
-    default: return IOp::Unreachable;
-    }
-}
-
-IOp load_store_iop(Op op) {
-    switch (op) {
-#define WASMACRO_CASE_Load(name)                                                                   \
-    case Op::name: return IOp::Ld_##name;                                                          \
-        #define WASMACRO_CASE_Store(name)                                                          \
-    case Op::name:                                                                                 \
-        return IOp::St_##name;
-#define WASMACRO_CASE_Binary(name)
-#define WASMACRO_CASE_Unary(name)
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_CASE_##kind(name)
-#include "wasm/opcodes.def"
-#undef WASM_OP
-#undef WASMACRO_CASE_Load
-#undef WASMACRO_CASE_Store
-#undef WASMACRO_CASE_Binary
-#undef WASMACRO_CASE_Unary
-#undef WASMACRO_CASE_Special
-#undef WASMACRO_CASE_Const
-#undef WASMACRO_CASE_Memory
-    default: return IOp::Unreachable;
-    }
+IOp numeric_iop(Op op, bool immediate = false) {
+    return numeric_iops[static_cast<size_t>(op)][immediate ? 1 : 0];
 }
 
 /// The fused compare-and-branch for `op`; `negate` gives the one that
@@ -201,6 +163,10 @@ private:
         last_.height = height;
     }
     void label_here() { last_ = {}; }
+    bool produced_by_last(const Operand& entry, uint32_t h) const {
+        return entry.kind == Operand::Kind::InSlot && last_.end == code_.size() &&
+               last_.height == h;
+    }
 
     // --- the operand stack model ---
     uint32_t slot(uint32_t height) const { return num_locals_ + height; }
@@ -255,6 +221,9 @@ private:
     void emit_return();
     /// Emits an unconditional branch to `target` with its values in place.
     void emit_branch(Control& target);
+    /// Pops a condition and emits a branch taken when it is `when`; returns
+    /// the branch's offset field to patch.
+    Fixup emit_branch_if(bool when);
     void emit_conditional_branch(uint32_t depth);
     void emit_if();
     void skip_unreachable(const uint8_t*& p);
@@ -264,6 +233,18 @@ private:
     void compile_unary(Op op);
     void compile_binary(Op op);
     void local_set(uint32_t local, bool tee);
+    /// If the address at height h was just computed as `base + constant`,
+    /// removes that add so the access can do it: the address is then
+    /// (u32)(slot base + added), exactly what the add would have produced.
+    bool take_address_add(const Operand& address, uint32_t h, uint32_t& base, uint32_t& added) {
+        if (!produced_by_last(address, h) || last_.op != Op::I32Add || !last_.has_immediate)
+            return false;
+        code_.resize(last_.start);
+        base = last_.a;
+        added = static_cast<uint32_t>(last_.immediate);
+        last_ = {};
+        return true;
+    }
     void call(Function* callee, uint32_t num_params, uint32_t num_results);
 
     Function& function_;
@@ -332,80 +313,63 @@ void Translator::emit_branch(Control& target) {
     }
 }
 
-void Translator::emit_conditional_branch(uint32_t depth) {
-    Control& target = label(depth);
+Fixup Translator::emit_branch_if(bool when) {
     uint32_t cond_height = height() - 1;
     Operand cond = pop();
-    uint32_t n = target.label_arity();
-    bool direct =
-        target.kind != Control::Kind::Function && (n == 0 || height() - n == target.height);
-
-    // Either branch straight to the target, or (values to move, or return)
-    // branch over the moves when the condition is false.
-    bool fuse = cond.kind == Operand::Kind::InSlot && last_.is_compare &&
-                last_.end == code_.size() && last_.height == cond_height;
-    LastInstruction compare = last_;
+    LastInstruction producer = last_;
+    bool fuse =
+        produced_by_last(cond, cond_height) &&
+        (producer.op == Op::I32Eqz || fused_branch(producer.op, producer.has_immediate, false));
     uint32_t cond_slot = 0;
     if (fuse)
-        code_.resize(compare.start);
+        code_.resize(producer.start);
     else
         cond_slot = read(cond, cond_height);
     materialize_all();
 
     size_t start;
-    if (fuse) {
-        start = emit(*fused_branch(compare.compare, compare.has_immediate, !direct));
-        u32(compare.a);
-        if (compare.has_immediate)
-            u64(compare.immediate);
+    if (fuse && producer.op == Op::I32Eqz) {
+        start = emit(when ? IOp::BrIfZ : IOp::BrIfNz);
+        u32(producer.a);
+    } else if (fuse) {
+        start = emit(*fused_branch(producer.op, producer.has_immediate, !when));
+        u32(producer.a);
+        if (producer.has_immediate)
+            u64(producer.immediate);
         else
-            u32(compare.b);
+            u32(producer.b);
     } else {
-        start = emit(direct ? IOp::BrIfNz : IOp::BrIfZ);
+        start = emit(when ? IOp::BrIfNz : IOp::BrIfZ);
         u32(cond_slot);
     }
+    Fixup fixup{start, code_.size()};
+    u32(0);
+    return fixup;
+}
+
+void Translator::emit_conditional_branch(uint32_t depth) {
+    Control& target = label(depth);
+    uint32_t n = target.label_arity();
+    uint32_t values_height = height() - 1 - n;
+    bool direct =
+        target.kind != Control::Kind::Function && (n == 0 || values_height == target.height);
     if (direct) {
-        if (target.kind == Control::Kind::Loop) {
-            emit_rel_to(start, target.loop_start);
-        } else {
-            target.end_fixups.push_back({start, code_.size()});
-            u32(0);
-        }
+        Fixup fixup = emit_branch_if(true);
+        if (target.kind == Control::Kind::Loop)
+            patch_rel(fixup, target.loop_start);
+        else
+            target.end_fixups.push_back(fixup);
         return;
     }
-    Fixup skip{start, code_.size()};
-    u32(0);
+    // Values to move first, or a return: branch over that when false.
+    Fixup skip = emit_branch_if(false);
     emit_branch(target);
     patch_rel(skip, code_.size());
     label_here();
 }
 
 void Translator::emit_if() {
-    uint32_t cond_height = height() - 1;
-    Operand cond = pop();
-    bool fuse = cond.kind == Operand::Kind::InSlot && last_.is_compare &&
-                last_.end == code_.size() && last_.height == cond_height;
-    LastInstruction compare = last_;
-    uint32_t cond_slot = 0;
-    if (fuse)
-        code_.resize(compare.start);
-    else
-        cond_slot = read(cond, cond_height);
-    materialize_all();
-    size_t start;
-    if (fuse) {
-        start = emit(*fused_branch(compare.compare, compare.has_immediate, true));
-        u32(compare.a);
-        if (compare.has_immediate)
-            u64(compare.immediate);
-        else
-            u32(compare.b);
-    } else {
-        start = emit(IOp::BrIfZ);
-        u32(cond_slot);
-    }
-    controls_.back().else_fixup = {start, code_.size()};
-    u32(0);
+    controls_.back().else_fixup = emit_branch_if(false);
 }
 
 // Skips the dead code after an unconditional branch up to the `else` or `end`
@@ -510,11 +474,13 @@ void Translator::end_block() {
 void Translator::compile_unary(Op op) {
     uint32_t h = height() - 1;
     uint32_t a = read(pop(), h);
-    size_t start = emit(unary_iop(op));
+    size_t start = emit(numeric_iop(op));
     u32(slot(h));
     u32(a);
     push_slot();
     note_result(start, h);
+    last_.op = op;
+    last_.a = a;
 }
 
 void Translator::compile_binary(Op op) {
@@ -536,7 +502,7 @@ void Translator::compile_binary(Op op) {
         a = read(lhs, h);
         b = read(rhs, h + 1);
     }
-    size_t start = emit(binary_iop(op, immediate));
+    size_t start = emit(numeric_iop(op, immediate));
     u32(slot(h));
     u32(a);
     if (immediate)
@@ -545,14 +511,11 @@ void Translator::compile_binary(Op op) {
         u32(b);
     push_slot();
     note_result(start, h);
-    if (fused_branch(op, immediate, false)) {
-        last_.is_compare = true;
-        last_.compare = op;
-        last_.has_immediate = immediate;
-        last_.a = a;
-        last_.b = b;
-        last_.immediate = value;
-    }
+    last_.op = op;
+    last_.has_immediate = immediate;
+    last_.a = a;
+    last_.b = b;
+    last_.immediate = value;
 }
 
 void Translator::local_set(uint32_t local, bool tee) {
@@ -626,7 +589,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             materialize_all();
             label_here();
             Control loop{Control::Kind::Loop, height() - params, params, results, 0, {}};
-            loop.loop_start = emit(IOp::Fuel);
+            loop.loop_start = code_.size(); // branches back here charge fuel
             controls_.push_back(std::move(loop));
             break;
         }
@@ -917,10 +880,14 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 leb::read_unsigned(p); // alignment: a hint only
                 uint32_t offset = leb::read_u32(p);
                 uint32_t h = height() - 1;
-                uint32_t address = read(pop(), h);
-                size_t start = emit(load_store_iop(op));
+                Operand address = pop();
+                uint32_t base = 0, added = 0;
+                bool fuse = take_address_add(address, h, base, added);
+                if (!fuse) base = read(address, h);
+                size_t start = emit(numeric_iop(op, fuse));
                 u32(slot(h));
-                u32(address);
+                u32(base);
+                if (fuse) u32(added);
                 u32(offset);
                 push_slot();
                 note_result(start, h);
@@ -931,10 +898,14 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 uint32_t offset = leb::read_u32(p);
                 uint32_t h = height() - 2;
                 Operand value = pop(), address = pop();
-                uint32_t a = read(address, h), v = read(value, h + 1);
-                emit(load_store_iop(op));
-                u32(a);
+                uint32_t base = 0, added = 0;
+                bool fuse = take_address_add(address, h, base, added);
+                if (!fuse) base = read(address, h);
+                uint32_t v = read(value, h + 1);
+                emit(numeric_iop(op, fuse));
+                u32(base);
                 u32(v);
+                if (fuse) u32(added);
                 u32(offset);
                 break;
             }

@@ -63,7 +63,9 @@ std::string_view message(TrapKind kind);
 /// Execution stopped: names the trap and, where known, the function.
 class Trap : public Error {
 public:
-    Trap(TrapKind kind, std::string function_name, std::string detail = {});
+    /// `element` is the table index of an undefined or uninitialized element.
+    Trap(TrapKind kind, std::string function_name, std::string detail = {},
+         std::optional<uint32_t> element = {});
     TrapKind kind() const { return kind_; }
     const std::string& function_name() const { return function_; }
 
@@ -100,8 +102,8 @@ std::string to_string(const Value& value); ///< e.g. "i32:42", "f64:1.5"
 /// What a host function sees of its call. Results are written by the host.
 class HostCall {
 public:
-    HostCall(std::span<const uint64_t> args, std::span<uint64_t> results, Memory* memory)
-        : args(args), results(results), memory_(memory) {}
+    HostCall(std::span<const uint64_t> call_args, std::span<uint64_t> call_results, Memory* memory)
+        : args(call_args), results(call_results), memory_(memory) {}
 
     std::span<const uint64_t> args;
     std::span<uint64_t> results;

@@ -7,6 +7,8 @@
 #include "wasm/numeric.hpp"
 #include "wasm/runtime.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace wasmacro::wasm {
@@ -117,8 +119,8 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 #define WASMACRO_LABEL_Memory(name)
 #define WASMACRO_LABEL_Unary(name) &&L_Un_##name,
 #define WASMACRO_LABEL_Binary(name) &&L_Bin_##name, &&L_BinI_##name,
-#define WASMACRO_LABEL_Load(name) &&L_Ld_##name,
-#define WASMACRO_LABEL_Store(name) &&L_St_##name,
+#define WASMACRO_LABEL_Load(name) &&L_Ld_##name, &&L_LdA_##name,
+#define WASMACRO_LABEL_Store(name) &&L_St_##name, &&L_StA_##name,
 #include "wasm/opcodes.def"
 #undef WASM_OP
     };
@@ -130,7 +132,8 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 
     ExecutionResult result;
     const SandboxLimits& limits = store->limits;
-    auto fuel = static_cast<int64_t>(limits.fuel);
+    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
+    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
     Store::Impl::Frame* frames = store->frames.data();
     uint32_t depth = 0;
     uint32_t max_depth = limits.max_call_depth;
@@ -149,6 +152,14 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 #define U64(offset) field<uint64_t>(ip, offset)
 #define PTR(type, offset) reinterpret_cast<type*>(field<uintptr_t>(ip, offset))
 #define REL(offset) field<int32_t>(ip, offset)
+    // A taken branch; going back (to a loop header) costs a unit of fuel.
+#define JUMP(rel_expr)                                                                             \
+    do {                                                                                           \
+        int32_t rel_ = (rel_expr);                                                                 \
+        ip += rel_;                                                                                \
+        if (rel_ <= 0 && --fuel < 0) TRAP(FuelExhausted);                                          \
+        NEXT();                                                                                    \
+    } while (0)
 #define TRAP(kind)                                                                                 \
     do {                                                                                           \
         trap = numeric::trap_code(TrapKind::kind);                                                 \
@@ -209,31 +220,21 @@ L_Const:
     ip += 20;
     NEXT();
 L_Br:
-    ip += REL(8);
-    NEXT();
+    JUMP(REL(8));
 L_BrIfNz:
-    if (static_cast<uint32_t>(fp[U32(8)]) != 0)
-        ip += REL(12);
-    else
-        ip += 16;
+    if (static_cast<uint32_t>(fp[U32(8)]) != 0) JUMP(REL(12));
+    ip += 16;
     NEXT();
 L_BrIfZ:
-    if (static_cast<uint32_t>(fp[U32(8)]) == 0)
-        ip += REL(12);
-    else
-        ip += 16;
+    if (static_cast<uint32_t>(fp[U32(8)]) == 0) JUMP(REL(12));
+    ip += 16;
     NEXT();
 L_BrTable : {
     uint32_t index = static_cast<uint32_t>(fp[U32(8)]);
     uint32_t count = U32(12);
     if (index > count) index = count;
-    ip += field<int32_t>(ip, 16 + 4 * size_t{index});
-    NEXT();
+    JUMP(field<int32_t>(ip, 16 + 4 * size_t{index}));
 }
-L_Fuel:
-    if (--fuel < 0) TRAP(FuelExhausted);
-    ip += 8;
-    NEXT();
 L_Return1:
     fp[0] = fp[U32(8)];
 L_Return:
@@ -254,9 +255,15 @@ L_Call:
 L_CallIndirect : {
     Table* table = PTR(Table, 8);
     uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
-    if (index >= table->elements.size()) TRAP(UndefinedElement);
+    if (index >= table->elements.size()) {
+        result.element = index;
+        TRAP(UndefinedElement);
+    }
     auto* callee = reinterpret_cast<Function*>(table->elements[index]);
-    if (!callee) TRAP(UninitializedElement);
+    if (!callee) {
+        result.element = index;
+        TRAP(UninitializedElement);
+    }
     if (callee->type_id != U32(16)) TRAP(IndirectCallTypeMismatch);
     ENTER(callee, fp + U32(24), ip + 28);
 }
@@ -368,18 +375,14 @@ L_RefIsNull:
 #define WASMACRO_X(name, negated)                                                                  \
     L_BrIf_##name : {                                                                              \
         int unused_trap = 0;                                                                       \
-        if (numeric::eval_##name(fp[U32(8)], fp[U32(12)], unused_trap))                            \
-            ip += REL(16);                                                                         \
-        else                                                                                       \
-            ip += 20;                                                                              \
+        if (numeric::eval_##name(fp[U32(8)], fp[U32(12)], unused_trap)) JUMP(REL(16));             \
+        ip += 20;                                                                                  \
         NEXT();                                                                                    \
     }                                                                                              \
     L_BrIfI_##name : {                                                                             \
         int unused_trap = 0;                                                                       \
-        if (numeric::eval_##name(fp[U32(8)], U64(12), unused_trap))                                \
-            ip += REL(20);                                                                         \
-        else                                                                                       \
-            ip += 24;                                                                              \
+        if (numeric::eval_##name(fp[U32(8)], U64(12), unused_trap)) JUMP(REL(20));                 \
+        ip += 24;                                                                                  \
         NEXT();                                                                                    \
     }
     WASMACRO_FUSED_COMPARES(WASMACRO_X)
@@ -423,9 +426,10 @@ L_RefIsNull:
         ip += 24;                                                                                  \
         NEXT();                                                                                    \
     }
-#define WASMACRO_HANDLER_Load(name)                                                                \
-    L_Ld_##name : {                                                                                \
-        uint64_t address = static_cast<uint32_t>(fp[U32(12)]) + uint64_t{U32(16)};                 \
+// A load or store at `address`; `size` is the instruction's length.
+#define WASMACRO_LOAD_AT(name, address_expr, size)                                                 \
+    {                                                                                              \
+        uint64_t address = (address_expr);                                                         \
         int t = 0;                                                                                 \
         uint64_t value = load_##name(memory_base, memory_size, address, t);                        \
         if (t) {                                                                                   \
@@ -433,17 +437,29 @@ L_RefIsNull:
             goto trapped;                                                                          \
         }                                                                                          \
         fp[U32(8)] = value;                                                                        \
-        ip += 20;                                                                                  \
+        ip += size;                                                                                \
         NEXT();                                                                                    \
     }
-#define WASMACRO_HANDLER_Store(name)                                                               \
-    L_St_##name : {                                                                                \
-        uint64_t address = static_cast<uint32_t>(fp[U32(8)]) + uint64_t{U32(16)};                  \
+#define WASMACRO_STORE_AT(name, address_expr, size)                                                \
+    {                                                                                              \
+        uint64_t address = (address_expr);                                                         \
         if (!store_##name(memory_base, memory_size, address, fp[U32(12)]))                         \
             TRAP(MemoryOutOfBounds);                                                               \
-        ip += 20;                                                                                  \
+        ip += size;                                                                                \
         NEXT();                                                                                    \
     }
+#define WASMACRO_HANDLER_Load(name)                                                                \
+    L_Ld_##name                                                                                    \
+        : WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)]) + uint64_t{U32(16)}, 20)       \
+              L_LdA_##name                                                                         \
+        : WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)] + U32(16)) + uint64_t{U32(20)}, \
+                           24)
+#define WASMACRO_HANDLER_Store(name)                                                               \
+    L_St_##name                                                                                    \
+        : WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)]) + uint64_t{U32(16)}, 20)       \
+              L_StA_##name                                                                         \
+        : WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)] + U32(16)) + uint64_t{U32(20)}, \
+                            24)
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_HANDLER_##kind(name)
 #include "wasm/opcodes.def"
 #undef WASM_OP

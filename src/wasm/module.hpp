@@ -77,9 +77,17 @@ struct Export {
 /// A constant expression, as used for global initialisers and segment offsets
 /// and items: exactly one of these instructions followed by `end`.
 struct ConstExpr {
-    enum class Kind : uint8_t { I32Const, I64Const, F32Const, F64Const, GlobalGet, RefNull, RefFunc };
+    enum class Kind : uint8_t {
+        I32Const,
+        I64Const,
+        F32Const,
+        F64Const,
+        GlobalGet,
+        RefNull,
+        RefFunc
+    };
     Kind kind = Kind::I32Const;
-    uint64_t value = 0; ///< the constant's bits, or the global / function index
+    uint64_t value = 0;                  ///< the constant's bits, or the global / function index
     ValType ref_type = ValType::FuncRef; ///< for RefNull
     /// A well-formed expression that is not one constant instruction: the
     /// decoder keeps it so that validate_module can report it as invalid.

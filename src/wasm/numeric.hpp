@@ -182,10 +182,17 @@ F wasm_max(F x, F y) {
 
 WASMACRO_UN(F32Abs, u32(a) & 0x7FFFFFFFu)
 WASMACRO_UN(F32Neg, u32(a) ^ 0x80000000u)
-WASMACRO_UN(F32Ceil, std::ceil(f32(a)))
-WASMACRO_UN(F32Floor, std::floor(f32(a)))
-WASMACRO_UN(F32Trunc, std::trunc(f32(a)))
-WASMACRO_UN(F32Nearest, std::nearbyint(f32(a)))
+// libm's rounding functions may hand a signalling NaN back unchanged, where
+// wasm wants it quieted (an "arithmetic" NaN); x + x quiets it.
+template <typename F, typename Round>
+F round_quieting(F x, Round round) {
+    return std::isnan(x) ? x + x : round(x);
+}
+
+WASMACRO_UN(F32Ceil, round_quieting(f32(a), [](float x) { return std::ceil(x); }))
+WASMACRO_UN(F32Floor, round_quieting(f32(a), [](float x) { return std::floor(x); }))
+WASMACRO_UN(F32Trunc, round_quieting(f32(a), [](float x) { return std::trunc(x); }))
+WASMACRO_UN(F32Nearest, round_quieting(f32(a), [](float x) { return std::nearbyint(x); }))
 WASMACRO_UN(F32Sqrt, std::sqrt(f32(a)))
 WASMACRO_BIN(F32Add, f32(a) + f32(b))
 WASMACRO_BIN(F32Sub, f32(a) - f32(b))
@@ -196,10 +203,10 @@ WASMACRO_BIN(F32Max, wasm_max(f32(a), f32(b)))
 WASMACRO_BIN(F32Copysign, (u32(a) & 0x7FFFFFFFu) | (u32(b) & 0x80000000u))
 WASMACRO_UN(F64Abs, a& uint64_t{0x7FFFFFFFFFFFFFFF})
 WASMACRO_UN(F64Neg, a ^ uint64_t{0x8000000000000000})
-WASMACRO_UN(F64Ceil, std::ceil(f64(a)))
-WASMACRO_UN(F64Floor, std::floor(f64(a)))
-WASMACRO_UN(F64Trunc, std::trunc(f64(a)))
-WASMACRO_UN(F64Nearest, std::nearbyint(f64(a)))
+WASMACRO_UN(F64Ceil, round_quieting(f64(a), [](double x) { return std::ceil(x); }))
+WASMACRO_UN(F64Floor, round_quieting(f64(a), [](double x) { return std::floor(x); }))
+WASMACRO_UN(F64Trunc, round_quieting(f64(a), [](double x) { return std::trunc(x); }))
+WASMACRO_UN(F64Nearest, round_quieting(f64(a), [](double x) { return std::nearbyint(x); }))
 WASMACRO_UN(F64Sqrt, std::sqrt(f64(a)))
 WASMACRO_BIN(F64Add, f64(a) + f64(b))
 WASMACRO_BIN(F64Sub, f64(a) - f64(b))

@@ -102,6 +102,7 @@ struct ExecutionResult {
     bool trapped = false;
     TrapKind trap = TrapKind::Unreachable;
     const Function* trap_function = nullptr;
+    std::optional<uint32_t> element; ///< for undefined and uninitialized elements
     std::exception_ptr host_exception;
 };
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);

@@ -80,16 +80,18 @@ std::string_view message(TrapKind kind) {
     return "trap";
 }
 
-static std::string trap_text(TrapKind kind, const std::string& function,
-                             const std::string& detail) {
+static std::string trap_text(TrapKind kind, const std::string& function, const std::string& detail,
+                             std::optional<uint32_t> element) {
     std::string text(message(kind));
+    if (element) text += fmt::format(" {}", *element);
     if (!function.empty()) text += fmt::format(" in function {}", function);
     if (!detail.empty()) text += fmt::format(" ({})", detail);
     return text;
 }
 
-Trap::Trap(TrapKind kind, std::string function_name, std::string detail)
-    : Error(trap_text(kind, function_name, detail)), kind_(kind),
+Trap::Trap(TrapKind kind, std::string function_name, std::string detail,
+           std::optional<uint32_t> element)
+    : Error(trap_text(kind, function_name, detail, element)), kind_(kind),
       function_(std::move(function_name)) {}
 
 ExternKind kind_of(const Extern& external) {
@@ -458,8 +460,8 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
             detail = fmt::format("memory may not grow beyond {} pages of 64 KiB",
                                  store.limits.max_memory_pages);
         throw Trap(result.trap,
-                   result.trap_function ? function_display_name(*result.trap_function) : "",
-                   detail);
+                   result.trap_function ? function_display_name(*result.trap_function) : "", detail,
+                   result.element);
     }
     std::copy_n(slots, results.size(), results.begin());
 }

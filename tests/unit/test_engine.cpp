@@ -1,0 +1,423 @@
+// The engine at run time: results, traps and their messages, sandbox limits,
+// host functions, linking, lazy translation and the translator's rewrites.
+// Each module's source is beside its bytes (made with wat2wasm --debug-names).
+#include "wasm/engine.hpp"
+#include "wasm/runtime.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace wasmacro::wasm;
+using testing::HasSubstr;
+
+namespace {
+
+// (module
+//   (func $add (export "add") (param i32 i32) (result i32)
+//     (i32.add (local.get 0) (local.get 1)))
+//   (func $div (export "div") (param i32 i32) (result i32)
+//     (i32.div_s (local.get 0) (local.get 1)))
+//   (func $outer (export "outer") (result i32)
+//     (call $inner))
+//   (func $inner (result i32) unreachable))
+const std::vector<uint8_t> arith_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0b, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x05, 0x04, 0x00, 0x00, 0x01, 0x01, 0x07, 0x15, 0x03, 0x03,
+    0x61, 0x64, 0x64, 0x00, 0x00, 0x03, 0x64, 0x69, 0x76, 0x00, 0x01, 0x05, 0x6f, 0x75, 0x74, 0x65,
+    0x72, 0x00, 0x02, 0x0a, 0x1a, 0x04, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x07, 0x00,
+    0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b, 0x04, 0x00, 0x10, 0x03, 0x0b, 0x03, 0x00, 0x00, 0x0b, 0x00,
+    0x2b, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x19, 0x04, 0x00, 0x03, 0x61, 0x64, 0x64, 0x01, 0x03,
+    0x64, 0x69, 0x76, 0x02, 0x05, 0x6f, 0x75, 0x74, 0x65, 0x72, 0x03, 0x05, 0x69, 0x6e, 0x6e, 0x65,
+    0x72, 0x02, 0x09, 0x04, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00};
+
+// (module
+//   (memory 1 100)
+//   (func $spin (export "spin") (loop $l (br $l)))
+//   (func $spin_if (export "spin_if") (param i32) (loop $l (br_if $l (i32.eqz (local.get 0)))))
+//   (func $recurse (export "recurse") (call $recurse))
+//   (func $grow (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+//   (func (export "answer") (result i32) (i32.const 42)))
+const std::vector<uint8_t> limits_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x11, 0x04, 0x60, 0x00, 0x00, 0x60,
+    0x01, 0x7f, 0x00, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x06, 0x05,
+    0x00, 0x01, 0x00, 0x02, 0x03, 0x05, 0x04, 0x01, 0x01, 0x01, 0x64, 0x07, 0x2c, 0x05, 0x04,
+    0x73, 0x70, 0x69, 0x6e, 0x00, 0x00, 0x07, 0x73, 0x70, 0x69, 0x6e, 0x5f, 0x69, 0x66, 0x00,
+    0x01, 0x07, 0x72, 0x65, 0x63, 0x75, 0x72, 0x73, 0x65, 0x00, 0x02, 0x04, 0x67, 0x72, 0x6f,
+    0x77, 0x00, 0x03, 0x06, 0x61, 0x6e, 0x73, 0x77, 0x65, 0x72, 0x00, 0x04, 0x0a, 0x25, 0x05,
+    0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, 0x0a, 0x00, 0x03, 0x40, 0x20, 0x00, 0x45,
+    0x0d, 0x00, 0x0b, 0x0b, 0x04, 0x00, 0x10, 0x02, 0x0b, 0x06, 0x00, 0x20, 0x00, 0x40, 0x00,
+    0x0b, 0x04, 0x00, 0x41, 0x2a, 0x0b, 0x00, 0x33, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x1f,
+    0x04, 0x00, 0x04, 0x73, 0x70, 0x69, 0x6e, 0x01, 0x07, 0x73, 0x70, 0x69, 0x6e, 0x5f, 0x69,
+    0x66, 0x02, 0x07, 0x72, 0x65, 0x63, 0x75, 0x72, 0x73, 0x65, 0x03, 0x04, 0x67, 0x72, 0x6f,
+    0x77, 0x02, 0x0b, 0x05, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00};
+
+// (module
+//   (import "env" "sum" (func $sum (param i32 i32) (result i32)))
+//   (import "env" "fail" (func $fail))
+//   (memory (export "memory") 1)
+//   (data (i32.const 16) "\01\02\03\04")
+//   (func (export "sum_data") (result i32) (call $sum (i32.const 16) (i32.const 4)))
+//   (func (export "sum_outside") (result i32) (call $sum (i32.const 65530) (i32.const 100)))
+//   (func (export "call_fail") (call $fail)))
+const std::vector<uint8_t> host_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0e, 0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x02, 0x16, 0x02, 0x03, 0x65, 0x6e, 0x76, 0x03,
+    0x73, 0x75, 0x6d, 0x00, 0x00, 0x03, 0x65, 0x6e, 0x76, 0x04, 0x66, 0x61, 0x69, 0x6c, 0x00, 0x01,
+    0x03, 0x04, 0x03, 0x02, 0x02, 0x01, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x2f, 0x04, 0x06, 0x6d,
+    0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x08, 0x73, 0x75, 0x6d, 0x5f, 0x64, 0x61, 0x74, 0x61,
+    0x00, 0x02, 0x0b, 0x73, 0x75, 0x6d, 0x5f, 0x6f, 0x75, 0x74, 0x73, 0x69, 0x64, 0x65, 0x00, 0x03,
+    0x09, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x66, 0x61, 0x69, 0x6c, 0x00, 0x04, 0x0a, 0x1b, 0x03, 0x08,
+    0x00, 0x41, 0x10, 0x41, 0x04, 0x10, 0x00, 0x0b, 0x0b, 0x00, 0x41, 0xfa, 0xff, 0x03, 0x41, 0xe4,
+    0x00, 0x10, 0x00, 0x0b, 0x04, 0x00, 0x10, 0x01, 0x0b, 0x0b, 0x0a, 0x01, 0x00, 0x41, 0x10, 0x0b,
+    0x04, 0x01, 0x02, 0x03, 0x04, 0x00, 0x20, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x0c, 0x02, 0x00,
+    0x03, 0x73, 0x75, 0x6d, 0x01, 0x04, 0x66, 0x61, 0x69, 0x6c, 0x02, 0x0b, 0x05, 0x00, 0x00, 0x01,
+    0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00};
+
+// (module
+//   (func (export "swap") (param i32 i32) (result i32)
+//     (local.get 0) (local.get 1) (local.set 0) (local.set 1)
+//     (i32.sub (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
+//   (func (export "tee_hazard") (param i32) (result i32)
+//     (local.get 0)
+//     (local.tee 0 (i32.add (local.get 0) (i32.const 5)))
+//     (i32.sub))
+//   (func (export "count_down") (param i32) (result i32) (local i32)
+//     (block $done
+//       (loop $l
+//         (br_if $done (i32.le_s (local.get 0) (i32.const 0)))
+//         (local.set 1 (i32.add (local.get 1) (local.get 0)))
+//         (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+//         (br $l)))
+//     (local.get 1))
+//   (func (export "pick") (param i32) (result i32)
+//     (if (result i32) (i32.lt_u (local.get 0) (i32.const 10))
+//       (then (i32.const 1)) (else (i32.const 2))))
+//   (func (export "sum_pair") (param i32) (result i32 i32)
+//     (local.get 0)
+//     (block (param i32) (result i32 i32)
+//       (i32.const 7)))
+//   (func (export "loop_params") (param i32) (result i32)
+//     (i32.const 0) (local.get 0)
+//     (loop $l (param i32 i32) (result i32)
+//       (local.set 0)
+//       (i32.add (local.get 0))
+//       (local.get 0) (i32.const 1) (i32.sub)
+//       (local.tee 0) (i32.eqz)
+//       (if (param i32) (result i32) (then) (else (local.get 0) (br $l)))))
+//   (memory 1)
+//   (data (i32.const 1) "\2a")
+//   (func (export "load_wrapped") (param i32) (result i32)
+//     (i32.load8_u (i32.add (local.get 0) (i32.const 2))))
+//   (func (export "load_offset") (param i32) (result i32)
+//     (i32.load8_u offset=2 (local.get 0)))
+//   (func (export "select_const") (param i32) (result i32)
+//     (select (i32.const 11) (i32.const 22) (local.get 0)))
+//   (type $ii (func (param i32) (result i32)))
+//   (table 3 funcref)
+//   (elem (i32.const 0) $double $nothing)
+//   (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+//   (func $nothing)
+//   (func (export "call_slot") (param i32 i32) (result i32)
+//     (call_indirect (type $ii) (local.get 1) (local.get 0))))
+const std::vector<uint8_t> translate_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x15, 0x04, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+    0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x02, 0x7f, 0x7f, 0x60, 0x00, 0x00, 0x03,
+    0x0d, 0x0c, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x01, 0x04, 0x04,
+    0x01, 0x70, 0x00, 0x03, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x7a, 0x0a, 0x04, 0x73, 0x77, 0x61,
+    0x70, 0x00, 0x00, 0x0a, 0x74, 0x65, 0x65, 0x5f, 0x68, 0x61, 0x7a, 0x61, 0x72, 0x64, 0x00, 0x01,
+    0x0a, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x5f, 0x64, 0x6f, 0x77, 0x6e, 0x00, 0x02, 0x04, 0x70, 0x69,
+    0x63, 0x6b, 0x00, 0x03, 0x08, 0x73, 0x75, 0x6d, 0x5f, 0x70, 0x61, 0x69, 0x72, 0x00, 0x04, 0x0b,
+    0x6c, 0x6f, 0x6f, 0x70, 0x5f, 0x70, 0x61, 0x72, 0x61, 0x6d, 0x73, 0x00, 0x05, 0x0c, 0x6c, 0x6f,
+    0x61, 0x64, 0x5f, 0x77, 0x72, 0x61, 0x70, 0x70, 0x65, 0x64, 0x00, 0x06, 0x0b, 0x6c, 0x6f, 0x61,
+    0x64, 0x5f, 0x6f, 0x66, 0x66, 0x73, 0x65, 0x74, 0x00, 0x07, 0x0c, 0x73, 0x65, 0x6c, 0x65, 0x63,
+    0x74, 0x5f, 0x63, 0x6f, 0x6e, 0x73, 0x74, 0x00, 0x08, 0x09, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x73,
+    0x6c, 0x6f, 0x74, 0x00, 0x0b, 0x09, 0x08, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x02, 0x09, 0x0a, 0x0a,
+    0xb0, 0x01, 0x0c, 0x12, 0x00, 0x20, 0x00, 0x20, 0x01, 0x21, 0x00, 0x21, 0x01, 0x20, 0x00, 0x41,
+    0x0a, 0x6c, 0x20, 0x01, 0x6b, 0x0b, 0x0c, 0x00, 0x20, 0x00, 0x20, 0x00, 0x41, 0x05, 0x6a, 0x22,
+    0x00, 0x6b, 0x0b, 0x23, 0x01, 0x01, 0x7f, 0x02, 0x40, 0x03, 0x40, 0x20, 0x00, 0x41, 0x00, 0x4c,
+    0x0d, 0x01, 0x20, 0x01, 0x20, 0x00, 0x6a, 0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00,
+    0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b, 0x0f, 0x00, 0x20, 0x00, 0x41, 0x0a, 0x49, 0x04, 0x7f,
+    0x41, 0x01, 0x05, 0x41, 0x02, 0x0b, 0x0b, 0x09, 0x00, 0x20, 0x00, 0x02, 0x02, 0x41, 0x07, 0x0b,
+    0x0b, 0x1e, 0x00, 0x41, 0x00, 0x20, 0x00, 0x03, 0x01, 0x21, 0x00, 0x20, 0x00, 0x6a, 0x20, 0x00,
+    0x41, 0x01, 0x6b, 0x22, 0x00, 0x45, 0x04, 0x00, 0x05, 0x20, 0x00, 0x0c, 0x01, 0x0b, 0x0b, 0x0b,
+    0x0a, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6a, 0x2d, 0x00, 0x00, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x2d,
+    0x00, 0x02, 0x0b, 0x09, 0x00, 0x41, 0x0b, 0x41, 0x16, 0x20, 0x00, 0x1b, 0x0b, 0x07, 0x00, 0x20,
+    0x00, 0x41, 0x02, 0x6c, 0x0b, 0x02, 0x00, 0x0b, 0x09, 0x00, 0x20, 0x01, 0x20, 0x00, 0x11, 0x00,
+    0x00, 0x0b, 0x0b, 0x07, 0x01, 0x00, 0x41, 0x01, 0x0b, 0x01, 0x2a, 0x00, 0x3b, 0x04, 0x6e, 0x61,
+    0x6d, 0x65, 0x01, 0x12, 0x02, 0x09, 0x06, 0x64, 0x6f, 0x75, 0x62, 0x6c, 0x65, 0x0a, 0x07, 0x6e,
+    0x6f, 0x74, 0x68, 0x69, 0x6e, 0x67, 0x02, 0x19, 0x0c, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x03,
+    0x00, 0x04, 0x00, 0x05, 0x00, 0x06, 0x00, 0x07, 0x00, 0x08, 0x00, 0x09, 0x00, 0x0a, 0x00, 0x0b,
+    0x00, 0x04, 0x05, 0x01, 0x00, 0x02, 0x69, 0x69};
+
+// (module
+//   (import "env" "f" (func (param i32)))
+//   (import "env" "g" (global i32)))
+const std::vector<uint8_t> link_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, 0x02,
+    0x12, 0x02, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x67,
+    0x03, 0x7f, 0x00, 0x00, 0x0a, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x02, 0x03, 0x01, 0x00, 0x00};
+
+// (module
+//   (memory 1)
+//   (start $boom)
+//   (func $boom (i32.store (i32.const 70000) (i32.const 1))))
+const std::vector<uint8_t> start_trap_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02,
+    0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x08, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x41,
+    0xf0, 0xa2, 0x04, 0x41, 0x01, 0x36, 0x02, 0x00, 0x0b, 0x00, 0x13, 0x04, 0x6e, 0x61, 0x6d, 0x65,
+    0x01, 0x07, 0x01, 0x00, 0x04, 0x62, 0x6f, 0x6f, 0x6d, 0x02, 0x03, 0x01, 0x00, 0x00};
+
+ImportResolver no_imports() {
+    return [](const Import&) { return std::nullopt; };
+}
+
+struct Fixture {
+    explicit Fixture(const std::vector<uint8_t>& wasm, SandboxLimits limits = {},
+                     ImportResolver resolver = no_imports())
+        : store(limits), instance(store.instantiate(load_module(wasm), resolver)) {}
+
+    std::vector<Value> call(std::string_view name, std::vector<Value> args = {}) {
+        Function* f = instance.exported_function(name);
+        if (!f) throw std::runtime_error("no export " + std::string(name));
+        return store.call(*f, args);
+    }
+    uint32_t call_i32(std::string_view name, std::vector<Value> args = {}) {
+        return call(name, std::move(args)).at(0).as_u32();
+    }
+    /// Calls `name`, which must trap; returns the trap.
+    Trap trap(std::string_view name, std::vector<Value> args = {}) {
+        try {
+            call(name, std::move(args));
+        } catch (const Trap& trap) {
+            return trap;
+        }
+        throw std::runtime_error(std::string(name) + " did not trap");
+    }
+
+    Store store;
+    Instance& instance;
+};
+
+Value i32(uint32_t v) {
+    return Value::i32(v);
+}
+
+TEST(Execution, ComputesResults) {
+    Fixture m(arith_wasm);
+    EXPECT_EQ(m.call_i32("add", {i32(2), i32(3)}), 5u);
+    EXPECT_EQ(m.call_i32("add", {i32(0xFFFFFFFF), i32(1)}), 0u);
+    EXPECT_EQ(m.call_i32("div", {i32(-7), i32(2)}), static_cast<uint32_t>(-3));
+}
+
+TEST(Traps, NameTheTrapAndTheFunction) {
+    Fixture m(arith_wasm);
+    Trap by_zero = m.trap("div", {i32(1), i32(0)});
+    EXPECT_EQ(by_zero.kind(), TrapKind::IntegerDivideByZero);
+    EXPECT_THAT(by_zero.what(), HasSubstr("integer divide by zero in function #1 `div`"));
+
+    EXPECT_EQ(m.trap("div", {i32(0x80000000), i32(-1)}).kind(), TrapKind::IntegerOverflow);
+
+    // The innermost function is the one named.
+    Trap unreachable = m.trap("outer");
+    EXPECT_EQ(unreachable.kind(), TrapKind::Unreachable);
+    EXPECT_THAT(unreachable.what(), HasSubstr("`inner`"));
+}
+
+TEST(Traps, WrongArgumentsAreRefusedBeforeRunning) {
+    Fixture m(arith_wasm);
+    EXPECT_THROW(m.call("add", {i32(1)}), wasmacro::Error);
+    EXPECT_THROW(m.call("add", {i32(1), Value::i64(2)}), wasmacro::Error);
+}
+
+TEST(Limits, FuelStopsLoopsAndTheStoreStaysUsable) {
+    SandboxLimits limits;
+    limits.fuel = 1'000'000;
+    Fixture m(limits_wasm, limits);
+    for (const char* name : {"spin"}) {
+        Trap trap = m.trap(name);
+        EXPECT_EQ(trap.kind(), TrapKind::FuelExhausted);
+        EXPECT_THAT(trap.what(), HasSubstr("fuel exhausted in function #0 `spin`"));
+        EXPECT_THAT(trap.what(), HasSubstr("1000000 units"));
+    }
+    EXPECT_EQ(m.trap("spin_if", {i32(0)}).kind(), TrapKind::FuelExhausted);
+    EXPECT_EQ(m.call_i32("answer"), 42u);
+    // Each call gets the whole budget again.
+    EXPECT_EQ(m.trap("spin").kind(), TrapKind::FuelExhausted);
+    EXPECT_EQ(m.call_i32("answer"), 42u);
+}
+
+TEST(Limits, FuelAboveTwoToTheSixtyThreeMeansUnlimited) {
+    SandboxLimits limits;
+    limits.fuel = UINT64_MAX;
+    Fixture m(limits_wasm, limits);
+    EXPECT_EQ(m.call_i32("answer"), 42u);
+}
+
+TEST(Limits, CallDepth) {
+    SandboxLimits limits;
+    limits.max_call_depth = 50;
+    Fixture m(limits_wasm, limits);
+    Trap trap = m.trap("recurse");
+    EXPECT_EQ(trap.kind(), TrapKind::CallStackExhausted);
+    EXPECT_THAT(trap.what(), HasSubstr("more than 50 nested calls"));
+    EXPECT_EQ(m.call_i32("answer"), 42u);
+
+    Fixture deep(limits_wasm); // the default depth, and the value stack, also end it
+    EXPECT_EQ(deep.trap("recurse").kind(), TrapKind::CallStackExhausted);
+}
+
+TEST(Limits, MemoryCapTrapsButTheDeclaredMaximumFailsTheGrow) {
+    SandboxLimits limits;
+    limits.max_memory_pages = 10;
+    Fixture m(limits_wasm, limits);
+    EXPECT_EQ(m.call_i32("grow", {i32(5)}), 1u); // old size
+    // Beyond the declared maximum of 100 pages: memory.grow says -1.
+    EXPECT_EQ(m.call_i32("grow", {i32(200)}), 0xFFFFFFFFu);
+    // Within it but beyond the sandbox's 10 pages: a trap naming the limit.
+    Trap trap = m.trap("grow", {i32(10)});
+    EXPECT_EQ(trap.kind(), TrapKind::MemoryLimitExceeded);
+    EXPECT_THAT(trap.what(), HasSubstr("beyond 10 pages"));
+    EXPECT_EQ(memory_size_pages(*m.instance.memory()), 6u);
+}
+
+TEST(Limits, InitialMemoryAboveTheCapIsRefused) {
+    SandboxLimits limits;
+    limits.max_memory_pages = 0;
+    Store store(limits);
+    EXPECT_THROW(store.instantiate(load_module(limits_wasm), no_imports()), Trap);
+}
+
+struct CustomFailure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+ImportResolver host_imports(Store& store) {
+    Function* sum = store.create_host_function(
+        {{ValType::I32, ValType::I32}, {ValType::I32}},
+        [](HostCall& call) {
+            uint32_t total = 0;
+            for (uint8_t byte : call.guest_bytes(static_cast<uint32_t>(call.args[0]),
+                                                 static_cast<uint32_t>(call.args[1])))
+                total += byte;
+            call.results[0] = total;
+        },
+        "env.sum");
+    Function* fail = store.create_host_function(
+        {}, [](HostCall&) { throw CustomFailure("the host gave up"); }, "env.fail");
+    return [=](const Import& import) -> std::optional<Extern> {
+        if (import.name == "sum") return sum;
+        if (import.name == "fail") return fail;
+        return std::nullopt;
+    };
+}
+
+TEST(HostFunctions, ReadGuestMemoryThroughCheckedSpans) {
+    Store store;
+    Instance& instance = store.instantiate(load_module(host_wasm), host_imports(store));
+    auto call = [&](const char* name) { return store.call(*instance.exported_function(name), {}); };
+    EXPECT_EQ(call("sum_data").at(0).as_u32(), 10u);
+
+    // A range outside guest memory is a trap, not a host read out of bounds.
+    try {
+        call("sum_outside");
+        FAIL() << "no trap";
+    } catch (const Trap& trap) {
+        EXPECT_EQ(trap.kind(), TrapKind::MemoryOutOfBounds);
+        EXPECT_THAT(trap.what(), HasSubstr("100 bytes at 0xfffa"));
+    }
+    // The host's own exception reaches the caller unchanged.
+    EXPECT_THROW(call("call_fail"), CustomFailure);
+    EXPECT_EQ(call("sum_data").at(0).as_u32(), 10u);
+}
+
+TEST(Linking, UnknownAndIncompatibleImports) {
+    Store store;
+    auto module = load_module(link_wasm);
+    try {
+        store.instantiate(module, no_imports());
+        FAIL() << "linked";
+    } catch (const LinkError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("unknown import \"env\" \"f\""));
+    }
+    Function* wrong = store.create_host_function(
+        {{ValType::I64}, {}}, [](HostCall&) {}, "wrong");
+    try {
+        store.instantiate(module, [&](const Import&) -> std::optional<Extern> { return wrong; });
+        FAIL() << "linked";
+    } catch (const LinkError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("incompatible import type for \"env\" \"f\""));
+        EXPECT_THAT(e.what(), HasSubstr("expected (i32) -> ()"));
+    }
+}
+
+TEST(Instantiation, AStartFunctionTrapIsReported) {
+    Store store;
+    try {
+        store.instantiate(load_module(start_trap_wasm), no_imports());
+        FAIL() << "instantiated";
+    } catch (const Trap& trap) {
+        EXPECT_EQ(trap.kind(), TrapKind::MemoryOutOfBounds);
+        EXPECT_THAT(trap.what(), HasSubstr("`boom`"));
+    }
+}
+
+TEST(LazyTranslation, OnlyCalledFunctionsAreTranslated) {
+    Fixture m(arith_wasm);
+    auto& functions = m.instance.impl().functions;
+    m.call("add", {i32(1), i32(2)});
+    EXPECT_NE(functions[0]->compiled, nullptr);
+    EXPECT_EQ(functions[1]->compiled, nullptr);
+    EXPECT_EQ(functions[2]->compiled, nullptr);
+    EXPECT_EQ(functions[3]->compiled, nullptr);
+    m.trap("outer");
+    EXPECT_NE(functions[2]->compiled, nullptr);
+    EXPECT_NE(functions[3]->compiled, nullptr);
+}
+
+// The translator reads locals and constants in place and writes results
+// straight into locals; these pin the cases where that would be wrong.
+TEST(Translator, LocalsReadBeforeAWriteKeepTheirOldValue) {
+    Fixture m(translate_wasm);
+    EXPECT_EQ(m.call_i32("swap", {i32(3), i32(4)}), 37u);
+    EXPECT_EQ(m.call_i32("tee_hazard", {i32(10)}), static_cast<uint32_t>(-5));
+}
+
+TEST(Translator, FusedComparesBranchBothWays) {
+    Fixture m(translate_wasm);
+    EXPECT_EQ(m.call_i32("count_down", {i32(4)}), 10u);
+    EXPECT_EQ(m.call_i32("count_down", {i32(0)}), 0u);
+    EXPECT_EQ(m.call_i32("pick", {i32(3)}), 1u);
+    EXPECT_EQ(m.call_i32("pick", {i32(10)}), 2u);
+    EXPECT_EQ(m.call_i32("select_const", {i32(1)}), 11u);
+    EXPECT_EQ(m.call_i32("select_const", {i32(0)}), 22u);
+}
+
+TEST(Translator, BlocksWithParametersAndSeveralResults) {
+    Fixture m(translate_wasm);
+    std::vector<Value> pair = m.call("sum_pair", {i32(5)});
+    ASSERT_EQ(pair.size(), 2u);
+    EXPECT_EQ(pair[0].as_u32(), 5u);
+    EXPECT_EQ(pair[1].as_u32(), 7u);
+    EXPECT_EQ(m.call_i32("loop_params", {i32(3)}), 6u);
+}
+
+TEST(Translator, AnAddFusedIntoALoadStillWrapsAt32Bits) {
+    Fixture m(translate_wasm);
+    // (0xFFFFFFFF + 2) wraps to address 1, which holds 42 ...
+    EXPECT_EQ(m.call_i32("load_wrapped", {i32(0xFFFFFFFF)}), 42u);
+    // ... while a static offset does not wrap.
+    EXPECT_EQ(m.trap("load_offset", {i32(0xFFFFFFFF)}).kind(), TrapKind::MemoryOutOfBounds);
+    EXPECT_EQ(m.trap("load_offset", {i32(0xFFFFFFFE)}).kind(), TrapKind::MemoryOutOfBounds);
+}
+
+TEST(Translator, IndirectCalls) {
+    Fixture m(translate_wasm);
+    EXPECT_EQ(m.call_i32("call_slot", {i32(0), i32(21)}), 42u);
+    EXPECT_EQ(m.trap("call_slot", {i32(1), i32(0)}).kind(), TrapKind::IndirectCallTypeMismatch);
+    Trap null_slot = m.trap("call_slot", {i32(2), i32(0)});
+    EXPECT_EQ(null_slot.kind(), TrapKind::UninitializedElement);
+    EXPECT_THAT(null_slot.what(), HasSubstr("uninitialized element 2"));
+    EXPECT_EQ(m.trap("call_slot", {i32(3), i32(0)}).kind(), TrapKind::UndefinedElement);
+}
+
+} // namespace
