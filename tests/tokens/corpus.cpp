@@ -6,7 +6,9 @@
 //       stays honest. Printing, and the readable layout, must lex back to the
 //       same trees.
 //   tokens_corpus diff ROOT PM2DUMP_OUTPUT
-//       our dump of each file must equal proc-macro2's, as written by pm2dump.
+//       our dump of each file must equal proc-macro2's, as written by `pm2dump dump`.
+//   tokens_corpus print-diff ROOT PM2PRINT_OUTPUT
+//       our printer's text must equal proc-macro2's Display (`pm2dump print`).
 //
 // Prints counts and exits non-zero on any failure.
 #include "tokens/dump.hpp"
@@ -117,8 +119,10 @@ struct DiffCounts {
     std::size_t files = 0, identical = 0, both_refused = 0, failures = 0;
 };
 
+enum class Compare { Dump, Print };
+
 void compare_file(const fs::path& root, const std::string& rel, const std::string& theirs,
-                  DiffCounts& n) {
+                  Compare what, DiffCounts& n) {
     ++n.files;
     SourceFile f = SourceFile::load((root / rel).string());
     LexOptions opts;
@@ -138,7 +142,13 @@ void compare_file(const fs::path& root, const std::string& rel, const std::strin
         }
         return;
     }
-    std::string ours = dump_text(r.stream);
+    std::string ours;
+    if (what == Compare::Dump) {
+        ours = dump_text(r.stream);
+    } else {
+        append_one_line(ours, to_string(r.stream));
+        ours += '\n';
+    }
     if (ours == theirs) {
         ++n.identical;
         return;
@@ -151,8 +161,8 @@ void compare_file(const fs::path& root, const std::string& rel, const std::strin
         bool gb = static_cast<bool>(std::getline(b, lb));
         if (!ga && !gb) break;
         if (!ga || !gb || la != lb) {
-            std::cout << "FAIL " << rel << " dump line " << line << ":\n  ours: " << la
-                      << "\n  pm2:  " << lb << "\n";
+            std::cout << "FAIL " << rel << (what == Compare::Dump ? " dump" : " printed")
+                      << " line " << line << ":\n  ours: " << la << "\n  pm2:  " << lb << "\n";
             break;
         }
     }
@@ -160,7 +170,7 @@ void compare_file(const fs::path& root, const std::string& rel, const std::strin
 
 // The pm2dump output has one section per file: "=== path", then the dump or
 // "ERROR ..." if proc-macro2 refused the file. "-" reads standard input.
-int cmd_diff(const fs::path& root, const std::string& pm2_output) {
+int cmd_diff(const fs::path& root, const std::string& pm2_output, Compare what) {
     std::ifstream file;
     if (pm2_output != "-") {
         file.open(pm2_output, std::ios::binary);
@@ -175,7 +185,7 @@ int cmd_diff(const fs::path& root, const std::string& pm2_output) {
     bool have = false;
     while (std::getline(in, line)) {
         if (line.rfind("=== ", 0) == 0) {
-            if (have) compare_file(root, rel, theirs, n);
+            if (have) compare_file(root, rel, theirs, what, n);
             rel = line.substr(4);
             theirs.clear();
             have = true;
@@ -187,7 +197,7 @@ int cmd_diff(const fs::path& root, const std::string& pm2_output) {
             theirs += '\n';
         }
     }
-    if (have) compare_file(root, rel, theirs, n);
+    if (have) compare_file(root, rel, theirs, what, n);
     std::cout << "files: " << n.files << ", identical: " << n.identical
               << ", refused by both: " << n.both_refused << ", failures: " << n.failures << "\n";
     return n.failures == 0 && n.files > 0 ? 0 : 1;
@@ -200,11 +210,13 @@ int main(int argc, char** argv) {
     try {
         if (cmd == "lex" && (argc == 3 || argc == 4))
             return cmd_lex(argv[2], argc == 4 ? argv[3] : "");
-        if (cmd == "diff" && argc == 4) return cmd_diff(argv[2], argv[3]);
+        if (cmd == "diff" && argc == 4) return cmd_diff(argv[2], argv[3], Compare::Dump);
+        if (cmd == "print-diff" && argc == 4) return cmd_diff(argv[2], argv[3], Compare::Print);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "usage: tokens_corpus lex ROOT [EXPECTED_INVALID] | diff ROOT PM2DUMP_OUTPUT\n";
+    std::cerr << "usage: tokens_corpus lex ROOT [EXPECTED_INVALID] | diff ROOT PM2DUMP_OUTPUT"
+                 " | print-diff ROOT PM2PRINT_OUTPUT\n";
     return 2;
 }

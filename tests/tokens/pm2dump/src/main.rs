@@ -3,6 +3,7 @@
 //! lexers can be compared file by file. Also times proc-macro2's lexer.
 //!
 //!     pm2dump dump ROOT         every .rs file under ROOT, sorted by path
+//!     pm2dump print ROOT        each file's trees printed by proc-macro2's Display
 //!     pm2dump bench ROOT ITERS  lexing throughput in MB/s
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -202,10 +203,40 @@ impl Dumper<'_> {
     }
 }
 
+/// The stream with doc comments in rustc's form (see rustc_doc_literal), so
+/// that its Display can be compared with wasmacro's printer.
+#[cfg(feature = "locations")]
+fn rustc_form(d: &Dumper, stream: TokenStream, in_doc: bool) -> TokenStream {
+    let mut out = Vec::new();
+    let mut doc_next = false;
+    for tt in stream {
+        match tt {
+            TokenTree::Group(g) => {
+                let doc = doc_next && g.delimiter() == Delimiter::Bracket;
+                doc_next = false;
+                let inner = rustc_form(d, g.stream(), doc);
+                out.push(TokenTree::Group(proc_macro2::Group::new(g.delimiter(), inner)));
+            }
+            TokenTree::Punct(p) => {
+                if p.as_char() == '#' && d.is_doc(p.span()) {
+                    doc_next = true;
+                }
+                out.push(TokenTree::Punct(p));
+            }
+            TokenTree::Literal(l) if in_doc => {
+                let text = rustc_doc_literal(&unescape(&l.to_string()));
+                out.push(TokenTree::Literal(text.parse().unwrap()));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: pm2dump dump ROOT | pm2dump bench ROOT ITERS");
+        eprintln!("usage: pm2dump dump|print ROOT | pm2dump bench ROOT ITERS");
         std::process::exit(2);
     }
     let root = Path::new(&args[2]);
@@ -232,6 +263,30 @@ fn main() {
                         None => writeln!(d.out, "ERROR not UTF-8").unwrap(),
                     }
                     d.out
+                })
+                .join()
+                .unwrap();
+                std::io::Write::write_all(&mut stdout, out.as_bytes()).unwrap();
+            }
+        }
+        #[cfg(feature = "locations")]
+        "print" => {
+            let mut stdout = std::io::stdout().lock();
+            for rel in files {
+                let path = root.join(&rel);
+                let out = std::thread::spawn(move || {
+                    let text = source_text(std::fs::read(path).unwrap());
+                    let mut out = format!("=== {rel}\n");
+                    match text.as_deref().map(TokenStream::from_str) {
+                        Some(Ok(ts)) => {
+                            let text = text.as_deref().unwrap();
+                            let d = Dumper { lines: text.split('\n').collect(), out: String::new() };
+                            one_line(&mut out, &rustc_form(&d, ts, false).to_string());
+                            out.push('\n');
+                        }
+                        _ => out.push_str("ERROR\n"),
+                    }
+                    out
                 })
                 .join()
                 .unwrap();
