@@ -1,0 +1,92 @@
+// Macro libraries: a wasm module with its `.rustc_proc_macro_decls` records,
+// instantiated once and reused for every expansion (see DESIGN.md).
+#pragma once
+
+#include "common/error.hpp"
+#include "tokens/lexer.hpp"
+#include "tokens/token.hpp"
+#include "wasm/engine.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wasmacro::macros {
+
+enum class MacroKind : uint8_t { Derive, Attribute, Bang };
+std::string_view name(MacroKind kind); ///< "derive", "attr", "bang"
+
+struct MacroDecl {
+    MacroKind kind = MacroKind::Derive;
+    std::string name;                 ///< the derived trait, or the macro's name
+    std::string export_name;          ///< the wasm export that implements it
+    std::vector<std::string> helpers; ///< a derive's helper attributes
+};
+
+/// The records of a decls section.
+struct Decls {
+    std::vector<MacroDecl> macros;
+    tokens::Edition edition = tokens::Edition::E2021;
+
+    const MacroDecl* find(std::string_view macro_name) const;
+};
+
+/// A missing, malformed or inconsistent decls section; names the line or export.
+class DeclsError : public Error {
+public:
+    using Error::Error;
+};
+
+/// Parses the text of a decls section. Throws DeclsError naming the line.
+Decls parse_decls(std::string_view text);
+/// The section text for `decls`, one record a line.
+std::string format_decls(const Decls& decls);
+
+/// One expansion failed. The message names the macro and says what happened:
+/// the macro's panic message, the trap (with the limit, where one was hit),
+/// or the ABI rule the macro broke.
+class ExpansionError : public Error {
+public:
+    enum class Cause : uint8_t { Panic, Trap, Abi };
+    ExpansionError(Cause cause, const std::string& message) : Error(message), cause_(cause) {}
+    Cause cause() const { return cause_; }
+
+private:
+    Cause cause_;
+};
+
+/// A loaded macro module. Not thread-safe: one expansion at a time.
+class Library {
+public:
+    /// Decodes, validates and instantiates `wasm`, and reads its decls.
+    /// Throws wasm::DecodeError / ValidationError / LinkError (an import that
+    /// is not one of watt-0.5's, named), or DeclsError (no section: suggests
+    /// `wasmacro annotate`; a malformed record; an export the module lacks).
+    static std::unique_ptr<Library> load(std::span<const uint8_t> wasm, std::string display_name,
+                                         wasm::SandboxLimits limits = {});
+    virtual ~Library() = default;
+
+    const Decls& decls() const { return decls_; }
+    const std::string& display_name() const { return display_name_; }
+
+    /// Runs one expansion: `input` is the item (derive, attribute) or the
+    /// macro's input (bang); `attr_args` the attribute's arguments. Spans of
+    /// the input (host handles or source locations) come back on the output
+    /// tokens the macro kept; new tokens get the call site. Throws
+    /// ExpansionError; the library stays usable for the next expansion.
+    virtual tokens::TokenStream expand(const MacroDecl& macro, const tokens::TokenStream& input,
+                                       const tokens::TokenStream* attr_args = nullptr) = 0;
+
+protected:
+    Library(Decls decls, std::string display_name)
+        : decls_(std::move(decls)), display_name_(std::move(display_name)) {}
+
+private:
+    Decls decls_;
+    std::string display_name_;
+};
+
+} // namespace wasmacro::macros
