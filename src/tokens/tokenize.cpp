@@ -201,7 +201,7 @@ std::size_t Checker::check_body(std::string_view body, std::size_t base, Mode mo
                 } else if (digits == 0) {
                     error(at, "empty unicode escape");
                 } else if (byte) {
-                    error(at, "unicode escape in byte string");
+                    error(at, single ? "unicode escape in byte" : "unicode escape in byte string");
                 } else if (value >= 0xD800 && value <= 0xDFFF) {
                     error(at, "invalid unicode character escape: unicode escape must not be a "
                               "surrogate");
@@ -569,11 +569,11 @@ void Builder::literal(const RawToken& t, std::size_t start) {
         std::size_t open = byte ? 2 : 1;
         std::string_view body = tok.substr(open, t.suffix_start - open - 1);
         std::size_t n = check_.check_body(body, start + open, byte ? Mode::Byte : Mode::Char);
+        // rustc words these alike for chars and bytes.
         if (n == 0)
-            check_.error(start, byte ? "empty byte literal" : "empty character literal");
+            check_.error(start, "empty character literal");
         else if (n > 1)
-            check_.error(start, byte ? "byte literal may only contain one byte"
-                                     : "character literal may only contain one codepoint");
+            check_.error(start, "character literal may only contain one codepoint");
         return;
     }
     case LitKind::Str:
