@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release and the ASan+UBSan flavours and runs every test in both
-# (unit, spec, token corpus, fixtures), then each fuzz target briefly.
+# (unit, spec, token corpus, fixtures), then each fuzz target briefly, and
+# checks that the committed wasm fixtures rebuild bit for bit.
 # FUZZ_SECONDS (default 60) sets how long each fuzz target runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,6 @@ done
 echo "=== fuzz smoke"
 scripts/build.sh fuzz
 scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-60}" || status=1
+echo "=== fixtures: rebuild and compare"
+scripts/build-fixtures.sh --check || status=1
 exit $status
