@@ -7,7 +7,7 @@
         (i64.add
           (call $fib_recursive (i32.sub (local.get $n) (i32.const 1)))
           (call $fib_recursive (i32.sub (local.get $n) (i32.const 2)))))))
-  (func (export "fib_iterative") (param $n i32) (result i64)
+  (func $fib_iterative (export "fib_iterative") (param $n i32) (result i64)
     (local $a i64) (local $b i64) (local $next i64)
     (local.set $b (i64.const 1))
     (block $done
@@ -19,4 +19,4 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $step)))
     (local.get $a))
-  (func (export "spin") (loop $forever (br $forever))))
+  (func $spin (export "spin") (loop $forever (br $forever))))
