@@ -339,6 +339,19 @@ private:
         s.end_line = cursor_.line();
         s.end_col = cursor_.col();
     }
+    // rustc puts identifiers in Normalization Form C; ASCII ones (nearly all) are.
+    std::string_view ident_text(std::string_view name) {
+        for (char c : name) {
+            if (static_cast<unsigned char>(c) < 0x80) continue;
+            std::string nfc;
+            if (!to_nfc(name, nfc)) break;
+            char* p = result_.stream.allocate_text(nfc.size());
+            std::copy(nfc.begin(), nfc.end(), p);
+            return {p, nfc.size()};
+        }
+        return name;
+    }
+
     // The fast path for the common leaves: the node is filled in place.
     Tree& leaf(TreeKind kind, std::string_view text, std::size_t lo, std::size_t hi) {
         Tree& t = result_.stream.emplace_node();
@@ -404,18 +417,18 @@ void Builder::run() {
                                                             : "unterminated block doc-comment");
             if (t.doc != DocStyle::None) doc_comment(t, start, end);
             break;
-        case RawKind::Ident: leaf(TreeKind::Ident, tok, start, end); break;
+        case RawKind::Ident: leaf(TreeKind::Ident, ident_text(tok), start, end); break;
         case RawKind::UnknownPrefix:
             if (opts_.edition >= Edition::E2021)
                 check_.error(start, fmt::format("prefix `{}` is unknown", tok));
-            leaf(TreeKind::Ident, tok, start, end);
+            leaf(TreeKind::Ident, ident_text(tok), start, end);
             break;
         case RawKind::RawIdent: {
             std::string_view name = tok.substr(2);
             if (name == "_" || name == "self" || name == "super" || name == "Self" ||
                 name == "crate")
                 check_.error(start, fmt::format("`{}` cannot be a raw identifier", name));
-            leaf(TreeKind::Ident, name, start, end).raw = true;
+            leaf(TreeKind::Ident, ident_text(name), start, end).raw = true;
             break;
         }
         case RawKind::Lifetime:
@@ -427,7 +440,7 @@ void Builder::run() {
             std::string_view name = tok.substr(raw ? 3 : 1);
             if (raw && (name == "_" || name == "static"))
                 check_.error(start, fmt::format("`'{}` cannot be a raw lifetime", name));
-            leaf(TreeKind::Ident, name, start + 1, end).raw = raw;
+            leaf(TreeKind::Ident, ident_text(name), start + 1, end).raw = raw;
             break;
         }
         case RawKind::Literal: literal(t, start); break;

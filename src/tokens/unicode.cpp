@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace wasmacro::tokens {
 namespace {
@@ -11,6 +12,63 @@ struct CharRange {
 };
 
 #include "tokens/xid_tables.inc"
+
+struct CombiningClass {
+    char32_t cp;
+    uint8_t ccc;
+};
+struct Decomposition {
+    char32_t cp;
+    uint16_t start, len;
+};
+struct Composition {
+    char32_t first, second, composed;
+};
+
+#include "tokens/nfc_tables.inc"
+
+// Hangul syllables decompose and compose by arithmetic (Unicode 15, section 3.12).
+constexpr char32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
+constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28;
+constexpr char32_t kNCount = kVCount * kTCount, kSCount = kLCount * kNCount;
+
+uint8_t combining_class(char32_t c) noexcept {
+    if (c < 0x300) return 0;
+    auto it = std::lower_bound(std::begin(kCombiningClass), std::end(kCombiningClass), c,
+                               [](const CombiningClass& e, char32_t v) { return e.cp < v; });
+    return it != std::end(kCombiningClass) && it->cp == c ? it->ccc : 0;
+}
+
+void decompose(char32_t c, std::u32string& out) {
+    if (c >= kSBase && c < kSBase + kSCount) {
+        char32_t s = c - kSBase;
+        out += kLBase + s / kNCount;
+        out += kVBase + (s % kNCount) / kTCount;
+        if (s % kTCount != 0) out += kTBase + s % kTCount;
+        return;
+    }
+    auto it = std::lower_bound(std::begin(kDecompositions), std::end(kDecompositions), c,
+                               [](const Decomposition& e, char32_t v) { return e.cp < v; });
+    if (it != std::end(kDecompositions) && it->cp == c)
+        out.append(&kDecomposedChars[it->start], it->len);
+    else
+        out += c;
+}
+
+char32_t compose(char32_t a, char32_t b) noexcept {
+    if (a >= kLBase && a < kLBase + kLCount && b >= kVBase && b < kVBase + kVCount)
+        return kSBase + ((a - kLBase) * kVCount + (b - kVBase)) * kTCount;
+    if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase &&
+        b < kTBase + kTCount)
+        return a + (b - kTBase);
+    auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions), std::pair{a, b},
+                               [](const Composition& e, std::pair<char32_t, char32_t> v) {
+                                   return e.first < v.first ||
+                                          (e.first == v.first && e.second < v.second);
+                               });
+    if (it != std::end(kCompositions) && it->first == a && it->second == b) return it->composed;
+    return 0;
+}
 
 template <std::size_t N>
 bool in_table(const CharRange (&table)[N], char32_t c) noexcept {
@@ -77,6 +135,47 @@ bool is_valid_utf8(std::string_view s) noexcept {
         if (c == 0xFFFD && len == 1) return false;
         i += len;
     }
+    return true;
+}
+
+bool to_nfc(std::string_view text, std::string& out) {
+    std::u32string chars;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t len;
+        decompose(decode_utf8(text, i, len), chars);
+        i += len;
+    }
+    // Canonical order: each run of non-starters sorted, stably, by combining class.
+    for (std::size_t i = 1; i < chars.size(); ++i)
+        for (std::size_t j = i; j > 0; --j) {
+            uint8_t c = combining_class(chars[j]);
+            if (c == 0 || combining_class(chars[j - 1]) <= c) break;
+            std::swap(chars[j], chars[j - 1]);
+        }
+    // Canonical composition: a character joins the last starter unless a
+    // character in between blocks it.
+    std::u32string composed;
+    std::size_t starter = std::u32string::npos;
+    uint8_t last_class = 0;
+    for (char32_t c : chars) {
+        uint8_t cls = combining_class(c);
+        if (starter != std::u32string::npos) {
+            bool adjacent = composed.size() == starter + 1;
+            if (adjacent || (last_class != 0 && last_class < cls)) {
+                if (char32_t joined = compose(composed[starter], c)) {
+                    composed[starter] = joined;
+                    continue;
+                }
+            }
+        }
+        if (cls == 0) starter = composed.size();
+        last_class = cls;
+        composed += c;
+    }
+    std::string result;
+    for (char32_t c : composed) append_utf8(result, c);
+    if (result == text) return false;
+    out = std::move(result);
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace wasmacro::tokens {
@@ -34,6 +35,10 @@ char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& len) noexce
 
 /// Whether `s` is well-formed UTF-8 (no surrogates, no overlong forms).
 bool is_valid_utf8(std::string_view s) noexcept;
+
+/// Puts UTF-8 text in Unicode Normalization Form C, as rustc does with every
+/// identifier. Returns false (and leaves `out` alone) if `text` already is.
+bool to_nfc(std::string_view text, std::string& out);
 
 /// Appends the UTF-8 encoding of `c`.
 void append_utf8(std::string& out, char32_t c);

@@ -289,6 +289,33 @@ TEST(Unicode, IdentifierClasses) {
     EXPECT_FALSE(is_xid_start(0x0301));
 }
 
+TEST(Unicode, NormalizationFormC) {
+    std::string out;
+    EXPECT_FALSE(to_nfc("abc", out));
+    EXPECT_FALSE(to_nfc("é", out)); // already composed
+    ASSERT_TRUE(to_nfc("e\u0301", out));
+    EXPECT_EQ(out, "é");
+    // Combining marks are put in canonical order before composing: dot below
+    // (class 220) then circumflex (230) on `a` gives U+1EAD.
+    ASSERT_TRUE(to_nfc("a\u0302\u0323", out));
+    EXPECT_EQ(out, "\u1EAD");
+    // Hangul jamo compose by arithmetic.
+    ASSERT_TRUE(to_nfc("\u1100\u1161\u11A8", out));
+    EXPECT_EQ(out, "\uAC01");
+    // Singletons such as the Ångström sign decompose and do not come back.
+    ASSERT_TRUE(to_nfc("\u212B", out));
+    EXPECT_EQ(out, "\u00C5");
+}
+
+TEST(Trees, IdentifiersAreNfc) {
+    LexResult r = lex("cafe\u0301 r#e\u0301 'e\u0301");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.stream[0].text(), "café");
+    EXPECT_EQ(r.stream[1].text(), "é");
+    EXPECT_EQ(r.stream[3].text(), "é");
+    EXPECT_EQ(r.stream[0].span.hi, 6u); // the span still covers the source text
+}
+
 TEST(Unicode, Utf8) {
     std::size_t len;
     EXPECT_EQ(decode_utf8("é", 0, len), U'é');
