@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +45,22 @@ public:
 Decls parse_decls(std::string_view text);
 /// The section text for `decls`, one record a line.
 std::string format_decls(const Decls& decls);
+
+/// The custom section that holds the decls records.
+inline constexpr std::string_view kDeclsSection = ".rustc_proc_macro_decls";
+
+/// The module's decls, or nullopt if it has no decls section. Throws
+/// DeclsError for a malformed record.
+std::optional<Decls> read_decls(const wasm::Module& module);
+
+/// Checks that every record names an exported function with the entry point
+/// signature of its kind. Throws DeclsError naming the first that does not.
+void check_exports(const wasm::Module& module, const Decls& decls);
+
+/// `wasm` with its decls section (if any) replaced by one holding `decls`,
+/// appended at the end; every other byte is kept. Throws wasm::DecodeError if
+/// the section structure of `wasm` is malformed.
+std::vector<uint8_t> with_decls_section(std::span<const uint8_t> wasm, const Decls& decls);
 
 /// One expansion failed. The message names the macro and says what happened:
 /// the macro's panic message, the trap (with the limit, where one was hit),

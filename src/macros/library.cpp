@@ -1,0 +1,79 @@
+// A loaded macro module: its decls and one reusable watt-0.5 host instance.
+#include "macros/library.hpp"
+
+#include "abi/host.hpp"
+
+#include <fmt/format.h>
+
+namespace wasmacro::macros {
+
+namespace {
+
+std::string limit_hint(wasm::TrapKind kind) {
+    switch (kind) {
+    case wasm::TrapKind::FuelExhausted: return "; raise the limit with --fuel";
+    case wasm::TrapKind::MemoryLimitExceeded: return "; raise the limit with --max-memory-pages";
+    case wasm::TrapKind::CallStackExhausted: return "; raise the limit with --max-call-depth";
+    default: return {};
+    }
+}
+
+class WasmLibrary final : public Library {
+public:
+    WasmLibrary(Decls decls, std::string display_name, std::shared_ptr<const wasm::Module> module,
+                wasm::SandboxLimits limits)
+        : Library(std::move(decls), std::move(display_name)),
+          host_(std::move(module), limits, this->decls().edition) {}
+
+    tokens::TokenStream expand(const MacroDecl& macro, const tokens::TokenStream& input,
+                               const tokens::TokenStream* attr_args) override {
+        using Cause = ExpansionError::Cause;
+        tokens::TokenStream no_args;
+        if (macro.kind == MacroKind::Attribute && !attr_args) attr_args = &no_args;
+        if (macro.kind != MacroKind::Attribute && attr_args)
+            throw Error(fmt::format("{} macro `{}` takes no attribute arguments", name(macro.kind),
+                                    macro.name));
+        auto what = [&] {
+            return fmt::format("{}: {} macro `{}`", display_name(), name(macro.kind), macro.name);
+        };
+        try {
+            return host_.expand(macro.export_name, input, attr_args);
+        } catch (const abi::GuestPanic& e) {
+            throw ExpansionError(Cause::Panic, fmt::format("{} panicked: {}", what(), e.what()));
+        } catch (const abi::AbiError& e) {
+            throw ExpansionError(Cause::Abi,
+                                 fmt::format("{} broke the watt-0.5 ABI: {}", what(), e.what()));
+        } catch (const wasm::Trap& e) {
+            throw ExpansionError(Cause::Trap, fmt::format("{} trapped: {}{}", what(), e.what(),
+                                                          limit_hint(e.kind())));
+        }
+    }
+
+    abi::Host& host() { return host_; }
+
+private:
+    abi::Host host_;
+};
+
+} // namespace
+
+std::unique_ptr<Library> Library::load(std::span<const uint8_t> wasm, std::string display_name,
+                                       wasm::SandboxLimits limits) {
+    std::shared_ptr<const wasm::Module> module = wasm::load_module(wasm);
+    abi::check_imports(*module);
+    std::optional<Decls> decls;
+    try {
+        decls = read_decls(*module);
+        if (decls) check_exports(*module, *decls);
+    } catch (const DeclsError& e) {
+        throw DeclsError(fmt::format("{}: {}", display_name, e.what()));
+    }
+    if (!decls)
+        throw DeclsError(fmt::format("{}: the module has no {} section saying which macros it "
+                                     "exports; add one with `wasmacro annotate`",
+                                     display_name, kDeclsSection));
+    return std::make_unique<WasmLibrary>(std::move(*decls), std::move(display_name),
+                                         std::move(module), limits);
+}
+
+} // namespace wasmacro::macros
