@@ -140,7 +140,14 @@ for module in "$workloads_dir"/*.wasm; do
         "${reference:--}${mismatch:+ MISMATCH}")
 done
 
+# Several people change the engine at once: say which engine was measured.
+engine_state=$(git -C "$root" log -1 --format='%h %<(60,trunc)%s' -- src/wasm 2>/dev/null || true)
+if ! git -C "$root" diff --quiet HEAD -- src/wasm 2>/dev/null; then
+    engine_state+=" (plus uncommitted changes)"
+fi
+
 echo
+echo "engine: ${engine_state:-unknown}"
 echo "$clock times in ms, best of $runs calls after one warm-up; x/nat = ratio to native time"
 echo "load (wall-clock): wasmacro = decode+validate+instantiate; V8 = compile+instantiate (baseline tier)"
 echo "1st: the first call of run(), including lazy translation or tier-up"
