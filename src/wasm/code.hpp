@@ -17,8 +17,8 @@ namespace wasmacro::wasm {
 //   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
 //   BrTable index count [rel:i32 x count+1] (last is the default)
 //   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
-//   Return | Return1 src | Call callee:ptr base | CallIndirect table:ptr type_id index base
-//   Select dst a b cond | GlobalGet dst global:ptr | GlobalSet global:ptr src
+//   Return | Return1 src | Call callee:ptr base count [source x count] | CallIndirect table:ptr
+//   type_id index base Select dst a b cond | GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
 //   MemoryInit segment dst src n | DataDrop segment
 //   TableGet dst table:ptr index | TableSet table:ptr index value | TableSize dst table:ptr
@@ -86,13 +86,14 @@ namespace wasmacro::wasm {
 //   Ld_<op> dst address offset | St_<op> address value offset
 //   LdA_<op> dst base added offset | StA_<op> base value added offset, whose
 //   address is (u32)(base + added), the fusion of `i32.add` with a constant
+//   LdK_<op> dst address:u64 | StK_<op> value address:u64, a constant address
 #define WASMACRO_IOP_Special(name)
 #define WASMACRO_IOP_Const(name)
 #define WASMACRO_IOP_Memory(name)
 #define WASMACRO_IOP_Unary(name) Un_##name,
 #define WASMACRO_IOP_Binary(name) Bin_##name, BinI_##name,
-#define WASMACRO_IOP_Load(name) Ld_##name, LdA_##name,
-#define WASMACRO_IOP_Store(name) St_##name, StA_##name,
+#define WASMACRO_IOP_Load(name) Ld_##name, LdA_##name, LdK_##name,
+#define WASMACRO_IOP_Store(name) St_##name, StA_##name, StK_##name,
 
 enum class IOp : uint16_t {
 #define WASMACRO_X(name) name,

@@ -62,20 +62,20 @@ struct LastInstruction {
     uint64_t immediate = 0;
 };
 
-// The internal instruction for each numeric, load and store instruction:
-// {with operands in slots, with the second operand an immediate} (for loads
-// and stores: with an added constant in the address).
+// The internal instructions for each numeric, load and store instruction:
+// {with operands in slots, with the second operand an immediate}; for loads
+// and stores {address in a slot, slot plus a constant, constant address}.
 // clang-format off
 constexpr auto numeric_iops = [] {
-    std::array<std::array<IOp, 2>, static_cast<size_t>(Op::Count_)> table{};
-    for (auto& row : table) row = {IOp::Unreachable, IOp::Unreachable};
+    std::array<std::array<IOp, 3>, static_cast<size_t>(Op::Count_)> table{};
+    for (auto& row : table) row = {IOp::Unreachable, IOp::Unreachable, IOp::Unreachable};
 #define WASMACRO_MAP_Special(name)
 #define WASMACRO_MAP_Const(name)
 #define WASMACRO_MAP_Memory(name)
-#define WASMACRO_MAP_Unary(name) table[static_cast<size_t>(Op::name)] = {IOp::Un_##name, IOp::Un_##name};
-#define WASMACRO_MAP_Binary(name) table[static_cast<size_t>(Op::name)] = {IOp::Bin_##name, IOp::BinI_##name};
-#define WASMACRO_MAP_Load(name) table[static_cast<size_t>(Op::name)] = {IOp::Ld_##name, IOp::LdA_##name};
-#define WASMACRO_MAP_Store(name) table[static_cast<size_t>(Op::name)] = {IOp::St_##name, IOp::StA_##name};
+#define WASMACRO_MAP_Unary(name) table[static_cast<size_t>(Op::name)] = {IOp::Un_##name, IOp::Un_##name, IOp::Unreachable};
+#define WASMACRO_MAP_Binary(name) table[static_cast<size_t>(Op::name)] = {IOp::Bin_##name, IOp::BinI_##name, IOp::Unreachable};
+#define WASMACRO_MAP_Load(name) table[static_cast<size_t>(Op::name)] = {IOp::Ld_##name, IOp::LdA_##name, IOp::LdK_##name};
+#define WASMACRO_MAP_Store(name) table[static_cast<size_t>(Op::name)] = {IOp::St_##name, IOp::StA_##name, IOp::StK_##name};
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_MAP_##kind(name)
 #include "wasm/opcodes.def"
 #undef WASM_OP
@@ -83,8 +83,9 @@ constexpr auto numeric_iops = [] {
 }();
 // clang-format on
 
-IOp numeric_iop(Op op, bool immediate = false) {
-    return numeric_iops[static_cast<size_t>(op)][immediate ? 1 : 0];
+enum class Form : uint8_t { Slots, Immediate, ConstantAddress };
+IOp numeric_iop(Op op, Form form = Form::Slots) {
+    return numeric_iops[static_cast<size_t>(op)][static_cast<size_t>(form)];
 }
 
 /// The fused compare-and-branch for `op`; `negate` gives the one that
@@ -502,7 +503,7 @@ void Translator::compile_binary(Op op) {
         a = read(lhs, h);
         b = read(rhs, h + 1);
     }
-    size_t start = emit(numeric_iop(op, immediate));
+    size_t start = emit(numeric_iop(op, immediate ? Form::Immediate : Form::Slots));
     u32(slot(h));
     u32(a);
     if (immediate)
@@ -550,11 +551,17 @@ void Translator::local_set(uint32_t local, bool tee) {
 }
 
 void Translator::call(Function* callee, uint32_t num_params, uint32_t num_results) {
+    // The call copies its arguments into place itself, from wherever they are:
+    // only constants need a slot first.
     uint32_t base_height = height() - num_params;
-    materialize_from(base_height);
+    for (uint32_t h = base_height; h < height(); ++h)
+        if (stack_[h].kind == Operand::Kind::Constant) materialize(h);
     emit(IOp::Call);
     ptr(callee);
     u32(slot(base_height));
+    u32(num_params);
+    for (uint32_t h = base_height; h < height(); ++h)
+        u32(stack_[h].kind == Operand::Kind::InLocal ? stack_[h].local : slot(h));
     stack_.resize(base_height);
     for (uint32_t i = 0; i < num_results; ++i) push_slot();
 }
@@ -881,14 +888,25 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 uint32_t offset = leb::read_u32(p);
                 uint32_t h = height() - 1;
                 Operand address = pop();
+                size_t start;
                 uint32_t base = 0, added = 0;
-                bool fuse = take_address_add(address, h, base, added);
-                if (!fuse) base = read(address, h);
-                size_t start = emit(numeric_iop(op, fuse));
-                u32(slot(h));
-                u32(base);
-                if (fuse) u32(added);
-                u32(offset);
+                if (address.kind == Operand::Kind::Constant) {
+                    start = emit(numeric_iop(op, Form::ConstantAddress));
+                    u32(slot(h));
+                    u64(address.value + offset);
+                } else if (take_address_add(address, h, base, added)) {
+                    start = emit(numeric_iop(op, Form::Immediate));
+                    u32(slot(h));
+                    u32(base);
+                    u32(added);
+                    u32(offset);
+                } else {
+                    base = read(address, h);
+                    start = emit(numeric_iop(op));
+                    u32(slot(h));
+                    u32(base);
+                    u32(offset);
+                }
                 push_slot();
                 note_result(start, h);
                 break;
@@ -899,14 +917,26 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 uint32_t h = height() - 2;
                 Operand value = pop(), address = pop();
                 uint32_t base = 0, added = 0;
-                bool fuse = take_address_add(address, h, base, added);
-                if (!fuse) base = read(address, h);
-                uint32_t v = read(value, h + 1);
-                emit(numeric_iop(op, fuse));
-                u32(base);
-                u32(v);
-                if (fuse) u32(added);
-                u32(offset);
+                if (address.kind == Operand::Kind::Constant) {
+                    uint32_t v = read(value, h + 1);
+                    emit(numeric_iop(op, Form::ConstantAddress));
+                    u32(v);
+                    u64(address.value + offset);
+                } else if (take_address_add(address, h, base, added)) {
+                    uint32_t v = read(value, h + 1);
+                    emit(numeric_iop(op, Form::Immediate));
+                    u32(base);
+                    u32(v);
+                    u32(added);
+                    u32(offset);
+                } else {
+                    base = read(address, h);
+                    uint32_t v = read(value, h + 1);
+                    emit(numeric_iop(op));
+                    u32(base);
+                    u32(v);
+                    u32(offset);
+                }
                 break;
             }
             default: assert(false && "instruction not handled by the translator");

@@ -119,8 +119,8 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 #define WASMACRO_LABEL_Memory(name)
 #define WASMACRO_LABEL_Unary(name) &&L_Un_##name,
 #define WASMACRO_LABEL_Binary(name) &&L_Bin_##name, &&L_BinI_##name,
-#define WASMACRO_LABEL_Load(name) &&L_Ld_##name, &&L_LdA_##name,
-#define WASMACRO_LABEL_Store(name) &&L_St_##name, &&L_StA_##name,
+#define WASMACRO_LABEL_Load(name) &&L_Ld_##name, &&L_LdA_##name, &&L_LdK_##name,
+#define WASMACRO_LABEL_Store(name) &&L_St_##name, &&L_StA_##name, &&L_StK_##name,
 #include "wasm/opcodes.def"
 #undef WASM_OP
     };
@@ -250,8 +250,12 @@ L_Return:
             memory_size = memory ? memory->size : 0;
     }
     NEXT();
-L_Call:
-    ENTER(PTR(Function, 8), fp + U32(16), ip + 20);
+L_Call : {
+    uint64_t* new_fp = fp + U32(16);
+    uint32_t count = U32(20);
+    for (uint32_t i = 0; i < count; ++i) new_fp[i] = fp[U32(24 + 4 * size_t{i})];
+    ENTER(PTR(Function, 8), new_fp, ip + 24 + 4 * size_t{count});
+}
 L_CallIndirect : {
     Table* table = PTR(Table, 8);
     uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
@@ -440,26 +444,24 @@ L_RefIsNull:
         ip += size;                                                                                \
         NEXT();                                                                                    \
     }
-#define WASMACRO_STORE_AT(name, address_expr, size)                                                \
+#define WASMACRO_STORE_AT(name, address_expr, value_offset, size)                                  \
     {                                                                                              \
         uint64_t address = (address_expr);                                                         \
-        if (!store_##name(memory_base, memory_size, address, fp[U32(12)]))                         \
+        if (!store_##name(memory_base, memory_size, address, fp[U32(value_offset)]))               \
             TRAP(MemoryOutOfBounds);                                                               \
         ip += size;                                                                                \
         NEXT();                                                                                    \
     }
+// clang-format off
 #define WASMACRO_HANDLER_Load(name)                                                                \
-    L_Ld_##name                                                                                    \
-        : WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)]) + uint64_t{U32(16)}, 20)       \
-              L_LdA_##name                                                                         \
-        : WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)] + U32(16)) + uint64_t{U32(20)}, \
-                           24)
+    L_Ld_##name: WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)]) + uint64_t{U32(16)}, 20) \
+    L_LdA_##name: WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)] + U32(16)) + uint64_t{U32(20)}, 24) \
+    L_LdK_##name: WASMACRO_LOAD_AT(name, U64(12), 20)
 #define WASMACRO_HANDLER_Store(name)                                                               \
-    L_St_##name                                                                                    \
-        : WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)]) + uint64_t{U32(16)}, 20)       \
-              L_StA_##name                                                                         \
-        : WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)] + U32(16)) + uint64_t{U32(20)}, \
-                            24)
+    L_St_##name: WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)]) + uint64_t{U32(16)}, 12, 20) \
+    L_StA_##name: WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)] + U32(16)) + uint64_t{U32(20)}, 12, 24) \
+    L_StK_##name: WASMACRO_STORE_AT(name, U64(12), 8, 20)
+// clang-format on
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_HANDLER_##kind(name)
 #include "wasm/opcodes.def"
 #undef WASM_OP
