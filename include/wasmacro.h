@@ -1,0 +1,178 @@
+/*
+ * wasmacro.h: the C API of wasmacro, for hosts that are not written in C++
+ * (the Rust proc-macro bridge, a patched rustc, an editor).
+ *
+ * Load a procedural-macro library compiled to WebAssembly (the watt-0.5 host
+ * ABI), list the macros its `.rustc_proc_macro_decls` section declares, and
+ * expand them. Token streams cross this API in the wire format of DESIGN.md,
+ * in the guest-to-host style in both directions:
+ *
+ *   stream  := tree* 0x00
+ *   tree    := 0x01 delimiter:u8 span stream          group (0 paren, 1 brace,
+ *                                                      2 bracket, 3 none)
+ *            | 0x02 span len:u32 utf8[len]             ident (`r#` prefix if raw)
+ *            | 0x03 char:u32 spacing:u8 span           punct (0 alone, 1 joint)
+ *            | 0x04 span 0x00 len:u32 utf8[len]        literal, as source text
+ *   span    := u32                                    the caller's handle;
+ *                                                      0xFFFFFFFF is the call site
+ *
+ * (u32 little-endian). Span handles are opaque to wasmacro: an output token
+ * that the macro took from its input carries the input token's handle, new
+ * tokens carry WASMACRO_CALL_SITE. A caller typically numbers its own spans
+ * in a table and looks the handles up again in the output.
+ *
+ * Rules:
+ * - No function lets a C++ exception or a crash escape: every failure is a
+ *   status code plus, when the caller passes a non-NULL `message`, a
+ *   NUL-terminated UTF-8 message the caller frees with wasmacro_message_free.
+ * - Pointers returned inside structs (names, helpers) live as long as the
+ *   object they came from.
+ * - An engine may be shared by modules; a module is not thread-safe: callers
+ *   serialise expansions on one module (different modules may run at once).
+ * - Freeing NULL is a no-op everywhere.
+ *
+ * The header is plain C99 (and C11, C++).
+ */
+#ifndef WASMACRO_H
+#define WASMACRO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The span handle meaning "the macro's call site". */
+#define WASMACRO_CALL_SITE 0xFFFFFFFFu
+
+typedef enum wasmacro_status {
+    WASMACRO_OK = 0,
+    /** A NULL pointer or otherwise invalid argument. */
+    WASMACRO_ERROR_ARGUMENT = 1,
+    /** The bytes are not a valid WebAssembly module, or it imports something
+     *  other than watt-0.5's functions, or instantiating it trapped. */
+    WASMACRO_ERROR_LOAD = 2,
+    /** The decls section is missing (see `wasmacro annotate`) or malformed. */
+    WASMACRO_ERROR_DECLS = 3,
+    /** No macro of that name (or export) in the module. */
+    WASMACRO_ERROR_NO_SUCH_MACRO = 4,
+    /** The input token stream is not valid wire format. */
+    WASMACRO_ERROR_INPUT = 5,
+    /** The macro panicked; the message is its panic message. */
+    WASMACRO_ERROR_PANIC = 6,
+    /** The macro trapped or hit a limit (fuel, memory, call depth). */
+    WASMACRO_ERROR_TRAP = 7,
+    /** The macro broke the watt-0.5 ABI (bad handle, pointer, wire bytes). */
+    WASMACRO_ERROR_ABI = 8,
+    /** Out of host memory, or an unexpected internal failure. */
+    WASMACRO_ERROR_INTERNAL = 9
+} wasmacro_status;
+
+/** A short constant name for a status, e.g. "panic". */
+const char* wasmacro_status_name(wasmacro_status status);
+
+/** Frees a message returned through a `char** message` parameter. */
+void wasmacro_message_free(char* message);
+
+/** Sandbox limits applied to every expansion. */
+typedef struct wasmacro_limits {
+    /** Work budget of one expansion (function calls and loop iterations). */
+    uint64_t fuel;
+    /** Cap on the module's linear memory, in 64 KiB pages. */
+    uint32_t max_memory_pages;
+    /** Cap on nested wasm calls. */
+    uint32_t max_call_depth;
+} wasmacro_limits;
+
+/** Fills `limits` with the defaults (generous enough for serde_derive). */
+void wasmacro_limits_default(wasmacro_limits* limits);
+
+typedef struct wasmacro_engine wasmacro_engine;
+
+/** Creates an engine whose modules run under `limits` (NULL: the defaults).
+ *  Returns NULL only when out of memory. */
+wasmacro_engine* wasmacro_engine_new(const wasmacro_limits* limits);
+/** Frees the engine. Its modules must have been freed first. */
+void wasmacro_engine_free(wasmacro_engine* engine);
+
+typedef struct wasmacro_module wasmacro_module;
+
+/** Load flags. */
+enum {
+    /** Accept a module without a decls section (a module built for plain
+     *  watt); its macros are then reachable only by export name, through
+     *  wasmacro_expand_export, and it lists none. */
+    WASMACRO_LOAD_ALLOW_NO_DECLS = 1
+};
+
+/**
+ * Decodes, validates and instantiates the module in `wasm[0..len)` and reads
+ * its decls. `name` (may be NULL) names the module in messages. The bytes are
+ * copied. On success stores the module in `*out` and returns WASMACRO_OK;
+ * otherwise `*out` is NULL and the status says why (LOAD or DECLS).
+ */
+wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* wasm, size_t len,
+                                     const char* name, uint32_t flags, wasmacro_module** out,
+                                     char** message);
+void wasmacro_module_free(wasmacro_module* module);
+
+typedef enum wasmacro_macro_kind {
+    WASMACRO_DERIVE = 0,    /**< #[proc_macro_derive]: input is the item */
+    WASMACRO_ATTRIBUTE = 1, /**< #[proc_macro_attribute]: arguments, then the item */
+    WASMACRO_BANG = 2       /**< #[proc_macro]: input is the macro's input */
+} wasmacro_macro_kind;
+
+typedef struct wasmacro_macro_info {
+    wasmacro_macro_kind kind;
+    /** The derived trait's name, or the macro's name. */
+    const char* name;
+    /** The wasm export that implements it. */
+    const char* export_name;
+    /** A derive's helper attributes. */
+    size_t helper_count;
+    const char* const* helpers;
+} wasmacro_macro_info;
+
+/** The number of macros the module declares. */
+size_t wasmacro_module_macro_count(const wasmacro_module* module);
+/** Describes macro `index` (< wasmacro_module_macro_count). */
+wasmacro_status wasmacro_module_macro(const wasmacro_module* module, size_t index,
+                                      wasmacro_macro_info* info);
+/** The Rust edition the macros were written for: 2015, 2018, 2021 or 2024. */
+unsigned wasmacro_module_edition(const wasmacro_module* module);
+
+/** An expansion's output: wire-format bytes, freed with wasmacro_buffer_free. */
+typedef struct wasmacro_buffer {
+    uint8_t* data;
+    size_t len;
+} wasmacro_buffer;
+void wasmacro_buffer_free(wasmacro_buffer* buffer);
+
+/**
+ * Expands the macro named `macro_name` (as declared: the derived trait, or the
+ * macro's name). `input` is the item (derive, attribute) or the macro's input
+ * (function-like); `args`/`args_len` the attribute's arguments (ignored for
+ * the other kinds; NULL means an empty stream). Both in wire format.
+ * On success fills `*output` (the caller frees it). On failure `*output` is
+ * empty and the message says what happened: the panic message, the trap or
+ * limit, the ABI rule broken. The module stays usable either way.
+ */
+wasmacro_status wasmacro_expand(wasmacro_module* module, const char* macro_name,
+                                const uint8_t* input, size_t input_len, const uint8_t* args,
+                                size_t args_len, wasmacro_buffer* output, char** message);
+
+/**
+ * As wasmacro_expand, naming the wasm export and its kind directly, as watt's
+ * API does (for modules loaded with WASMACRO_LOAD_ALLOW_NO_DECLS).
+ */
+wasmacro_status wasmacro_expand_export(wasmacro_module* module, wasmacro_macro_kind kind,
+                                       const char* export_name, const uint8_t* input,
+                                       size_t input_len, const uint8_t* args, size_t args_len,
+                                       wasmacro_buffer* output, char** message);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WASMACRO_H */

@@ -1,0 +1,81 @@
+//! The declarations of include/wasmacro.h that the bridge uses.
+
+use std::os::raw::{c_char, c_uint};
+
+#[repr(C)]
+pub struct Engine {
+    _private: [u8; 0],
+}
+
+#[repr(C)]
+pub struct Module {
+    _private: [u8; 0],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct Limits {
+    pub fuel: u64,
+    pub max_memory_pages: u32,
+    pub max_call_depth: u32,
+}
+
+#[repr(C)]
+pub struct Buffer {
+    pub data: *mut u8,
+    pub len: usize,
+}
+
+pub type Status = c_uint;
+pub const OK: Status = 0;
+pub const TRAP: Status = 7;
+pub const LOAD_ALLOW_NO_DECLS: u32 = 1;
+
+pub type MacroKind = c_uint;
+pub const DERIVE: MacroKind = 0;
+pub const ATTRIBUTE: MacroKind = 1;
+pub const BANG: MacroKind = 2;
+
+// The archive is bundled into this crate's rlib; the C++ runtime and fmt are
+// shared libraries of the system.
+#[link(name = "wasmacro", kind = "static")]
+extern "C" {
+    pub fn wasmacro_limits_default(limits: *mut Limits);
+    pub fn wasmacro_engine_new(limits: *const Limits) -> *mut Engine;
+    pub fn wasmacro_module_load(
+        engine: *mut Engine,
+        wasm: *const u8,
+        len: usize,
+        name: *const c_char,
+        flags: u32,
+        out: *mut *mut Module,
+        message: *mut *mut c_char,
+    ) -> Status;
+    pub fn wasmacro_message_free(message: *mut c_char);
+    pub fn wasmacro_buffer_free(buffer: *mut Buffer);
+    pub fn wasmacro_expand(
+        module: *mut Module,
+        macro_name: *const c_char,
+        input: *const u8,
+        input_len: usize,
+        args: *const u8,
+        args_len: usize,
+        output: *mut Buffer,
+        message: *mut *mut c_char,
+    ) -> Status;
+    pub fn wasmacro_expand_export(
+        module: *mut Module,
+        kind: MacroKind,
+        export_name: *const c_char,
+        input: *const u8,
+        input_len: usize,
+        args: *const u8,
+        args_len: usize,
+        output: *mut Buffer,
+        message: *mut *mut c_char,
+    ) -> Status;
+}
+
+#[link(name = "stdc++")]
+#[link(name = "fmt")]
+extern "C" {}

@@ -1,0 +1,613 @@
+// `wasmacro rustc ARGS...`: a drop-in rustc that lets a crate use procedural
+// macros compiled to WebAssembly (DESIGN.md, "Into the compiler").
+//
+// For each `--wasm-proc-macro NAME=FILE.wasm` and each `--extern NAME=FILE.wasm`
+// it makes a real proc-macro crate NAME whose macros forward to the wasm
+// module through the Rust bridge (rust/bridge), compiles it once with the real
+// rustc into the cache, and then runs the real rustc with `--extern
+// NAME=<that crate>` in place of the wasm argument, every other argument
+// untouched. rustc then does name resolution, hygiene and spans as for any
+// proc-macro crate; only the expansion itself runs in the engine.
+//
+// Also a RUSTC_WRAPPER for Cargo: the first argument is then the rustc path.
+// WASMACRO_RUSTC_WRAPPER names a further wrapper (sccache) to run rustc under.
+//
+// The cache, ${WASMACRO_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/wasmacro}:
+//   bridge-<key>/       the bridge rlib, keyed by rustc -vV, the bridge's
+//                       sources and libwasmacro.a
+//   <NAME>-<key>/       a macro crate, keyed by the bridge key, NAME and the
+//                       wasm bytes
+//   locks/, tmp/        one lock file per entry; entries are built in tmp/ and
+//                       renamed into place, so a reader never sees half of one
+// Each entry has a `stamp` with the size and hash of its artifact; an entry
+// whose artifact does not match is rebuilt.
+#include "driver/commands.hpp"
+
+#include "common/error.hpp"
+#include "macros/library.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+#ifndef WASMACRO_VERSION
+#define WASMACRO_VERSION "dev"
+#endif
+#ifndef WASMACRO_BRIDGE_SOURCE_DIR
+#define WASMACRO_BRIDGE_SOURCE_DIR ""
+#endif
+#ifndef WASMACRO_LIB_DIR
+#define WASMACRO_LIB_DIR ""
+#endif
+
+namespace wasmacro::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- Hashing -----------------------------------------------------------------
+
+/// A 128-bit non-cryptographic hash for cache keys and stamps: it only has to
+/// tell versions of a file apart, and it runs over the C++ archive on every
+/// invocation that uses a wasm macro, so it reads eight bytes a step.
+class Hasher {
+public:
+    Hasher& update(std::span<const uint8_t> bytes) {
+        size_t i = 0;
+        for (; i + 8 <= bytes.size(); i += 8) {
+            uint64_t w;
+            std::memcpy(&w, bytes.data() + i, 8);
+            mix(w);
+        }
+        uint64_t tail = 0;
+        std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+        mix(tail ^ (uint64_t{bytes.size() - i} << 56));
+        mix(bytes.size()); // keeps "ab"+"c" apart from "a"+"bc"
+        return *this;
+    }
+    Hasher& update(std::string_view text) {
+        return update({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    }
+    std::string hex() const {
+        return fmt::format("{:016x}{:016x}", finish(a_ ^ b_), finish(b_ + 0x9E3779B97F4A7C15ull));
+    }
+
+private:
+    void mix(uint64_t w) {
+        a_ = rotl((a_ ^ w) * 0x87C37B91114253D5ull, 31);
+        b_ = rotl((b_ + w) * 0x4CF5AD432745937Full, 27) ^ a_;
+    }
+    static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+    static uint64_t finish(uint64_t x) {
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDull;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53ull;
+        return x ^ (x >> 33);
+    }
+    uint64_t a_ = 0x6A09E667F3BCC908ull;
+    uint64_t b_ = 0xBB67AE8584CAA73Bull;
+};
+
+std::optional<std::vector<uint8_t>> read_file(const fs::path& path, std::string* why = nullptr) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (why != nullptr) *why = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    if (in.bad()) {
+        if (why != nullptr) *why = "read error";
+        return std::nullopt;
+    }
+    return bytes;
+}
+
+void write_file(const fs::path& path, std::string_view text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw Error(fmt::format("cannot write {}", path.string()));
+}
+
+// --- Processes ---------------------------------------------------------------
+
+std::vector<char*> c_argv(std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return argv;
+}
+
+/// Runs `args` (looked up on PATH), its stdout and stderr captured together.
+/// Returns the exit status (128 + signal if killed), or -1 if it could not start.
+int run_captured(std::vector<std::string> args, std::string& output) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    std::vector<char*> argv = c_argv(args);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        output = std::strerror(rc);
+        return -1;
+    }
+    std::array<char, 65536> buf;
+    for (;;) {
+        ssize_t n = read(fds[0], buf.data(), buf.size());
+        if (n > 0)
+            output.append(buf.data(), static_cast<size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+    std::string line;
+    for (const std::string& a : args) {
+        if (!line.empty()) line += ' ';
+        line += a;
+    }
+    return line;
+}
+
+// --- The invocation ------------------------------------------------------------
+
+struct WasmMacroArg {
+    size_t index;   ///< of the argument holding NAME=PATH
+    bool separate;  ///< `--flag NAME=PATH` (two arguments) rather than `--flag=NAME=PATH`
+    bool is_extern; ///< came from --extern (so the flag stays --extern)
+    std::string name;
+    std::string path;
+};
+
+bool is_crate_name(std::string_view s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return s != "_";
+}
+
+bool ends_with_wasm(std::string_view path) {
+    return path.size() > 5 && path.substr(path.size() - 5) == ".wasm";
+}
+
+/// Finds the wasm macro arguments. Throws for a malformed --wasm-proc-macro.
+std::vector<WasmMacroArg> find_wasm_macros(const std::vector<std::string>& args) {
+    std::vector<WasmMacroArg> found;
+    auto take = [&](size_t index, bool separate, bool is_extern, std::string_view value) {
+        size_t eq = value.find('=');
+        if (is_extern && (eq == std::string_view::npos || !ends_with_wasm(value.substr(eq + 1))))
+            return; // an ordinary --extern
+        if (eq == std::string_view::npos || eq == 0 || eq + 1 == value.size())
+            throw Error(fmt::format("--wasm-proc-macro expects NAME=PATH.wasm, got `{}`", value));
+        std::string name(value.substr(0, eq));
+        if (!is_crate_name(name))
+            throw Error(fmt::format("--wasm-proc-macro: `{}` is not a valid crate name", name));
+        found.push_back({index, separate, is_extern, name, std::string(value.substr(eq + 1))});
+    };
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        for (std::string_view flag : {"--wasm-proc-macro", "--extern"}) {
+            bool is_extern = flag == "--extern";
+            if (a == flag) {
+                if (i + 1 >= args.size()) {
+                    if (is_extern) break; // rustc reports it
+                    throw Error("--wasm-proc-macro expects NAME=PATH.wasm");
+                }
+                take(i + 1, true, is_extern, args[i + 1]);
+                ++i;
+                break;
+            }
+            if (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
+                a[flag.size()] == '=') {
+                take(i, false, is_extern, a.substr(flag.size() + 1));
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+fs::path cache_root() {
+    if (const char* d = std::getenv("WASMACRO_CACHE_DIR"); d != nullptr && *d != '\0') return d;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x != nullptr && *x == '/')
+        return fs::path(x) / "wasmacro";
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+        return fs::path(home) / ".cache" / "wasmacro";
+    throw Error("no cache directory: set WASMACRO_CACHE_DIR, XDG_CACHE_HOME or HOME");
+}
+
+fs::path env_path(const char* name, const char* fallback) {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return v;
+    return fallback;
+}
+
+/// An exclusive flock held for the object's lifetime.
+class FileLock {
+public:
+    explicit FileLock(const fs::path& path) {
+        fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw Error(
+                fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno)));
+        while (flock(fd_, LOCK_EX) != 0) {
+            if (errno != EINTR)
+                throw Error(fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno)));
+        }
+    }
+    ~FileLock() { close(fd_); }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+constexpr std::string_view kStampMagic = "wasmacro-cache-entry-v1";
+
+std::string stamp_for(const fs::path& artifact) {
+    auto bytes = read_file(artifact);
+    if (!bytes) throw Error(fmt::format("cannot read {}", artifact.string()));
+    return fmt::format("{} {} {} {}\n", kStampMagic, artifact.filename().string(), bytes->size(),
+                       Hasher().update(*bytes).hex());
+}
+
+/// Whether `entry` holds `artifact` exactly as its stamp describes it.
+bool entry_is_valid(const fs::path& entry, std::string_view artifact) {
+    std::error_code ec;
+    if (!fs::is_regular_file(entry / artifact, ec)) return false;
+    auto stamp = read_file(entry / "stamp");
+    if (!stamp) return false;
+    try {
+        return std::string(stamp->begin(), stamp->end()) == stamp_for(entry / artifact);
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+/// The cache entry `name` holding `artifact`, built by `build` (into the
+/// directory it is given) unless a valid one exists. Safe against concurrent
+/// builders: one builds under the lock, the others wait and then use it.
+fs::path ensure_entry(const fs::path& root, const std::string& name, std::string_view artifact,
+                      const std::function<void(const fs::path&)>& build) {
+    fs::path entry = root / name;
+    if (entry_is_valid(entry, artifact)) return entry;
+    fs::create_directories(root / "locks");
+    fs::create_directories(root / "tmp");
+    FileLock lock(root / "locks" / (name + ".lock"));
+    if (entry_is_valid(entry, artifact)) return entry;
+    std::error_code ec;
+    if (fs::exists(entry, ec)) {
+        // Corrupted or half-deleted: move it aside first so that the rename
+        // below cannot fail on a non-empty directory.
+        fs::path trash = root / "tmp" / fmt::format("{}.broken.{}", name, getpid());
+        fs::remove_all(trash, ec);
+        fs::rename(entry, trash);
+        fs::remove_all(trash, ec);
+    }
+    fs::path tmp = root / "tmp" / fmt::format("{}.{}", name, getpid());
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp);
+    try {
+        build(tmp);
+        write_file(tmp / "stamp", stamp_for(tmp / artifact));
+        fs::rename(tmp, entry);
+    } catch (...) {
+        fs::remove_all(tmp, ec);
+        throw;
+    }
+    return entry;
+}
+
+void compile(const std::vector<std::string>& args, std::string_view what) {
+    std::string output;
+    int status = run_captured(args, output);
+    if (status != 0)
+        throw Error(fmt::format("compiling {} failed (exit status {}):\n$ {}\n{}", what, status,
+                                command_line(args), output));
+}
+
+/// What every cache key shares.
+struct Toolchain {
+    std::string rustc;   ///< the real rustc
+    std::string version; ///< its `-vV`
+    fs::path root;       ///< the cache
+    std::string bridge_key;
+    fs::path bridge_dir; ///< the cache entry with libwasmacro_bridge.rlib
+};
+
+constexpr const char* kBridgeFiles[] = {"lib.rs", "ffi.rs", "wire.rs"};
+
+void prepare_toolchain(Toolchain& tc) {
+    std::string output;
+    int status = run_captured({tc.rustc, "-vV"}, output);
+    if (status != 0)
+        throw Error(fmt::format("`{} -vV` failed (exit status {}): {}", tc.rustc, status, output));
+    tc.version = output;
+    tc.root = cache_root();
+
+    fs::path sources = env_path("WASMACRO_BRIDGE_DIR", WASMACRO_BRIDGE_SOURCE_DIR);
+    fs::path lib_dir = env_path("WASMACRO_LIB_DIR", WASMACRO_LIB_DIR);
+    Hasher h;
+    h.update("bridge").update(WASMACRO_VERSION).update(tc.version);
+    for (const char* file : kBridgeFiles) {
+        std::string why;
+        auto bytes = read_file(sources / file, &why);
+        if (!bytes)
+            throw Error(fmt::format("the bridge source {} is missing ({}); set WASMACRO_BRIDGE_DIR",
+                                    (sources / file).string(), why));
+        h.update(file).update(*bytes);
+    }
+    std::string why;
+    auto archive = read_file(lib_dir / "libwasmacro.a", &why);
+    if (!archive)
+        throw Error(fmt::format("{} is missing ({}); build wasmacro or set WASMACRO_LIB_DIR",
+                                (lib_dir / "libwasmacro.a").string(), why));
+    h.update(*archive);
+    tc.bridge_key = h.hex();
+    tc.bridge_dir = ensure_entry(tc.root, "bridge-" + tc.bridge_key, "libwasmacro_bridge.rlib",
+                                 [&](const fs::path& tmp) {
+                                     compile({tc.rustc,
+                                              "--crate-name",
+                                              "wasmacro_bridge",
+                                              "--crate-type",
+                                              "rlib",
+                                              "--edition",
+                                              "2021",
+                                              "-C",
+                                              "opt-level=3",
+                                              "-C",
+                                              "debuginfo=0",
+                                              "-C",
+                                              "metadata=" + tc.bridge_key,
+                                              "--cap-lints",
+                                              "allow",
+                                              "-L",
+                                              "native=" + lib_dir.string(),
+                                              (sources / "lib.rs").string(),
+                                              "-o",
+                                              (tmp / "libwasmacro_bridge.rlib").string()},
+                                             "the wasmacro bridge");
+                                 });
+}
+
+std::string edition_year(tokens::Edition e) {
+    switch (e) {
+    case tokens::Edition::E2015: return "2015";
+    case tokens::Edition::E2018: return "2018";
+    case tokens::Edition::E2021: return "2021";
+    case tokens::Edition::E2024: return "2024";
+    }
+    return "2021";
+}
+
+/// The source of the proc-macro crate that forwards every declared macro.
+std::string generate_crate(const macros::Decls& decls, std::string_view crate_name) {
+    std::string src = fmt::format(
+        "// Generated by wasmacro for the wasm proc-macro crate `{0}`; do not edit.\n"
+        "extern crate proc_macro;\n"
+        "extern crate wasmacro_bridge;\n\n"
+        "use proc_macro::TokenStream;\n\n"
+        "static MODULE: wasmacro_bridge::WasmMacro =\n"
+        "    wasmacro_bridge::WasmMacro::named(include_bytes!(\"macro.wasm\"), \"{0}\");\n",
+        crate_name);
+    size_t index = 0;
+    for (const macros::MacroDecl& m : decls.macros) {
+        src += '\n';
+        switch (m.kind) {
+        case macros::MacroKind::Derive: {
+            std::string helpers;
+            for (const std::string& h : m.helpers) helpers += (helpers.empty() ? "" : ", ") + h;
+            if (helpers.empty())
+                src += fmt::format("#[proc_macro_derive({})]\n", m.name);
+            else
+                src += fmt::format("#[proc_macro_derive({}, attributes({}))]\n", m.name, helpers);
+            src += fmt::format("pub fn __wasmacro_derive_{}(input: TokenStream) -> TokenStream {{\n"
+                               "    MODULE.derive(\"{}\", input)\n}}\n",
+                               index, m.name);
+            break;
+        }
+        case macros::MacroKind::Attribute:
+            src += fmt::format("#[proc_macro_attribute]\n"
+                               "pub fn {0}(args: TokenStream, input: TokenStream) -> TokenStream "
+                               "{{\n    MODULE.attribute(\"{0}\", args, input)\n}}\n",
+                               m.name);
+            break;
+        case macros::MacroKind::Bang:
+            src += fmt::format("#[proc_macro]\n"
+                               "pub fn {0}(input: TokenStream) -> TokenStream {{\n"
+                               "    MODULE.bang(\"{0}\", input)\n}}\n",
+                               m.name);
+            break;
+        }
+        ++index;
+    }
+    return src;
+}
+
+/// Reads a wasm macro module, refusing early what cannot be one.
+std::vector<uint8_t> read_wasm(const WasmMacroArg& arg) {
+    std::string why;
+    auto wasm = read_file(arg.path, &why);
+    if (!wasm) throw Error(fmt::format("cannot read {}: {}", arg.path, why));
+    static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6D};
+    if (wasm->size() < 8 || !std::equal(std::begin(kMagic), std::end(kMagic), wasm->begin()))
+        throw Error(fmt::format("{} is not a WebAssembly module (no `\\0asm` header)", arg.path));
+    return std::move(*wasm);
+}
+
+/// The proc-macro crate for one wasm module, from the cache or built now.
+fs::path macro_crate(const Toolchain& tc, const WasmMacroArg& arg,
+                     const std::vector<uint8_t>& wasm_bytes) {
+    const std::vector<uint8_t>* wasm = &wasm_bytes;
+    std::string key = Hasher()
+                          .update("macro")
+                          .update(WASMACRO_VERSION)
+                          .update(tc.bridge_key)
+                          .update(arg.name)
+                          .update(*wasm)
+                          .hex();
+    std::string artifact = fmt::format("lib{}.so", arg.name);
+    fs::path entry =
+        ensure_entry(tc.root, arg.name + "-" + key, artifact, [&](const fs::path& tmp) {
+            // Loading checks everything rustc cannot: that this is wasm, valid,
+            // imports only watt-0.5, and declares its macros.
+            auto library = macros::Library::load(*wasm, arg.path);
+            const macros::Decls& decls = library->decls();
+            if (decls.macros.empty()) throw Error(fmt::format("{} declares no macros", arg.path));
+            write_file(tmp / "macro.wasm",
+                       std::string_view(reinterpret_cast<const char*>(wasm->data()), wasm->size()));
+            write_file(tmp / "lib.rs", generate_crate(decls, arg.name));
+            compile({tc.rustc,
+                     "--crate-name",
+                     arg.name,
+                     "--crate-type",
+                     "proc-macro",
+                     "--edition",
+                     edition_year(decls.edition),
+                     "-C",
+                     "opt-level=1",
+                     "-C",
+                     "debuginfo=0",
+                     "-C",
+                     "metadata=" + key,
+                     "--cap-lints",
+                     "allow",
+                     "--extern",
+                     "wasmacro_bridge=" + (tc.bridge_dir / "libwasmacro_bridge.rlib").string(),
+                     "-L",
+                     "dependency=" + tc.bridge_dir.string(),
+                     (tmp / "lib.rs").string(),
+                     "-o",
+                     (tmp / artifact).string()},
+                    fmt::format("the proc-macro crate `{}` for {}", arg.name, arg.path));
+        });
+    return entry / artifact;
+}
+
+/// Replaces the process with `args`; returns only if that failed.
+int exec(std::vector<std::string> args, std::ostream& err) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::vector<char*> argv = c_argv(args);
+    execvp(argv[0], argv.data());
+    err << "error: wasmacro: cannot run " << args[0] << ": " << std::strerror(errno) << "\n";
+    return 127;
+}
+
+} // namespace
+
+bool is_rustc_argument(std::string_view arg) {
+    if (arg == "rustc") return true;
+    size_t slash = arg.rfind('/');
+    std::string_view base = slash == std::string_view::npos ? arg : arg.substr(slash + 1);
+    // A wrapper's first argument is the path Cargo would have run: rustc,
+    // or a toolchain's rustc such as .../rustc-1.95.
+    return slash != std::string_view::npos && base.substr(0, 5) == "rustc";
+}
+
+int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx) {
+    Toolchain tc;
+    if (rustc_arg == "rustc") {
+        const char* real = std::getenv("WASMACRO_RUSTC");
+        tc.rustc = real != nullptr && *real != '\0' ? real : "rustc";
+    } else {
+        tc.rustc = rustc_arg;
+    }
+    try {
+        std::vector<WasmMacroArg> wasm = find_wasm_macros(args);
+        if (!wasm.empty()) {
+            // Every file is read before anything runs, so that a wrong path
+            // is reported first and alone.
+            std::vector<std::vector<uint8_t>> modules;
+            for (const WasmMacroArg& m : wasm) {
+                try {
+                    modules.push_back(read_wasm(m));
+                } catch (const Error& e) {
+                    throw Error(fmt::format("wasm proc-macro `{}`: {}", m.name, e.what()));
+                }
+            }
+            prepare_toolchain(tc);
+            std::vector<std::string> extra;
+            for (size_t i = 0; i < wasm.size(); ++i) {
+                const WasmMacroArg& m = wasm[i];
+                fs::path crate;
+                try {
+                    crate = macro_crate(tc, m, modules[i]);
+                } catch (const Error& e) {
+                    throw Error(
+                        fmt::format("wasm proc-macro `{}` ({}): {}", m.name, m.path, e.what()));
+                }
+                // A crate compiled against this one finds it again through
+                // the search path, when it is a dependency of a dependency.
+                extra.push_back("-L");
+                extra.push_back("dependency=" + crate.parent_path().string());
+                std::string value = m.name + "=" + crate.string();
+                if (m.separate) {
+                    args[m.index - 1] = "--extern";
+                    args[m.index] = value;
+                } else {
+                    args[m.index] = "--extern=" + value;
+                }
+            }
+            args.insert(args.end(), extra.begin(), extra.end());
+        }
+    } catch (const std::exception& e) {
+        ctx.err << "error: wasmacro: " << e.what() << "\n";
+        return 1;
+    }
+    std::vector<std::string> command;
+    if (const char* wrapper = std::getenv("WASMACRO_RUSTC_WRAPPER"); wrapper != nullptr && *wrapper)
+        command.push_back(wrapper);
+    command.push_back(tc.rustc);
+    command.insert(command.end(), args.begin(), args.end());
+    return exec(std::move(command), ctx.err);
+}
+
+void add_rustc_command(CLI::App& app, Context&) {
+    // Only for --help: `wasmacro rustc ...` is dispatched before CLI11 parses,
+    // since rustc's arguments are not ours to interpret.
+    app.add_subcommand("rustc", "Run rustc with --wasm-proc-macro NAME=FILE.wasm (or --extern "
+                                "NAME=FILE.wasm) as proc-macro crates; also a RUSTC_WRAPPER");
+}
+
+} // namespace wasmacro::driver

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# One end-to-end case of `wasmacro rustc` with the real rustc:
+#   run.sh CASE
+# Environment (set by tests/e2e/CMakeLists.txt): WASMACRO (the binary),
+# WASMACRO_CACHE_DIR (shared by the cases of one build tree), E2E_WORK (a
+# scratch directory), FIXTURES (tests/fixtures).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cases=$here/cases
+name=${1:?usage: run.sh CASE}
+work=$E2E_WORK/$name
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+F=$FIXTURES
+failed=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failed=1
+}
+
+# compile_ok CASE ARGS...: compiles cases/CASE.rs into ./CASE, runs it and
+# compares its output (stdout and stderr) with cases/CASE.expected.
+compile_ok() {
+  local c=$1
+  shift
+  if ! "$WASMACRO" rustc "$cases/$c.rs" --edition 2021 -o "$c" "$@" >compile.log 2>&1; then
+    cat compile.log >&2
+    fail "$c did not compile"
+    return
+  fi
+  if ! ./"$c" >out.txt 2>&1; then fail "$c exited with status $?"; fi
+  if ! diff -u "$cases/$c.expected" out.txt >&2; then fail "$c printed the wrong output"; fi
+}
+
+# compile_err CASE 'PATTERN'... -- ARGS...: compiling must fail, its messages
+# containing every pattern (fixed strings).
+compile_err() {
+  local c=$1
+  shift
+  local patterns=()
+  while [[ $1 != -- ]]; do patterns+=("$1"); shift; done
+  shift
+  local start=$SECONDS
+  if timeout 120 "$WASMACRO" rustc "$cases/$c.rs" --edition 2021 -o "$c" "$@" >err.log 2>&1; then
+    fail "$c compiled, but should not have"
+  fi
+  cat err.log
+  for p in "${patterns[@]}"; do
+    grep -qF -- "$p" err.log || fail "$c: the messages lack \`$p\`"
+  done
+  if [[ -e $c ]]; then fail "$c: an output file was written"; fi
+  echo "($c failed as expected in $((SECONDS - start)) s)"
+}
+
+# A module without its decls section, as plain watt modules are.
+strip_decls() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+out, pos = bytearray(data[:8]), 8
+def leb(pos):
+    v = shift = 0
+    while True:
+        b = data[pos]; pos += 1
+        v |= (b & 0x7F) << shift; shift += 7
+        if not b & 0x80: return v, pos
+while pos < len(data):
+    start = pos
+    sid = data[pos]; pos += 1
+    size, pos = leb(pos)
+    end = pos + size
+    drop = False
+    if sid == 0:
+        n, p = leb(pos)
+        drop = data[p:p + n] == b".rustc_proc_macro_decls"
+    if not drop: out += data[start:end]
+    pos = end
+open(sys.argv[2], "wb").write(out)
+PY
+}
+
+case $name in
+derive_demo)
+  compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
+  ;;
+derive_helpers)
+  # thiserror's runtime crate re-exports the derive: a library crate whose
+  # dependency is a wasm proc-macro, given as `--extern NAME=FILE.wasm`.
+  src=/usr/share/cargo/registry/thiserror-1.0.38/src/lib.rs
+  "$WASMACRO" rustc --crate-name thiserror --crate-type rlib --edition 2018 --cap-lints allow \
+    "$src" --extern thiserror_impl="$F/thiserror.wasm" -o libthiserror.rlib || fail "thiserror did not compile"
+  compile_ok derive_helpers --extern thiserror=libthiserror.rlib --extern thiserror_impl="$F/thiserror.wasm"
+  ;;
+attr_and_bang)
+  compile_ok attr_and_bang --wasm-proc-macro=example_macros="$F/example_macros.wasm"
+  ;;
+syn_error)
+  compile_err syn_error 'syn_error.rs:5:9' 'expected `enum`' -- --wasm-proc-macro example_macros="$F/example_macros.wasm"
+  ;;
+panic)
+  compile_err panic 'panic.rs:4:10' 'hostile fixture: derive(Panic) panicked on purpose' -- \
+    --wasm-proc-macro hostile="$F/hostile.wasm"
+  ;;
+infinite_loop)
+  compile_err infinite_loop 'infinite_loop.rs:4:1' 'fuel' -- --wasm-proc-macro hostile="$F/hostile.wasm"
+  ;;
+bad_files)
+  head -c 2000 "$F/demo.wasm" >truncated.wasm
+  echo 'this is not wasm' >text.wasm
+  strip_decls "$F/demo.wasm" nodecls.wasm
+  compile_err derive_demo 'cannot read' 'missing.wasm' -- --wasm-proc-macro demo=missing.wasm
+  compile_err derive_demo 'text.wasm is not a WebAssembly module' -- --wasm-proc-macro demo=text.wasm
+  compile_err derive_demo 'truncated.wasm' -- --wasm-proc-macro demo=truncated.wasm
+  compile_err derive_demo 'wasmacro annotate' -- --wasm-proc-macro demo=nodecls.wasm
+  compile_err derive_demo 'expects NAME=PATH' -- --wasm-proc-macro demo
+  # None of these may leave an entry behind.
+  if compgen -G "$WASMACRO_CACHE_DIR/demo-*" >/dev/null; then
+    for d in "$WASMACRO_CACHE_DIR"/demo-*; do
+      [[ -f $d/stamp ]] || fail "a broken entry was left in the cache: $d"
+    done
+  fi
+  ;;
+cache)
+  # A cache of its own: four builds race to create it.
+  export WASMACRO_CACHE_DIR=$work/cache
+  for i in 1 2 3 4; do
+    "$WASMACRO" rustc "$cases/derive_demo.rs" --edition 2021 -o "demo$i" \
+      --wasm-proc-macro demo="$F/demo.wasm" >"log$i" 2>&1 &
+  done
+  for i in 1 2 3 4; do wait -n || fail "a concurrent build failed"; done
+  for i in 1 2 3 4; do
+    ./"demo$i" | diff -u "$cases/derive_demo.expected" - >&2 || fail "demo$i printed the wrong output"
+  done
+  entries=$(find "$WASMACRO_CACHE_DIR" -maxdepth 1 -name 'demo-*' | wc -l)
+  bridges=$(find "$WASMACRO_CACHE_DIR" -maxdepth 1 -name 'bridge-*' | wc -l)
+  [[ $entries == 1 && $bridges == 1 ]] || fail "expected one macro and one bridge entry, found $entries and $bridges"
+  leftovers=$(find "$WASMACRO_CACHE_DIR/tmp" -mindepth 1 | wc -l)
+  [[ $leftovers == 0 ]] || fail "temporary files left in the cache"
+  # Corrupt the entry (a truncated library); it must be noticed and rebuilt.
+  entry=$(find "$WASMACRO_CACHE_DIR" -maxdepth 1 -name 'demo-*')
+  size=$(stat -c %s "$entry/libdemo.so")
+  truncate -s 1000 "$entry/libdemo.so"
+  compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
+  [[ $(stat -c %s "$entry/libdemo.so") == "$size" ]] || fail "the corrupted entry was not rebuilt"
+  # A stamp that does not match is as bad as a damaged library.
+  echo garbage >"$entry/stamp"
+  compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
+  grep -q '^wasmacro-cache-entry-v1 libdemo.so ' "$entry/stamp" || fail "the stamp was not rewritten"
+  ;;
+*)
+  echo "unknown case: $name" >&2
+  exit 2
+  ;;
+esac
+exit $failed
