@@ -147,6 +147,27 @@ cache)
   compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
   grep -q '^wasmacro-cache-entry-v1 libdemo.so ' "$entry/stamp" || fail "the stamp was not rewritten"
   ;;
+serde_workspace)
+  # The example workspace through Cargo, wasmacro as RUSTC_WRAPPER.
+  CARGO_TARGET_DIR=$work/target WASMACRO=$WASMACRO "$here/../../examples/serde-workspace/run.sh" >out.txt 2>&1
+  status=$?
+  cat out.txt
+  [[ $status == 0 ]] || fail "the serde workspace failed (status $status)"
+  grep -qx 'all round trips ok' out.txt || fail "the round trips did not all pass"
+  ;;
+watt_shim)
+  # Cargo builds rust/bridge as `watt` (build.rs finds libwasmacro.a through
+  # WASMACRO_LIB_DIR), and the shim calls a module without decls by export.
+  strip_decls "$F/demo.wasm" "$work/plain.wasm"
+  export DEMO_WASM=$work/plain.wasm
+  if (cd "$here/watt-shim" && CARGO_TARGET_DIR=$work/target cargo run --quiet --offline -p demo-app) >out.txt 2>&1; then
+    cat out.txt
+    grep -qx 'Hello from WASM! My name is FromWatt.' out.txt || fail "wrong output from the watt shim"
+  else
+    cat out.txt
+    fail "the watt shim workspace failed"
+  fi
+  ;;
 *)
   echo "unknown case: $name" >&2
   exit 2
