@@ -17,6 +17,9 @@ struct Context {
 
 void add_run_command(CLI::App& app, Context& ctx);
 void add_tokens_command(CLI::App& app, Context& ctx);
+void add_inspect_command(CLI::App& app, Context& ctx);
+void add_annotate_command(CLI::App& app, Context& ctx);
+void add_call_command(CLI::App& app, Context& ctx);
 
 /// Runs the tool on argv; returns the process exit code.
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

@@ -12,6 +12,9 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     Context ctx{in, out, err};
     add_run_command(app, ctx);
     add_tokens_command(app, ctx);
+    add_inspect_command(app, ctx);
+    add_annotate_command(app, ctx);
+    add_call_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -99,59 +99,59 @@ Decls parse_decls(std::string_view text) {
     size_t line_number = 0;
     for (std::string_view raw_line : split(text, '\n')) {
         ++line_number;
-        // NULs are padding between the statics a linker concatenates.
-        std::string cleaned;
-        cleaned.reserve(raw_line.size());
-        for (char c : raw_line)
-            if (c != '\0') cleaned.push_back(c);
-        std::string_view line = trim(cleaned);
-        if (line.empty()) continue;
-        auto fail = [&](std::string_view why) {
-            return DeclsError(
-                fmt::format("{} line {}: `{}`: {}", kDeclsSection, line_number, line, why));
-        };
-        if (!tokens::is_valid_utf8(line)) throw fail("not valid UTF-8");
-        std::vector<std::string_view> fields = split(line, ':');
-        for (std::string_view& f : fields) f = trim(f);
-        std::string_view kind = fields[0];
-        if (kind == "edition") {
-            if (fields.size() != 2) throw fail("expected edition:<2015|2018|2021|2024>");
-            if (have_edition) throw fail("a second edition record");
-            if (!tokens::parse_edition(fields[1], decls.edition))
-                throw fail(fmt::format("unknown edition `{}`", fields[1]));
-            have_edition = true;
-            continue;
-        }
-        MacroDecl m;
-        if (kind == "derive") {
-            m.kind = MacroKind::Derive;
-            if (fields.size() != 3 && fields.size() != 4)
-                throw fail(
-                    "expected derive:<Trait>:<export> or derive:<Trait>:<export>:<helper>,...");
-            if (fields.size() == 4) {
-                for (std::string_view h : split(fields[3], ',')) {
-                    h = trim(h);
-                    if (!is_identifier(h))
-                        throw fail(fmt::format("`{}` is not a helper attribute name", h));
-                    m.helpers.emplace_back(h);
-                }
+        // NULs are padding between the statics a linker concatenates: they
+        // separate records as a newline does.
+        for (std::string_view piece : split(raw_line, '\0')) {
+            std::string_view line = trim(piece);
+            if (line.empty()) continue;
+            auto fail = [&](std::string_view why) {
+                return DeclsError(
+                    fmt::format("{} line {}: `{}`: {}", kDeclsSection, line_number, line, why));
+            };
+            if (!tokens::is_valid_utf8(line)) throw fail("not valid UTF-8");
+            std::vector<std::string_view> fields = split(line, ':');
+            for (std::string_view& f : fields) f = trim(f);
+            std::string_view kind = fields[0];
+            if (kind == "edition") {
+                if (fields.size() != 2) throw fail("expected edition:<2015|2018|2021|2024>");
+                if (have_edition) throw fail("a second edition record");
+                if (!tokens::parse_edition(fields[1], decls.edition))
+                    throw fail(fmt::format("unknown edition `{}`", fields[1]));
+                have_edition = true;
+                continue;
             }
-        } else if (kind == "attr" || kind == "bang") {
-            m.kind = kind == "attr" ? MacroKind::Attribute : MacroKind::Bang;
-            if (fields.size() != 3) throw fail(fmt::format("expected {}:<name>:<export>", kind));
-        } else {
-            throw fail(
-                fmt::format("unknown record kind `{}` (derive, attr, bang or edition)", kind));
+            MacroDecl m;
+            if (kind == "derive") {
+                m.kind = MacroKind::Derive;
+                if (fields.size() != 3 && fields.size() != 4)
+                    throw fail(
+                        "expected derive:<Trait>:<export> or derive:<Trait>:<export>:<helper>,...");
+                if (fields.size() == 4) {
+                    for (std::string_view h : split(fields[3], ',')) {
+                        h = trim(h);
+                        if (!is_identifier(h))
+                            throw fail(fmt::format("`{}` is not a helper attribute name", h));
+                        m.helpers.emplace_back(h);
+                    }
+                }
+            } else if (kind == "attr" || kind == "bang") {
+                m.kind = kind == "attr" ? MacroKind::Attribute : MacroKind::Bang;
+                if (fields.size() != 3)
+                    throw fail(fmt::format("expected {}:<name>:<export>", kind));
+            } else {
+                throw fail(
+                    fmt::format("unknown record kind `{}` (derive, attr, bang or edition)", kind));
+            }
+            if (!is_identifier(fields[1]))
+                throw fail(fmt::format("`{}` is not a macro name", fields[1]));
+            if (fields[2].empty()) throw fail("the export name is empty");
+            m.name = fields[1];
+            m.export_name = fields[2];
+            for (const MacroDecl& other : decls.macros)
+                if (other.name == m.name && other.kind == m.kind)
+                    throw fail(fmt::format("{} `{}` is declared twice", name(m.kind), m.name));
+            decls.macros.push_back(std::move(m));
         }
-        if (!is_identifier(fields[1]))
-            throw fail(fmt::format("`{}` is not a macro name", fields[1]));
-        if (fields[2].empty()) throw fail("the export name is empty");
-        m.name = fields[1];
-        m.export_name = fields[2];
-        for (const MacroDecl& other : decls.macros)
-            if (other.name == m.name && other.kind == m.kind)
-                throw fail(fmt::format("{} `{}` is declared twice", name(m.kind), m.name));
-        decls.macros.push_back(std::move(m));
     }
     return decls;
 }

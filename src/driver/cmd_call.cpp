@@ -1,0 +1,105 @@
+// `wasmacro call FILE.wasm NAME [--args TOKENS] < INPUT`: expands one macro of
+// a module on the tokens read from stdin and prints the result, laid out for
+// reading. The macro's failure (panic, trap, ABI violation) is the error.
+#include "driver/commands.hpp"
+
+#include "macros/library.hpp"
+#include "tokens/printer.hpp"
+#include "tokens/tokenize.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+namespace wasmacro::driver {
+namespace {
+
+struct CallOptions {
+    std::string file;
+    std::string macro;
+    std::optional<std::string> args;
+    wasm::SandboxLimits limits;
+};
+
+/// Lexes `text` as the macro's edition sees it; prints the diagnostics and
+/// returns nullopt if it does not lex.
+std::optional<tokens::TokenStream> lex(const std::string& name, std::string text,
+                                       tokens::Edition edition, Context& ctx) {
+    tokens::SourceFile file = tokens::SourceFile::from_bytes(name, std::move(text));
+    tokens::LexOptions options;
+    options.edition = edition;
+    options.skip_shebang = false;
+    tokens::LexResult r = tokens::tokenize(file, options);
+    if (!r.ok()) {
+        for (const tokens::Diagnostic& d : r.errors)
+            ctx.err << "error: " << tokens::format_diagnostic(file.name, d) << "\n";
+        return std::nullopt;
+    }
+    return std::move(r.stream);
+}
+
+void run_call(const CallOptions& o, Context& ctx) {
+    std::ifstream in(o.file, std::ios::binary);
+    if (!in) throw Error("cannot read " + o.file);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+    std::unique_ptr<macros::Library> lib =
+        macros::Library::load(bytes, std::filesystem::path(o.file).filename().string(), o.limits);
+
+    const macros::MacroDecl* macro = lib->decls().find(o.macro);
+    if (!macro) {
+        std::vector<std::string> names;
+        for (const macros::MacroDecl& m : lib->decls().macros)
+            names.push_back(fmt::format("{} ({})", m.name, macros::name(m.kind)));
+        throw Error(fmt::format("{} has no macro `{}`; it has: {}", o.file, o.macro,
+                                fmt::join(names, ", ")));
+    }
+    if (o.args && macro->kind != macros::MacroKind::Attribute)
+        throw Error(fmt::format("--args is for attribute macros, and `{}` is a {} macro",
+                                macro->name, macros::name(macro->kind)));
+
+    std::ostringstream input;
+    input << ctx.in.rdbuf();
+    auto item = lex("<stdin>", input.str(), lib->decls().edition, ctx);
+    if (!item) {
+        ctx.exit_code = 1;
+        return;
+    }
+    std::optional<tokens::TokenStream> args;
+    if (o.args) {
+        args = lex("<args>", *o.args, lib->decls().edition, ctx);
+        if (!args) {
+            ctx.exit_code = 1;
+            return;
+        }
+    }
+    tokens::TokenStream out = lib->expand(*macro, *item, args ? &*args : nullptr);
+    std::string text = tokens::to_pretty_string(out);
+    ctx.out << text;
+    if (!text.empty() && text.back() != '\n') ctx.out << "\n";
+}
+
+} // namespace
+
+void add_call_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<CallOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "call", "Expand one macro of a module on the tokens read from stdin and print the result");
+    cmd->add_option("FILE", opts->file, "The .wasm macro module")->required();
+    cmd->add_option("NAME", opts->macro, "The macro's name, e.g. Serialize")->required();
+    cmd->add_option("--args", opts->args, "An attribute macro's arguments, as Rust tokens");
+    cmd->add_option("--fuel", opts->limits.fuel, "Work budget of each call")->capture_default_str();
+    cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
+                    "Cap on linear memory, in 64 KiB pages")
+        ->capture_default_str();
+    cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
+        ->capture_default_str();
+    cmd->callback([opts, &ctx] { run_call(*opts, ctx); });
+}
+
+} // namespace wasmacro::driver
