@@ -8,10 +8,11 @@
 // first_ms=<ms> first_cpu_ms=<ms>, the last two for the warm-up call.
 // best_ms is wall-clock time; best_cpu_ms is the process's CPU time, all
 // threads: it includes V8's background compiler and GC threads, if busy.
-// load_ms covers compiling and instantiating, the best of N. V8 compiles with its baseline
-// compiler first and optimises hot functions in the background, so this load
-// time is not comparable with an interpreter's; the warm-up call gives the
-// optimising tier a head start, as it would have in a long-running compiler.
+// load_ms covers compiling and instantiating, the best of N. V8 compiles
+// with its baseline compiler first and optimises hot functions in the
+// background, so this load time is not comparable with an interpreter's; the
+// warm-up call gives the optimising tier a head start, as it would have in a
+// long-running compiler.
 import { readFileSync } from 'node:fs';
 import { cpuUsage, hrtime } from 'node:process';
 
