@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace wasmacro::driver {
 
@@ -20,6 +23,14 @@ void add_tokens_command(CLI::App& app, Context& ctx);
 void add_inspect_command(CLI::App& app, Context& ctx);
 void add_annotate_command(CLI::App& app, Context& ctx);
 void add_call_command(CLI::App& app, Context& ctx);
+void add_rustc_command(CLI::App& app, Context& ctx);
+
+/// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
+/// a rustc (wasmacro as Cargo's RUSTC_WRAPPER).
+bool is_rustc_argument(std::string_view arg);
+/// `wasmacro rustc`: `rustc_arg` is argv[1], `args` the rest. Runs the real
+/// rustc in place of this process; returns only on an error before that.
+int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
 
 /// Runs the tool on argv; returns the process exit code.
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

@@ -7,6 +7,11 @@
 namespace wasmacro::driver {
 
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+    if (argc >= 2 && is_rustc_argument(argv[1])) {
+        // rustc's arguments go through untouched, so CLI11 never sees them.
+        Context ctx{in, out, err};
+        return run_rustc(argv[1], std::vector<std::string>(argv + 2, argv + argc), ctx);
+    }
     CLI::App app{"wasmacro: Rust procedural macros compiled to WebAssembly", "wasmacro"};
     app.require_subcommand(1);
     Context ctx{in, out, err};
@@ -15,6 +20,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_inspect_command(app, ctx);
     add_annotate_command(app, ctx);
     add_call_command(app, ctx);
+    add_rustc_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,1 @@
+// Nothing: this crate only makes Cargo build its dependencies.
