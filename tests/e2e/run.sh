@@ -5,6 +5,8 @@
 # WASMACRO_CACHE_DIR (shared by the cases of one build tree), E2E_WORK (a
 # scratch directory), FIXTURES (tests/fixtures).
 set -uo pipefail
+# rustup's toolchain, as on these machines; Debian's rustc is only for wasm.
+if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 here=$(cd "$(dirname "$0")" && pwd)
 cases=$here/cases
 name=${1:?usage: run.sh CASE}
@@ -146,6 +148,22 @@ cache)
   echo garbage >"$entry/stamp"
   compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
   grep -q '^wasmacro-cache-entry-v1 libdemo.so ' "$entry/stamp" || fail "the stamp was not rewritten"
+  ;;
+wrapper_chain)
+  # As Cargo's RUSTC_WRAPPER (argv[1] is the rustc path), chained to another
+  # wrapper, here a stand-in for sccache that records what it was given.
+  cat >chain.sh <<'SH'
+#!/usr/bin/env bash
+printf '%s\n' "$@" >"$(dirname "$0")/chain.args"
+exec "$@"
+SH
+  chmod +x chain.sh
+  rustc_path=$(command -v rustc)
+  WASMACRO_RUSTC_WRAPPER=$work/chain.sh "$WASMACRO" "$rustc_path" "$cases/derive_demo.rs" --edition 2021 \
+    -o derive_demo --extern demo="$F/demo.wasm" || fail "the chained build failed"
+  ./derive_demo | diff -u "$cases/derive_demo.expected" - >&2 || fail "wrong output"
+  [[ $(head -n1 chain.args) == "$rustc_path" ]] || fail "the chained wrapper was not given the rustc path first"
+  grep -q '^demo=.*/libdemo\.so$' chain.args || fail "the chained wrapper did not see --extern demo=<crate>"
   ;;
 serde_workspace)
   # The example workspace through Cargo, wasmacro as RUSTC_WRAPPER.
