@@ -350,12 +350,29 @@ struct Toolchain {
     std::string rustc;   ///< the real rustc
     std::string version; ///< its `-vV`
     fs::path root;       ///< the cache
+    fs::path sources;    ///< rust/bridge/src
+    fs::path lib_dir;    ///< the directory of libwasmacro.a
     std::string bridge_key;
-    fs::path bridge_dir; ///< the cache entry with libwasmacro_bridge.rlib
+    fs::path bridge_dir; ///< the bridge's cache entry, once ensure_bridge made sure of it
 };
 
 constexpr const char* kBridgeFiles[] = {"lib.rs", "ffi.rs", "wire.rs"};
 
+/// The real rustc with `flags` (space-separated) and what every crate we
+/// build shares: no debug info, no lints (the code is generated or ours).
+std::vector<std::string> rustc_args(const Toolchain& tc, std::string_view flags) {
+    std::vector<std::string> args{tc.rustc};
+    for (size_t start = 0; start < flags.size();) {
+        size_t end = std::min(flags.find(' ', start), flags.size());
+        if (end > start) args.emplace_back(flags.substr(start, end - start));
+        start = end + 1;
+    }
+    args.insert(args.end(), {"-C", "debuginfo=0", "--cap-lints", "allow"});
+    return args;
+}
+
+/// Queries rustc and computes the bridge's key: what the bridge rlib and
+/// every macro crate built on it depend on.
 void prepare_toolchain(Toolchain& tc) {
     std::string output;
     int status = run_captured({tc.rustc, "-vV"}, output);
@@ -363,50 +380,43 @@ void prepare_toolchain(Toolchain& tc) {
         throw Error(fmt::format("`{} -vV` failed (exit status {}): {}", tc.rustc, status, output));
     tc.version = output;
     tc.root = cache_root();
+    tc.sources = env_path("WASMACRO_BRIDGE_DIR", WASMACRO_BRIDGE_SOURCE_DIR);
+    tc.lib_dir = env_path("WASMACRO_LIB_DIR", WASMACRO_LIB_DIR);
 
-    fs::path sources = env_path("WASMACRO_BRIDGE_DIR", WASMACRO_BRIDGE_SOURCE_DIR);
-    fs::path lib_dir = env_path("WASMACRO_LIB_DIR", WASMACRO_LIB_DIR);
     Hasher h;
     h.update("bridge").update(WASMACRO_VERSION).update(tc.version);
     for (const char* file : kBridgeFiles) {
         std::string why;
-        auto bytes = read_file(sources / file, &why);
+        auto bytes = read_file(tc.sources / file, &why);
         if (!bytes)
             throw Error(fmt::format("the bridge source {} is missing ({}); set WASMACRO_BRIDGE_DIR",
-                                    (sources / file).string(), why));
+                                    (tc.sources / file).string(), why));
         h.update(file).update(*bytes);
     }
     std::string why;
-    auto archive = read_file(lib_dir / "libwasmacro.a", &why);
+    auto archive = read_file(tc.lib_dir / "libwasmacro.a", &why);
     if (!archive)
         throw Error(fmt::format("{} is missing ({}); build wasmacro or set WASMACRO_LIB_DIR",
-                                (lib_dir / "libwasmacro.a").string(), why));
+                                (tc.lib_dir / "libwasmacro.a").string(), why));
     h.update(*archive);
     tc.bridge_key = h.hex();
-    tc.bridge_dir = ensure_entry(tc.root, "bridge-" + tc.bridge_key, "libwasmacro_bridge.rlib",
-                                 [&](const fs::path& tmp) {
-                                     compile({tc.rustc,
-                                              "--crate-name",
-                                              "wasmacro_bridge",
-                                              "--crate-type",
-                                              "rlib",
-                                              "--edition",
-                                              "2021",
-                                              "-C",
-                                              "opt-level=3",
-                                              "-C",
-                                              "debuginfo=0",
-                                              "-C",
-                                              "metadata=" + tc.bridge_key,
-                                              "--cap-lints",
-                                              "allow",
-                                              "-L",
-                                              "native=" + lib_dir.string(),
-                                              (sources / "lib.rs").string(),
-                                              "-o",
-                                              (tmp / "libwasmacro_bridge.rlib").string()},
-                                             "the wasmacro bridge");
-                                 });
+}
+
+/// The bridge rlib's cache entry, built if needed. Only building a macro
+/// crate needs it: a cached macro crate has the bridge linked in.
+const fs::path& ensure_bridge(Toolchain& tc) {
+    if (!tc.bridge_dir.empty()) return tc.bridge_dir;
+    auto build = [&](const fs::path& tmp) {
+        std::vector<std::string> args = rustc_args(tc, "--crate-name wasmacro_bridge --crate-type "
+                                                       "rlib --edition 2021 -C opt-level=3");
+        args.insert(args.end(), {"-C", "metadata=" + tc.bridge_key, "-L",
+                                 "native=" + tc.lib_dir.string(), (tc.sources / "lib.rs").string(),
+                                 "-o", (tmp / "libwasmacro_bridge.rlib").string()});
+        compile(args, "the wasmacro bridge");
+    };
+    tc.bridge_dir =
+        ensure_entry(tc.root, "bridge-" + tc.bridge_key, "libwasmacro_bridge.rlib", build);
+    return tc.bridge_dir;
 }
 
 std::string edition_year(tokens::Edition e) {
@@ -475,7 +485,7 @@ std::vector<uint8_t> read_wasm(const WasmMacroArg& arg) {
 }
 
 /// The proc-macro crate for one wasm module, from the cache or built now.
-fs::path macro_crate(const Toolchain& tc, const WasmMacroArg& arg,
+fs::path macro_crate(Toolchain& tc, const WasmMacroArg& arg,
                      const std::vector<uint8_t>& wasm_bytes) {
     const std::vector<uint8_t>* wasm = &wasm_bytes;
     std::string key = Hasher()
@@ -496,29 +506,16 @@ fs::path macro_crate(const Toolchain& tc, const WasmMacroArg& arg,
             write_file(tmp / "macro.wasm",
                        std::string_view(reinterpret_cast<const char*>(wasm->data()), wasm->size()));
             write_file(tmp / "lib.rs", generate_crate(decls, arg.name));
-            compile({tc.rustc,
-                     "--crate-name",
-                     arg.name,
-                     "--crate-type",
-                     "proc-macro",
-                     "--edition",
-                     edition_year(decls.edition),
-                     "-C",
-                     "opt-level=1",
-                     "-C",
-                     "debuginfo=0",
-                     "-C",
-                     "metadata=" + key,
-                     "--cap-lints",
-                     "allow",
-                     "--extern",
-                     "wasmacro_bridge=" + (tc.bridge_dir / "libwasmacro_bridge.rlib").string(),
-                     "-L",
-                     "dependency=" + tc.bridge_dir.string(),
-                     (tmp / "lib.rs").string(),
-                     "-o",
-                     (tmp / artifact).string()},
-                    fmt::format("the proc-macro crate `{}` for {}", arg.name, arg.path));
+            const fs::path& bridge = ensure_bridge(tc);
+            std::vector<std::string> args =
+                rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
+            args.insert(args.end(),
+                        {"--crate-name", arg.name, "--edition", edition_year(decls.edition), "-C",
+                         "metadata=" + key, "--extern",
+                         "wasmacro_bridge=" + (bridge / "libwasmacro_bridge.rlib").string(), "-L",
+                         "dependency=" + bridge.string(), (tmp / "lib.rs").string(), "-o",
+                         (tmp / artifact).string()});
+            compile(args, fmt::format("the proc-macro crate `{}` for {}", arg.name, arg.path));
         });
     return entry / artifact;
 }
