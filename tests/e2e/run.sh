@@ -104,7 +104,15 @@ panic)
     --wasm-proc-macro hostile="$F/hostile.wasm"
   ;;
 infinite_loop)
-  compile_err infinite_loop 'infinite_loop.rs:4:1' 'fuel' -- --wasm-proc-macro hostile="$F/hostile.wasm"
+  compile_err infinite_loop 'infinite_loop.rs:4:1' 'fuel' 'WASMACRO_FUEL' -- --wasm-proc-macro hostile="$F/hostile.wasm"
+  ;;
+limits)
+  # A small memory cap, so that the allocating macro meets it before the fuel.
+  WASMACRO_MAX_MEMORY_PAGES=512 compile_err limits \
+    'limits.rs:5:1' 'memory limit exceeded' 'WASMACRO_MAX_MEMORY_PAGES' \
+    'limits.rs:7:1' 'call stack exhausted' \
+    'limits.rs:9:1' 'broke the watt-0.5 ABI' 'not a token stream handle' -- \
+    --wasm-proc-macro hostile="$F/hostile.wasm"
   ;;
 bad_files)
   head -c 2000 "$F/demo.wasm" >truncated.wasm

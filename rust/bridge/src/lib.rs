@@ -185,9 +185,15 @@ impl WasmMacro {
         };
         if status != ffi::OK {
             let mut message = take_message(message);
-            if status == ffi::TRAP && message.contains("fuel") {
-                message
-                    .push_str(" (inside rustc, set the budget with the WASMACRO_FUEL environment variable)");
+            if status == ffi::TRAP {
+                // The engine names the command-line flags of `wasmacro`;
+                // inside rustc the limits come from the environment.
+                for (flag, var) in LIMIT_VARIABLES {
+                    message = message.replace(
+                        &format!("with {}", flag),
+                        &format!("with {} in rustc's environment", var),
+                    );
+                }
             }
             return Err(message);
         }
@@ -216,6 +222,13 @@ fn take_message(message: *mut c_char) -> String {
     text
 }
 
+/// `wasmacro` flags and the environment variables that set the same limits.
+const LIMIT_VARIABLES: [(&str, &str); 3] = [
+    ("--fuel", "WASMACRO_FUEL"),
+    ("--max-memory-pages", "WASMACRO_MAX_MEMORY_PAGES"),
+    ("--max-call-depth", "WASMACRO_MAX_CALL_DEPTH"),
+];
+
 fn env_limit<T: std::str::FromStr>(name: &str, value: &mut T) {
     if let Some(parsed) = std::env::var(name).ok().and_then(|v| v.parse().ok()) {
         *value = parsed;
@@ -225,9 +238,9 @@ fn env_limit<T: std::str::FromStr>(name: &str, value: &mut T) {
 fn load(wasm: &[u8], name: &str) -> Result<Loaded, String> {
     let mut limits = ffi::Limits::default();
     unsafe { ffi::wasmacro_limits_default(&mut limits) };
-    env_limit("WASMACRO_FUEL", &mut limits.fuel);
-    env_limit("WASMACRO_MAX_MEMORY_PAGES", &mut limits.max_memory_pages);
-    env_limit("WASMACRO_MAX_CALL_DEPTH", &mut limits.max_call_depth);
+    env_limit(LIMIT_VARIABLES[0].1, &mut limits.fuel);
+    env_limit(LIMIT_VARIABLES[1].1, &mut limits.max_memory_pages);
+    env_limit(LIMIT_VARIABLES[2].1, &mut limits.max_call_depth);
     // The engine only carries the limits; it lives as long as the module,
     // which lives as long as the compiler process.
     let engine = unsafe { ffi::wasmacro_engine_new(&limits) };
