@@ -72,6 +72,11 @@ const char* kind_name(uint32_t tag) {
 // Buffers bigger than this are freed after an expansion rather than kept for reuse.
 constexpr size_t kKeepBufferBytes = size_t{1} << 20;
 
+// Worst-case host bytes per input byte: a deserialized tree takes 6 wire bytes
+// and a Tree plus its text; lexed text can make a Tree of every byte.
+constexpr size_t kDecodeBytesPerWireByte = sizeof(tokens::Tree) / 6 + 1;
+constexpr size_t kParseBytesPerTextByte = sizeof(tokens::Tree) + 1;
+
 } // namespace
 
 void check_imports(const wasm::Module& module) {
@@ -147,6 +152,10 @@ struct Host::State final : WireTables {
     std::vector<std::vector<uint8_t>> bytes;
     size_t bytes_used = 0;
     std::vector<Span> spans;
+    // What the tables hold, against the budget: a guest that calls the
+    // imports in a loop must not be able to exhaust the host's memory.
+    size_t table_bytes = 0;
+    size_t table_budget = kDefaultTableBudget;
 
     State(std::shared_ptr<const wasm::Module> m, wasm::SandboxLimits l, tokens::Edition e)
         : module(std::move(m)), limits(l), edition(e) {}
@@ -182,7 +191,22 @@ struct Host::State final : WireTables {
         return make_handle(HandleKind::Stream, streams.size() - 1, import);
     }
 
+    /// Refuses to go on if `more` bytes would take the tables over budget.
+    void check_budget(size_t more, const char* import) const {
+        if (more > table_budget || table_bytes > table_budget - more)
+            throw AbiError(fmt::format("{}: the expansion's host-side data would exceed {} MiB "
+                                       "(the host's limit per expansion)",
+                                       import, table_budget >> 20));
+    }
+    void charge(size_t more, const char* import) {
+        check_budget(more, import);
+        table_bytes += more;
+    }
+
     uint32_t add_owned_stream(TokenStream stream, const char* import) {
+        size_t text = 0;
+        for (const tokens::Tree& t : stream.nodes()) text += t.is_group() ? 0 : t.text().size();
+        charge(stream.size() * sizeof(tokens::Tree) + text + sizeof(TokenStream), import);
         owned_streams.push_back(std::move(stream));
         return add_stream(&owned_streams.back(), import);
     }
@@ -224,6 +248,7 @@ struct Host::State final : WireTables {
             if (bytes[i].capacity() > kKeepBufferBytes) std::vector<uint8_t>().swap(bytes[i]);
         strings_used = 0;
         bytes_used = 0;
+        table_bytes = 0;
     }
 
     // --- WireTables: spans and literals as the guest sees them --------------
@@ -287,15 +312,21 @@ struct Host::State final : WireTables {
     void token_stream_serialize(wasm::HostCall& call) {
         const char* import = "token_stream_serialize";
         const TokenStream& s = stream(arg(call, 0), import);
+        check_budget(s.size() * (sizeof(Span) * 3 + sizeof(LiteralRef) + 16), import);
+        size_t spans_before = spans.size(), literals_before = literals.size();
         uint32_t handle;
         std::vector<uint8_t>& out = new_bytes(handle, import);
         encode(s, Direction::HostToGuest, *this, out);
+        charge(out.size() + (spans.size() - spans_before) * sizeof(Span) +
+                   (literals.size() - literals_before) * sizeof(LiteralRef),
+               import);
         call.results[0] = handle;
     }
 
     void token_stream_deserialize(wasm::HostCall& call) {
         const char* import = "token_stream_deserialize";
         std::span<uint8_t> b = guest_bytes(call, import, arg(call, 0), arg(call, 1));
+        check_budget(b.size() * kDecodeBytesPerWireByte, import);
         TokenStream s;
         try {
             s = decode(b, Direction::GuestToHost, *this, DecodeOptions{edition});
@@ -308,6 +339,7 @@ struct Host::State final : WireTables {
     void token_stream_parse(wasm::HostCall& call) {
         const char* import = "token_stream_parse";
         std::string_view text = guest_text(call, import, arg(call, 0), arg(call, 1));
+        check_budget(text.size() * kParseBytesPerTextByte, import);
         std::optional<TokenStream> s = tokens::parse_text(text, edition, Span{});
         call.results[0] = s ? add_owned_stream(std::move(*s), import) : kCallSiteSpan;
     }
@@ -316,6 +348,7 @@ struct Host::State final : WireTables {
         const char* import = "literal_to_string";
         uint32_t h = arg(call, 0);
         const LiteralRef& lit = literals[index_of(HandleKind::Literal, h, literals.size(), import)];
+        charge(lit.text.size() + sizeof(std::string), import);
         uint32_t handle;
         new_string(handle, import).assign(lit.text);
         call.results[0] = handle;
@@ -324,6 +357,7 @@ struct Host::State final : WireTables {
     void string_new(wasm::HostCall& call) {
         const char* import = "string_new";
         std::string_view text = guest_text(call, import, arg(call, 0), arg(call, 1));
+        charge(text.size() + sizeof(std::string), import);
         uint32_t handle;
         new_string(handle, import).assign(text);
         call.results[0] = handle;
@@ -443,6 +477,10 @@ wasm::SandboxLimits& Host::limits() {
 
 const wasm::Module& Host::module() const {
     return *state_->module;
+}
+
+size_t& Host::table_budget() {
+    return state_->table_budget;
 }
 
 uint32_t Host::instantiations() const {
