@@ -76,4 +76,32 @@ std::unique_ptr<Library> Library::load(std::span<const uint8_t> wasm, std::strin
                                          std::move(module), limits);
 }
 
+Library& Registry::add(std::string crate_name, std::unique_ptr<Library> library) {
+    if (find_crate(crate_name))
+        throw Error(fmt::format("a macro crate named `{}` is already registered", crate_name));
+    libraries_.emplace_back(std::move(crate_name), std::move(library));
+    return *libraries_.back().second;
+}
+
+Library* Registry::find_crate(std::string_view crate_name) const {
+    for (const auto& [name, library] : libraries_)
+        if (name == crate_name) return library.get();
+    return nullptr;
+}
+
+Registry::Found Registry::find(MacroKind kind, std::string_view name) const {
+    for (const auto& entry : libraries_)
+        for (const MacroDecl& m : entry.second->decls().macros)
+            if (m.kind == kind && m.name == name) return {entry.second.get(), &m};
+    return {};
+}
+
+bool Registry::is_derive_helper(std::string_view attribute) const {
+    for (const auto& entry : libraries_)
+        for (const MacroDecl& m : entry.second->decls().macros)
+            for (const std::string& h : m.helpers)
+                if (h == attribute) return true;
+    return false;
+}
+
 } // namespace wasmacro::macros

@@ -106,4 +106,28 @@ private:
     std::string display_name_;
 };
 
+/// Loaded libraries by crate name, and macro lookup across them (what a
+/// pre-expander resolves `#[derive(Name)]`, `#[name]` and `name!` against).
+class Registry {
+public:
+    /// Adds `library` as crate `crate_name`. Throws Error if the name is taken.
+    Library& add(std::string crate_name, std::unique_ptr<Library> library);
+    Library* find_crate(std::string_view crate_name) const;
+
+    struct Found {
+        Library* library = nullptr;
+        const MacroDecl* macro = nullptr;
+    };
+    /// The first library, in the order added, that declares a macro of `kind`
+    /// named `name`; {} if none does.
+    Found find(MacroKind kind, std::string_view name) const;
+    /// Whether some derive macro declares `attribute` as a helper attribute.
+    bool is_derive_helper(std::string_view attribute) const;
+
+    size_t size() const { return libraries_.size(); }
+
+private:
+    std::vector<std::pair<std::string, std::unique_ptr<Library>>> libraries_;
+};
+
 } // namespace wasmacro::macros

@@ -459,4 +459,26 @@ TEST(LibraryLoad, UnknownExportNamed) {
     }
 }
 
+TEST(Registry, FindsMacrosAcrossLibraries) {
+    macros::Registry registry;
+    registry.add("serde_derive", load("serde_derive.wasm"));
+    registry.add("example_macros", load("example_macros.wasm"));
+    EXPECT_THROW(registry.add("serde_derive", load("demo.wasm")), Error);
+    EXPECT_EQ(registry.size(), 2u);
+    EXPECT_NE(registry.find_crate("example_macros"), nullptr);
+    EXPECT_EQ(registry.find_crate("demo"), nullptr);
+
+    macros::Registry::Found f = registry.find(macros::MacroKind::Derive, "Deserialize");
+    ASSERT_NE(f.macro, nullptr);
+    EXPECT_EQ(f.library, registry.find_crate("serde_derive"));
+    EXPECT_EQ(f.macro->export_name, "derive_deserialize");
+    EXPECT_EQ(registry.find(macros::MacroKind::Bang, "trace").macro, nullptr);
+    f = registry.find(macros::MacroKind::Attribute, "trace");
+    ASSERT_NE(f.macro, nullptr);
+    TokenStream out = f.library->expand(*f.macro, lex("fn f() {}"));
+    EXPECT_NE(tokens::to_string(out).find("[trace] enter"), std::string::npos);
+    EXPECT_TRUE(registry.is_derive_helper("serde"));
+    EXPECT_FALSE(registry.is_derive_helper("trace"));
+}
+
 } // namespace
