@@ -43,6 +43,16 @@ T field(const uint8_t* ip, size_t offset) {
     }
 }
 
+/// Declared locals start at zero. Most functions have a few, where a call
+/// to memset costs more than the stores.
+inline void zero_locals(uint64_t* locals, uint32_t count) {
+    if (count > 16) {
+        std::memset(locals, 0, count * sizeof(uint64_t));
+        return;
+    }
+    for (uint32_t i = 0; i < count; ++i) locals[i] = 0;
+}
+
 [[gnu::noinline]] void ensure_compiled(Function& function) {
     if (!function.compiled) compile_function(function);
 }
@@ -186,8 +196,7 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
         if (!callee_->compiled) ensure_compiled(*callee_);                                         \
         const CompiledCode& cc_ = *callee_->compiled;                                              \
         if (depth >= max_depth || nfp_ + cc_.frame_size > stack_end) TRAP(CallStackExhausted);     \
-        std::memset(nfp_ + callee_->num_params, 0,                                                 \
-                    (cc_.num_locals - callee_->num_params) * sizeof(uint64_t));                    \
+        zero_locals(nfp_ + callee_->num_params, cc_.num_locals - callee_->num_params);             \
         frames[depth++] = {(return_ip), fp, current};                                              \
         fp = nfp_;                                                                                 \
         current = callee_;                                                                         \
@@ -201,8 +210,7 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
         if (!entry->compiled) ensure_compiled(*entry);
         const CompiledCode& cc = *entry->compiled;
         if (fp + cc.frame_size > stack_end) TRAP(CallStackExhausted);
-        std::memset(fp + entry->num_params, 0,
-                    (cc.num_locals - entry->num_params) * sizeof(uint64_t));
+        zero_locals(fp + entry->num_params, cc.num_locals - entry->num_params);
         LOAD_MEMORY();
         ip = cc.code.data();
         if (--fuel < 0) TRAP(FuelExhausted);
