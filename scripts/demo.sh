@@ -10,9 +10,13 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then scripts/setup.sh; fi
 # rustup's toolchain compiles the host side; Debian's rustc is only for wasm.
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
-scripts/build.sh release >/dev/null
-wasmacro=build/release/src/driver/wasmacro
 mkdir -p build/demo
+if ! scripts/build.sh release >build/demo/build.log 2>&1; then
+  tail -n 50 build/demo/build.log >&2
+  echo "demo: building wasmacro failed (whole log: build/demo/build.log)" >&2
+  exit 1
+fi
+wasmacro=build/release/src/driver/wasmacro
 cmd=(rustc examples/demo/main.rs --wasm-proc-macro Demo=examples/demo/demo.wasm --edition 2021 -o build/demo/main)
 echo "\$ wasmacro ${cmd[*]}"
 "$wasmacro" "${cmd[@]}"

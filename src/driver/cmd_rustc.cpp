@@ -534,12 +534,10 @@ int exec(std::vector<std::string> args, std::ostream& err) {
 } // namespace
 
 bool is_rustc_argument(std::string_view arg) {
-    if (arg == "rustc") return true;
-    size_t slash = arg.rfind('/');
-    std::string_view base = slash == std::string_view::npos ? arg : arg.substr(slash + 1);
-    // A wrapper's first argument is the path Cargo would have run: rustc,
-    // or a toolchain's rustc such as .../rustc-1.95.
-    return slash != std::string_view::npos && base.substr(0, 5) == "rustc";
+    // As a wrapper, the first argument is the program Cargo would have run:
+    // a path to rustc, or to a further wrapper such as clippy-driver. No
+    // subcommand of ours contains a slash.
+    return arg == "rustc" || arg.find('/') != std::string_view::npos;
 }
 
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx) {

@@ -26,7 +26,7 @@ void add_call_command(CLI::App& app, Context& ctx);
 void add_rustc_command(CLI::App& app, Context& ctx);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
-/// a rustc (wasmacro as Cargo's RUSTC_WRAPPER).
+/// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).
 bool is_rustc_argument(std::string_view arg);
 /// `wasmacro rustc`: `rustc_arg` is argv[1], `args` the rest. Runs the real
 /// rustc in place of this process; returns only on an error before that.
