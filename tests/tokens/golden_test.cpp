@@ -79,8 +79,8 @@ TEST_P(Golden, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Tokens, Golden, testing::ValuesIn(golden_names()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                             return info.param;
+                         [](const testing::TestParamInfo<std::string>& param_info) {
+                             return param_info.param;
                          });
 
 } // namespace
