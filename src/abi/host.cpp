@@ -71,6 +71,8 @@ const char* kind_name(uint32_t tag) {
 
 // Buffers bigger than this are freed after an expansion rather than kept for reuse.
 constexpr size_t kKeepBufferBytes = size_t{1} << 20;
+// Likewise for string and bytes slots: a macro makes one per literal it reads.
+constexpr size_t kKeepSlots = 4096;
 
 // Worst-case host bytes per input byte: a deserialized tree takes 6 wire bytes
 // and a Tree plus its text; lexed text can make a Tree of every byte.
@@ -246,6 +248,16 @@ struct Host::State final : WireTables {
             if (strings[i].capacity() > kKeepBufferBytes) std::string().swap(strings[i]);
         for (size_t i = 0; i < bytes_used; ++i)
             if (bytes[i].capacity() > kKeepBufferBytes) std::vector<uint8_t>().swap(bytes[i]);
+        // An expansion that made unusually many strings or buffers does not
+        // leave its slots behind for the life of the library.
+        if (strings.size() > kKeepSlots) {
+            strings.resize(kKeepSlots);
+            strings.shrink_to_fit();
+        }
+        if (bytes.size() > kKeepSlots) {
+            bytes.resize(kKeepSlots);
+            bytes.shrink_to_fit();
+        }
         strings_used = 0;
         bytes_used = 0;
         table_bytes = 0;
