@@ -108,9 +108,13 @@ void add_annotate_command(CLI::App& app, Context& ctx) {
                     "module built for plain watt");
     cmd->add_option("IN", opts->input, "The .wasm module")->required();
     cmd->add_option("-o,--output", opts->output, "Where to write the annotated module")->required();
-    cmd->add_option("--derive", opts->derives, "A derive macro: Trait=export[:helper,...]");
-    cmd->add_option("--attr", opts->attrs, "An attribute macro: name=export");
-    cmd->add_option("--bang", opts->bangs, "A function-like macro: name=export");
+    // One value per occurrence, so that `--derive A=a IN.wasm` leaves IN alone.
+    cmd->add_option("--derive", opts->derives, "A derive macro: Trait=export[:helper,...]")
+        ->allow_extra_args(false);
+    cmd->add_option("--attr", opts->attrs, "An attribute macro: name=export")
+        ->allow_extra_args(false);
+    cmd->add_option("--bang", opts->bangs, "A function-like macro: name=export")
+        ->allow_extra_args(false);
     cmd->add_option("--edition", opts->edition, "The macro crate's Rust edition")
         ->capture_default_str();
     cmd->callback([opts, &ctx] { run_annotate(*opts, ctx); });

@@ -109,7 +109,7 @@ TEST(InspectCommand, PlainWattModule) {
 TEST(AnnotateCommand, AddsDeclsThatCallCanUse) {
     std::string plain = plain_copy("demo.wasm");
     std::string out = temp_path("annotated_demo.wasm");
-    Result r = run_tool({"annotate", plain, "-o", out, "--derive", "Demo=derive_demo"});
+    Result r = run_tool({"annotate", "--derive", "Demo=derive_demo", plain, "-o", out});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("1 macro declared"), std::string::npos) << r.out;
     r = run_tool({"inspect", out});
