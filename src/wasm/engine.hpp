@@ -28,7 +28,7 @@ class Store;
 struct SandboxLimits {
     /// Work budget of one call: charged one unit per function call and per
     /// loop iteration, the only ways wasm code can run for long.
-    uint64_t fuel = 100'000'000;
+    uint64_t fuel = 50'000'000;
     /// Cap on any linear memory, in 64 KiB pages (1 GiB by default).
     uint32_t max_memory_pages = 16384;
     /// Cap on nested wasm calls.
