@@ -85,7 +85,7 @@ public:
             mix(w);
         }
         uint64_t tail = 0;
-        std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+        if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
         mix(tail ^ (uint64_t{bytes.size() - i} << 56));
         mix(bytes.size()); // keeps "ab"+"c" apart from "a"+"bc"
         return *this;
