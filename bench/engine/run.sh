@@ -6,7 +6,7 @@
 #   bench/engine/run.sh [--runs N] [--clock cpu|wall] [--build-dir DIR] [--engines LIST]
 #
 #   --runs N         timed calls per engine and workload after one warm-up
-#                    call; the best is reported (default 5)
+#                    call; the best is reported (default 7)
 #   --clock cpu|wall  the process's CPU time (default), or wall-clock time;
 #                    they agree on an idle machine, but on two cores shared
 #                    with builds CPU time is much steadier
@@ -22,7 +22,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-runs=5
+runs=7
 build_dir=$root/build/release
 engines=native,v8,wasmacro
 clock=cpu
