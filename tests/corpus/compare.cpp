@@ -1,0 +1,177 @@
+// The corpus test: every entry of the corpus is expanded by the wasm fixtures
+// (serde_derive.wasm, thiserror.wasm) and by the same macro code compiled
+// natively (tests/native-expand), and the two outputs must be the same token
+// trees, token for token (spacing, delimiters and literal text included;
+// spans ignored).
+//
+//     corpus_compare FIXTURES_DIR NATIVE_EXPAND FILE...
+//
+// On a mismatch it prints the entry, the first differing token and the tokens
+// around it. An expansion that is a `compile_error!` also fails the test: the
+// entries must be valid for their macros, or the comparison would only cover
+// the error path.
+#include "corpus.hpp"
+
+#include "macros/library.hpp"
+#include "tokens/tokenize.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace wasmacro;
+
+using Dump = std::vector<std::string>;
+
+std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
+    }
+    return q + "'";
+}
+
+/// Runs the native harness over `files`; its dumps by "entry macro".
+std::map<std::string, Dump> native_dumps(const std::string& exe,
+                                         const std::vector<std::string>& files) {
+    std::string cmd = shell_quote(exe) + " dump";
+    for (const std::string& f : files) {
+        cmd += ' ';
+        cmd += shell_quote(f);
+    }
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run " + exe);
+    std::string text;
+    char buf[65536];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+    if (pclose(pipe) != 0) throw std::runtime_error(exe + " dump failed");
+
+    std::map<std::string, Dump> dumps;
+    Dump* current = nullptr;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        std::string line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.starts_with("@@ "))
+            current = &dumps[line.substr(3)];
+        else if (current)
+            current->push_back(std::move(line));
+        else
+            throw std::runtime_error("native dump: token before the first header");
+    }
+    return dumps;
+}
+
+struct Tally {
+    int matched = 0;
+    int total = 0;
+};
+
+void print_context(const char* side, const Dump& d, size_t at) {
+    size_t from = at >= 6 ? at - 6 : 0;
+    std::cout << "  " << side << ":\n";
+    for (size_t i = from; i < d.size() && i <= at + 3; ++i)
+        std::cout << (i == at ? "  >> " : "     ") << d[i] << "\n";
+    if (at >= d.size()) std::cout << "  >> (end of output)\n";
+}
+
+int run(const std::string& fixtures, const std::string& native,
+        const std::vector<std::string>& files) {
+    std::vector<corpus::Entry> entries = corpus::read_entries(files);
+    std::map<std::string, Dump> expected = native_dumps(native, files);
+
+    std::map<std::string, std::unique_ptr<macros::Library>> libs;
+    for (const char* name : {"serde_derive", "thiserror"}) {
+        std::string text = corpus::read_text(fixtures + "/" + name + ".wasm");
+        std::vector<uint8_t> bytes(text.begin(), text.end());
+        libs[name] = macros::Library::load(bytes, std::string(name) + ".wasm");
+    }
+    auto library_for = [&](const std::string& macro) -> macros::Library* {
+        if (macro == "Serialize" || macro == "Deserialize") return libs["serde_derive"].get();
+        if (macro == "Error") return libs["thiserror"].get();
+        return nullptr;
+    };
+
+    std::map<std::string, Tally> tally;
+    int failures = 0;
+    for (const corpus::Entry& e : entries) {
+        for (const std::string& m : e.macros) {
+            Tally& t = tally[m];
+            ++t.total;
+            auto fail = [&](const std::string& why) {
+                ++failures;
+                std::cout << "MISMATCH " << e.name << " " << m << ": " << why << "\n"
+                          << "  entry:\n"
+                          << e.source;
+            };
+            macros::Library* lib = library_for(m);
+            const macros::MacroDecl* decl = lib ? lib->decls().find(m) : nullptr;
+            if (!decl) {
+                fail("no fixture declares this macro");
+                continue;
+            }
+            auto want = expected.find(e.name + " " + m);
+            if (want == expected.end()) {
+                fail("the native harness wrote no expansion");
+                continue;
+            }
+            Dump got;
+            try {
+                tokens::LexOptions options;
+                options.edition = lib->decls().edition;
+                options.skip_shebang = false;
+                tokens::TokenStream input = tokens::tokenize_or_throw(
+                    tokens::SourceFile::from_bytes(e.name, e.source), options);
+                corpus::dump(lib->expand(*decl, input), got);
+            } catch (const std::exception& ex) {
+                fail(std::string("wasm expansion failed: ") + ex.what());
+                continue;
+            }
+            const Dump& ref = want->second;
+            size_t i = 0;
+            while (i < got.size() && i < ref.size() && got[i] == ref[i]) ++i;
+            if (i < got.size() || i < ref.size()) {
+                fail("first difference at token " + std::to_string(i));
+                print_context("wasm", got, i);
+                print_context("native", ref, i);
+                continue;
+            }
+            bool invalid = false;
+            for (const std::string& tok : got) invalid |= tok == "I compile_error";
+            if (invalid) {
+                fail("both expand to compile_error!: the entry is not valid for its macro");
+                continue;
+            }
+            ++t.matched;
+        }
+    }
+    for (const auto& [macro, t] : tally)
+        std::cout << macro << ": " << t.matched << "/" << t.total << " identical\n";
+    std::cout << entries.size() << " entries, " << failures << " failing expansion(s)\n";
+    return failures == 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 4) {
+        std::cerr << "usage: corpus_compare FIXTURES_DIR NATIVE_EXPAND FILE...\n";
+        return 2;
+    }
+    try {
+        return run(argv[1], argv[2], std::vector<std::string>(argv + 3, argv + argc));
+    } catch (const std::exception& e) {
+        std::cerr << "corpus_compare: " << e.what() << "\n";
+        return 2;
+    }
+}

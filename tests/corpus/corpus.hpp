@@ -1,0 +1,119 @@
+// The corpus of type definitions (this folder) and the token dump that the
+// native harness (tests/native-expand) writes: shared by the comparison test
+// and the macro benchmark (bench/macros).
+//
+// A corpus file is a list of entries, each starting with a line
+// `// @entry NAME Macro,Macro,...`; the entry's source runs to the next such
+// line, and text before the first entry is a comment. The dump format is
+// described in tests/native-expand/src/main.rs; both sides must write it
+// byte for byte alike, so that comparing dumps compares token trees.
+#pragma once
+
+#include "tokens/token.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wasmacro::corpus {
+
+struct Entry {
+    std::string name;
+    std::vector<std::string> macros;
+    std::string source;
+};
+
+inline std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
+    constexpr std::string_view kMarker = "// @entry ";
+    std::vector<Entry> entries;
+    for (const std::string& path : paths) {
+        std::istringstream in(read_text(path));
+        std::string line;
+        bool in_entry = false;
+        while (std::getline(in, line)) {
+            if (line.starts_with(kMarker)) {
+                std::istringstream fields(line.substr(kMarker.size()));
+                Entry e;
+                std::string macros;
+                if (!(fields >> e.name >> macros))
+                    throw std::runtime_error(path + ": malformed entry line: " + line);
+                std::istringstream list(macros);
+                std::string m;
+                while (std::getline(list, m, ',')) e.macros.push_back(m);
+                entries.push_back(std::move(e));
+                in_entry = true;
+            } else if (in_entry) {
+                entries.back().source += line;
+                entries.back().source += '\n';
+            }
+        }
+    }
+    return entries;
+}
+
+/// Appends the dump of `stream`: one token a line, groups as their delimiters.
+inline void dump(const tokens::TokenStream& stream, std::vector<std::string>& out) {
+    using tokens::Delimiter;
+    using tokens::TreeKind;
+    std::vector<Delimiter> open; // groups not yet closed, innermost last
+    std::vector<std::size_t> ends;
+    auto close_until = [&](std::size_t i) {
+        while (!ends.empty() && ends.back() <= i) {
+            switch (open.back()) {
+            case Delimiter::Parenthesis: out.emplace_back(")"); break;
+            case Delimiter::Bracket: out.emplace_back("]"); break;
+            case Delimiter::Brace: out.emplace_back("}"); break;
+            case Delimiter::None: out.emplace_back(">"); break;
+            }
+            open.pop_back();
+            ends.pop_back();
+        }
+    };
+    for (std::size_t i = 0; i < stream.size(); ++i) {
+        close_until(i);
+        const tokens::Tree& t = stream[i];
+        switch (t.kind) {
+        case TreeKind::Group:
+            switch (t.delimiter) {
+            case Delimiter::Parenthesis: out.emplace_back("("); break;
+            case Delimiter::Bracket: out.emplace_back("["); break;
+            case Delimiter::Brace: out.emplace_back("{"); break;
+            case Delimiter::None: out.emplace_back("<"); break;
+            }
+            open.push_back(t.delimiter);
+            ends.push_back(t.end);
+            break;
+        case TreeKind::Ident:
+            out.push_back(std::string("I ") + (t.raw ? "r#" : "") + std::string(t.text()));
+            break;
+        case TreeKind::Punct:
+            out.push_back("P " + std::string(t.text()) +
+                          (t.spacing == tokens::Spacing::Joint ? " J" : " A"));
+            break;
+        case TreeKind::Literal: {
+            std::string line = "L ";
+            for (char c : t.text()) {
+                if (c == '\n')
+                    line += "\\n";
+                else
+                    line += c;
+            }
+            out.push_back(std::move(line));
+            break;
+        }
+        }
+    }
+    close_until(stream.size());
+}
+
+} // namespace wasmacro::corpus
