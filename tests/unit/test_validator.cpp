@@ -1,5 +1,6 @@
 // validate_module on small hand-written binaries: the WAT of each is beside it.
 #include "wasm/module.hpp"
+#include "wasm_bytes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,31 +12,7 @@ using namespace wasmacro::wasm;
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-Bytes section(uint8_t id, Bytes contents) {
-    Bytes out{id, static_cast<uint8_t>(contents.size())};
-    out.insert(out.end(), contents.begin(), contents.end());
-    return out;
-}
-
-Bytes module(std::initializer_list<Bytes> sections) {
-    Bytes out{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
-    for (const Bytes& s : sections) out.insert(out.end(), s.begin(), s.end());
-    return out;
-}
-
-Bytes concat(std::initializer_list<Bytes> parts) {
-    Bytes out;
-    for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
-    return out;
-}
-
-Bytes name_bytes(std::string_view text) {
-    Bytes out{static_cast<uint8_t>(text.size())};
-    out.insert(out.end(), text.begin(), text.end());
-    return out;
-}
+using namespace wasm_bytes;
 
 /// A code section with one body (no locals) made of `instructions` and `end`.
 Bytes code(Bytes instructions) {
