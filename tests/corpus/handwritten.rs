@@ -386,3 +386,36 @@ pub enum Mismatch<T, U: std::fmt::Debug> {
     Other(T),
 }
 
+
+// @entry hw_escape_debug_names Serialize,Deserialize
+// Names that `char::escape_debug` escapes (proc-macro2's Literal::string
+// uses it): combining marks, invisible and unassigned characters, controls.
+pub enum EscapeDebug {
+    #[serde(rename = "e\u{301}")]
+    Combining,
+    #[serde(rename = "zero\u{200b}width")]
+    ZeroWidth,
+    #[serde(rename = "soft\u{ad}hyphen")]
+    SoftHyphen,
+    #[serde(rename = "\u{feff}bom")]
+    Bom,
+    #[serde(rename = "line\u{2028}sep")]
+    LineSeparator,
+    #[serde(rename = "priv\u{e000}ate")]
+    PrivateUse,
+    #[serde(rename = "del\u{7f} ctl\u{1} nul\0")]
+    Controls,
+    #[serde(rename = "nbsp\u{a0} crab 🦀 quote' dq\" bs\\")]
+    Printable,
+}
+
+// @entry hw_escape_debug_formats Error
+#[derive(Debug)]
+pub enum EscapeDebugError {
+    #[error("e\u{301}: {0}")]
+    Combining(u8),
+    #[error("zero\u{200b}width {0:?}")]
+    ZeroWidth(String),
+    #[error("tab\t nul\0 del\u{7f} it's")]
+    Controls,
+}

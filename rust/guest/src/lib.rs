@@ -1015,21 +1015,17 @@ fn float_text(mut text: String) -> String {
 
 /// Appends `c` to a string or character literal's text, escaped as needed.
 /// `quote` is the literal's own delimiter, the one quote that must be escaped.
+///
+/// Escapes exactly as proc-macro2 (and rustc's proc_macro) do, with
+/// `char::escape_debug`, so that a macro's output is the same token text on
+/// this guest as natively: besides the quote, backslash and controls, that
+/// escapes the characters Unicode calls grapheme extenders (combining marks)
+/// and the ones it does not consider printable (U+200B, U+00AD, U+FEFF, private
+/// use, ...). The other quote character is left as it is.
 fn escape_char(c: char, quote: char, out: &mut String) {
     match c {
-        '\0' => out.push_str("\\0"),
-        '\t' => out.push_str("\\t"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\\' => out.push_str("\\\\"),
-        c if c == quote => {
-            out.push('\\');
-            out.push(c);
-        }
-        c if (c as u32) < 0x20 || c == '\u{7f}' => {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        }
-        c => out.push(c),
+        '\'' | '"' if c != quote => out.push(c),
+        c => out.extend(c.escape_debug()),
     }
 }
 

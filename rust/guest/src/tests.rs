@@ -237,6 +237,14 @@ fn literal_constructors() {
     assert_eq!(Literal::string("a\"b\\c\n'\u{1}é").to_string(), "\"a\\\"b\\\\c\\n'\\u{1}é\"");
     assert_eq!(Literal::character('\'').to_string(), "'\\''");
     assert_eq!(Literal::character('"').to_string(), "'\"'");
+    // As char::escape_debug (proc-macro2's escaping): combining marks and
+    // non-printable characters (U+00A0 too: a space other than ' ') are
+    // escaped, other non-ASCII text is not.
+    assert_eq!(
+        Literal::string("e\u{301} \u{200b}\u{ad}\u{feff}\u{e000}\u{7f}\0\t\r 🦀\u{a0}").to_string(),
+        "\"e\\u{301} \\u{200b}\\u{ad}\\u{feff}\\u{e000}\\u{7f}\\0\\t\\r 🦀\\u{a0}\""
+    );
+    assert_eq!(Literal::character('\u{301}').to_string(), "'\\u{301}'");
     assert_eq!(Literal::byte_string(b"a\"\x00\xff\n").to_string(), "b\"a\\\"\\0\\xFF\\n\"");
     assert!(Literal::string("x").subspan(..).is_none());
 }
