@@ -419,3 +419,45 @@ pub enum EscapeDebugError {
     #[error("tab\t nul\0 del\u{7f} it's")]
     Controls,
 }
+
+// @entry hw_error_backtrace Error
+#[derive(Debug)]
+pub enum TraceError {
+    #[error("io")]
+    Io {
+        #[from]
+        source: std::io::Error,
+        backtrace: std::backtrace::Backtrace,
+    },
+    #[error("explicit {0}")]
+    Explicit(String, #[backtrace] std::backtrace::Backtrace),
+    #[error("sourced")]
+    Sourced {
+        #[source]
+        #[backtrace]
+        inner: std::fmt::Error,
+    },
+}
+
+// @entry hw_error_raw_idents Error
+#[derive(Debug)]
+#[error("{r#type} in {r#fn}: {value:#x} {value:#?} {value:+} {value:e}")]
+pub struct RawFieldsError {
+    pub r#type: String,
+    pub r#fn: &'static str,
+    pub value: u64,
+}
+
+// @entry hw_error_lifetimes_where Error
+#[derive(Debug)]
+pub enum Borrowing<'a, T: 'a + ?Sized>
+where
+    T: std::fmt::Debug,
+{
+    #[error("borrowed {0:?}")]
+    Borrowed(&'a T),
+    #[error("static {msg}")]
+    Static { msg: &'static str },
+    #[error(transparent)]
+    Boxed(Box<dyn std::error::Error + Send + Sync + 'a>),
+}
