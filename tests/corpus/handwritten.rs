@@ -461,3 +461,30 @@ where
     #[error(transparent)]
     Boxed(Box<dyn std::error::Error + Send + Sync + 'a>),
 }
+
+// @entry hw_literals_in_types Serialize,Deserialize
+// Field types carry the input's literals into the output unchanged (host
+// literal handles going out and coming back).
+pub struct LiteralTypes {
+    pub hex: [u8; 0x10],
+    pub underscored: [u8; 1_0usize],
+    pub byte: [u8; b'a' as usize],
+    pub ch: [char; '\x07' as usize],
+    pub float: [f32; 2.5e1 as usize],
+    pub neg: [i8; (-3i32 + 5) as usize],
+    pub raw: [u8; r"abc".len()],
+    pub bytestr: [u8; b"\xff\n".len()],
+    pub unicode: [u8; "\u{1F980}".len()],
+    pub octal_bin: [u8; 0o7 + 0b1],
+}
+
+// @entry hw_error_raw_format Error
+#[derive(Debug)]
+pub enum RawFormat {
+    #[error(r#"raw "quoted" {0} \n not an escape"#)]
+    Raw(u8),
+    #[error("neg {0} {}", -1)]
+    Neg(i32),
+    #[error("{0:.*}", 3)]
+    Precision(f64),
+}
