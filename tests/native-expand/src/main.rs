@@ -16,7 +16,8 @@
 //! invisible delimiter) and `)`, `]`, `}` or `>` closing it; `I name` for an
 //! identifier (`r#` kept); `P c J` / `P c A` for a punct that is joint or
 //! alone; `L text` for a literal's source text (newlines as `\n`). Spans are
-//! not dumped: they do not survive the trip through text anyway.
+//! not dumped: they do not survive the trip through text anyway. A macro that
+//! panics has the single line `! the macro panicked`.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::fmt::Write as _;
@@ -101,10 +102,16 @@ fn cmd_dump(paths: &[String]) -> Result<(), String> {
         let input = TokenStream::from_str(&entry.source)
             .map_err(|e| format!("entry {}: lex error: {e}", entry.name))?;
         for m in &entry.macros {
-            let output = expand(m, input.clone())
-                .ok_or_else(|| format!("entry {}: unknown macro {m}", entry.name))?;
+            // A macro that panics on one entry is that entry's failure (the
+            // comparison shows it), not the end of the whole dump.
+            let result = std::panic::catch_unwind(|| expand(m, input.clone()))
+                .map_err(|_| ());
             let _ = writeln!(out, "@@ {} {m}", entry.name);
-            dump(output, &mut out);
+            match result {
+                Ok(Some(output)) => dump(output, &mut out),
+                Ok(None) => return Err(format!("entry {}: unknown macro {m}", entry.name)),
+                Err(()) => out.push_str("! the macro panicked\n"),
+            }
         }
     }
     print!("{out}");
