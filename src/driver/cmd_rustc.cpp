@@ -191,9 +191,8 @@ std::string command_line(const std::vector<std::string>& args) {
 // --- The invocation ------------------------------------------------------------
 
 struct WasmMacroArg {
-    size_t index;   ///< of the argument holding NAME=PATH
-    bool separate;  ///< `--flag NAME=PATH` (two arguments) rather than `--flag=NAME=PATH`
-    bool is_extern; ///< came from --extern (so the flag stays --extern)
+    size_t index;  ///< of the argument holding NAME=PATH
+    bool separate; ///< `--flag NAME=PATH` (two arguments) rather than `--flag=NAME=PATH`
     std::string name;
     std::string path;
 };
@@ -220,8 +219,9 @@ std::vector<WasmMacroArg> find_wasm_macros(const std::vector<std::string>& args)
             throw Error(fmt::format("--wasm-proc-macro expects NAME=PATH.wasm, got `{}`", value));
         std::string name(value.substr(0, eq));
         if (!is_crate_name(name))
-            throw Error(fmt::format("--wasm-proc-macro: `{}` is not a valid crate name", name));
-        found.push_back({index, separate, is_extern, name, std::string(value.substr(eq + 1))});
+            throw Error(fmt::format("{}: `{}` is not a valid crate name",
+                                    is_extern ? "--extern" : "--wasm-proc-macro", name));
+        found.push_back({index, separate, name, std::string(value.substr(eq + 1))});
     };
     for (size_t i = 0; i < args.size(); ++i) {
         std::string_view a = args[i];
