@@ -70,10 +70,7 @@ void run_annotate(const AnnotateOptions& o, Context& ctx) {
     std::string text = macros::format_decls(decls);
     macros::parse_decls(text);
 
-    std::ifstream in(o.input, std::ios::binary);
-    if (!in) throw Error("cannot read " + o.input);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
+    std::vector<uint8_t> bytes = read_file_bytes(o.input);
     std::shared_ptr<const wasm::Module> module;
     try {
         module = wasm::load_module(bytes);

@@ -44,10 +44,7 @@ std::optional<tokens::TokenStream> lex(const std::string& name, std::string text
 }
 
 void run_call(const CallOptions& o, Context& ctx) {
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) throw Error("cannot read " + o.file);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
+    std::vector<uint8_t> bytes = read_file_bytes(o.file);
     std::unique_ptr<macros::Library> lib =
         macros::Library::load(bytes, std::filesystem::path(o.file).filename().string(), o.limits);
 

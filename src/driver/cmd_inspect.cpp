@@ -24,16 +24,6 @@ struct InspectOptions {
     bool json = false;
 };
 
-std::string_view edition_year(tokens::Edition e) {
-    switch (e) {
-    case tokens::Edition::E2015: return "2015";
-    case tokens::Edition::E2018: return "2018";
-    case tokens::Edition::E2021: return "2021";
-    case tokens::Edition::E2024: return "2024";
-    }
-    return "2021";
-}
-
 std::string import_type(const wasm::Module& m, const wasm::Import& i) {
     switch (i.kind) {
     case wasm::ExternKind::Func: return to_string(m.types[i.func_type]);
@@ -46,10 +36,7 @@ std::string import_type(const wasm::Module& m, const wasm::Import& i) {
 }
 
 void run_inspect(const InspectOptions& o, Context& ctx) {
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) throw Error("cannot read " + o.file);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
+    std::vector<uint8_t> bytes = read_file_bytes(o.file);
     std::shared_ptr<const wasm::Module> module;
     try {
         module = wasm::load_module(bytes);
@@ -79,7 +66,7 @@ void run_inspect(const InspectOptions& o, Context& ctx) {
         j["file"] = o.file;
         j["size"] = bytes.size();
         j["has_decls"] = decls.has_value();
-        j["edition"] = decls ? std::string(edition_year(decls->edition)) : nullptr;
+        j["edition"] = decls ? std::string(tokens::edition_name(decls->edition)) : nullptr;
         j["macros"] = nlohmann::json::array();
         if (decls)
             for (const macros::MacroDecl& m : decls->macros)
@@ -109,7 +96,7 @@ void run_inspect(const InspectOptions& o, Context& ctx) {
                                macros::kDeclsSection);
         } else {
             out << fmt::format("macros ({}), edition {}:\n", decls->macros.size(),
-                               edition_year(decls->edition));
+                               tokens::edition_name(decls->edition));
             for (const macros::MacroDecl& m : decls->macros) {
                 out << fmt::format("  {} {} -> {}", macros::name(m.kind), m.name, m.export_name);
                 if (!m.helpers.empty())

@@ -81,13 +81,7 @@ std::string format_result(const Value& v) {
 }
 
 int run_export(Context& ctx, const RunOptions& opts) {
-    std::ifstream in(opts.file, std::ios::binary);
-    if (!in) {
-        ctx.err << "error: cannot read " << opts.file << "\n";
-        return 1;
-    }
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
+    std::vector<uint8_t> bytes = read_file_bytes(opts.file);
 
     std::shared_ptr<const Module> module;
     try {

@@ -32,6 +32,9 @@ bool is_rustc_argument(std::string_view arg);
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
 
+/// The bytes of a file; throws Error naming the file if it cannot be read.
+std::vector<uint8_t> read_file_bytes(const std::string& path);
+
 /// Runs the tool on argv; returns the process exit code.
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
 

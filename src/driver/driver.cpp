@@ -2,9 +2,19 @@
 
 #include "common/error.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 namespace wasmacro::driver {
+
+std::vector<uint8_t> read_file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+    if (!in && !in.eof()) throw Error("cannot read " + path);
+    return bytes;
+}
 
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
     if (argc >= 2 && is_rustc_argument(argv[1])) {

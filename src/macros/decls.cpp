@@ -41,16 +41,6 @@ bool is_identifier(std::string_view s) {
     return s != "_";
 }
 
-std::string_view edition_name(tokens::Edition e) {
-    switch (e) {
-    case tokens::Edition::E2015: return "2015";
-    case tokens::Edition::E2018: return "2018";
-    case tokens::Edition::E2021: return "2021";
-    case tokens::Edition::E2024: return "2024";
-    }
-    return "2021";
-}
-
 uint32_t read_leb_u32(std::span<const uint8_t> bytes, size_t& pos, const char* what) {
     uint64_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
@@ -163,7 +153,7 @@ std::string format_decls(const Decls& decls) {
         if (!m.helpers.empty()) out += fmt::format(":{}", fmt::join(m.helpers, ","));
         out += '\n';
     }
-    out += fmt::format("edition:{}\n", edition_name(decls.edition));
+    out += fmt::format("edition:{}\n", tokens::edition_name(decls.edition));
     return out;
 }
 

@@ -41,6 +41,16 @@ bool is_punct_char(char32_t c) noexcept {
 
 } // namespace
 
+std::string_view edition_name(Edition edition) noexcept {
+    switch (edition) {
+    case Edition::E2015: return "2015";
+    case Edition::E2018: return "2018";
+    case Edition::E2021: return "2021";
+    case Edition::E2024: return "2024";
+    }
+    return "2021";
+}
+
 bool parse_edition(std::string_view text, Edition& out) noexcept {
     if (text == "2015")
         out = Edition::E2015;

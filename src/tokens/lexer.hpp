@@ -13,6 +13,8 @@ enum class Edition : uint8_t { E2015, E2018, E2021, E2024 };
 
 /// Parses "2015", "2018", "2021" or "2024"; returns false for anything else.
 bool parse_edition(std::string_view text, Edition& out) noexcept;
+/// "2015", "2018", "2021" or "2024".
+std::string_view edition_name(Edition edition) noexcept;
 
 enum class LitKind : uint8_t {
     Int,
