@@ -45,7 +45,7 @@ T field(const uint8_t* ip, size_t offset) {
 
 /// Declared locals start at zero. Most functions have a few, where a call
 /// to memset costs more than the stores.
-inline void zero_locals(uint64_t* locals, uint32_t count) {
+[[gnu::always_inline]] inline void zero_locals(uint64_t* locals, uint32_t count) {
     if (count > 16) {
         std::memset(locals, 0, count * sizeof(uint64_t));
         return;
