@@ -17,8 +17,9 @@ namespace wasmacro::wasm {
 //   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
 //   BrTable index count [rel:i32 x count+1] (last is the default)
 //   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
-//   Return | Return1 src | Call callee:ptr base count [source x count] | CallIndirect table:ptr
-//   type_id index base Select dst a b cond | GlobalGet dst global:ptr | GlobalSet global:ptr src
+//   Return | Return1 src | Call callee:ptr base count [source x count]
+//   CallIndirect table:ptr type_id index base | Select dst a b cond
+//   GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
 //   MemoryInit segment dst src n | DataDrop segment
 //   TableGet dst table:ptr index | TableSet table:ptr index value | TableSize dst table:ptr

@@ -13,9 +13,10 @@
 #include "wasm/opcode.hpp"
 #include "wasm/runtime.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <limits>
 
 namespace wasmacro::wasm {
@@ -939,7 +940,10 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 }
                 break;
             }
-            default: assert(false && "instruction not handled by the translator");
+            default:
+                // The validator accepted it, so this is a gap in the translator.
+                throw Error(
+                    fmt::format("internal error: the translator does not handle {}", row.text));
             }
         }
         if (!controls_.empty() && controls_.back().unreachable) skip_unreachable(p);
