@@ -520,6 +520,80 @@ fs::path macro_crate(Toolchain& tc, const WasmMacroArg& arg,
     return entry / artifact;
 }
 
+/// The value of `flag` in `args` (`--flag VALUE` or `--flag=VALUE`), last wins.
+std::optional<std::string> flag_value(const std::vector<std::string>& args, std::string_view flag) {
+    std::optional<std::string> value;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        if (a == flag && i + 1 < args.size())
+            value = args[++i];
+        else if (a.size() > flag.size() && a.substr(0, flag.size()) == flag &&
+                 a[flag.size()] == '=')
+            value = std::string(a.substr(flag.size() + 1));
+    }
+    return value;
+}
+
+/// Where rustc writes its dep-info in the form Cargo uses (`--emit` with
+/// dep-info, `--out-dir`, `--crate-name`, `-C extra-filename`); nullopt for
+/// other invocations, which then get no dep-info edits.
+std::optional<fs::path> cargo_dep_info(const std::vector<std::string>& args) {
+    auto emit = flag_value(args, "--emit");
+    auto out_dir = flag_value(args, "--out-dir");
+    auto crate = flag_value(args, "--crate-name");
+    if (!emit || !out_dir || !crate || emit->find("dep-info") == std::string::npos ||
+        emit->find("dep-info=") != std::string::npos)
+        return std::nullopt;
+    std::string extra;
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == "-C" && args[i + 1].starts_with("extra-filename="))
+            extra = args[i + 1].substr(std::string_view("extra-filename=").size());
+    return fs::path(*out_dir) / (*crate + extra + ".d");
+}
+
+/// Adds the wasm modules to a dep-info file, so that Cargo rebuilds the crate
+/// when one of them changes (rustc only sees the generated crate). Make's
+/// syntax: spaces in paths are escaped.
+void add_to_dep_info(const fs::path& dep_info, const std::vector<std::string>& wasm_paths) {
+    auto bytes = read_file(dep_info);
+    if (!bytes) return;
+    std::string text(bytes->begin(), bytes->end());
+    size_t first_rule_end = text.find('\n');
+    if (first_rule_end == std::string::npos || text.find(':') > first_rule_end) return;
+    std::string deps, rules;
+    for (const std::string& path : wasm_paths) {
+        std::string escaped;
+        for (char c : fs::absolute(path).lexically_normal().string()) {
+            if (c == ' ') escaped += '\\';
+            escaped += c;
+        }
+        deps += " " + escaped;
+        rules += "\n" + escaped + ":\n";
+    }
+    text.insert(first_rule_end, deps);
+    text += rules;
+    write_file(dep_info, text);
+}
+
+/// Runs `args` as a child with this process's streams; returns its status.
+int run_inherited(std::vector<std::string> args, std::ostream& err) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::vector<char*> argv = c_argv(args);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ);
+    if (rc != 0) {
+        err << "error: wasmacro: cannot run " << args[0] << ": " << std::strerror(rc) << "\n";
+        return 127;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return 1;
+}
+
 /// Replaces the process with `args`; returns only if that failed.
 int exec(std::vector<std::string> args, std::ostream& err) {
     std::cout.flush();
@@ -548,8 +622,10 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
     } else {
         tc.rustc = rustc_arg;
     }
+    std::vector<std::string> wasm_paths;
     try {
         std::vector<WasmMacroArg> wasm = find_wasm_macros(args);
+        for (const WasmMacroArg& m : wasm) wasm_paths.push_back(m.path);
         if (!wasm.empty()) {
             // Every file is read before anything runs, so that a wrong path
             // is reported first and alone.
@@ -595,7 +671,20 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
         command.push_back(wrapper);
     command.push_back(tc.rustc);
     command.insert(command.end(), args.begin(), args.end());
-    return exec(std::move(command), ctx.err);
+    // Under Cargo, rustc must run as a child so that its dep-info can name
+    // the wasm modules afterwards; otherwise it replaces this process.
+    std::optional<fs::path> dep_info = wasm_paths.empty() ? std::nullopt : cargo_dep_info(args);
+    if (!dep_info) return exec(std::move(command), ctx.err);
+    int status = run_inherited(std::move(command), ctx.err);
+    if (status == 0) {
+        try {
+            add_to_dep_info(*dep_info, wasm_paths);
+        } catch (const std::exception& e) {
+            ctx.err << "warning: wasmacro: could not add the wasm modules to " << dep_info->string()
+                    << ": " << e.what() << "\n";
+        }
+    }
+    return status;
 }
 
 void add_rustc_command(CLI::App& app, Context&) {

@@ -180,6 +180,10 @@ serde_workspace)
   cat out.txt
   [[ $status == 0 ]] || fail "the serde workspace failed (status $status)"
   grep -qx 'all round trips ok' out.txt || fail "the round trips did not all pass"
+  # Cargo learns about the wasm module from the dep-info, so that replacing
+  # it rebuilds the crates that use it.
+  grep -qs "^$work/target/debug/deps/serde_wasm_app-[0-9a-f]*\.d: .*/tests/fixtures/serde_derive\.wasm\$" \
+    "$work"/target/debug/deps/serde_wasm_app-*.d || fail "the dep-info does not name serde_derive.wasm"
   ;;
 watt_shim)
   # Cargo builds rust/bridge as `watt` (build.rs finds libwasmacro.a through
