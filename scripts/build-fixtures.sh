@@ -15,9 +15,11 @@
 # functions, exports its entry points plus raw_to_token_stream and
 # token_stream_into_raw, and carries exactly the expected
 # .rustc_proc_macro_decls records.
-# "smoke-test" runs the macros on a mock watt host in Node
-# (rust/fixtures/smoke), checks the hostile macros fail as they should, and
-# compiles and runs the expansions natively (rustup's cargo, offline).
+# "smoke-test" expands the macros with the project's host, `wasmacro call`
+# (rust/fixtures/smoke/smoke.mjs), checks the hostile macros fail as they
+# should, and compiles and runs the expansions natively (rustup's cargo,
+# offline). It needs the wasmacro binary: $WASMACRO, by default
+# build/release/src/driver/wasmacro (scripts/build.sh release).
 #
 # The cargo target dir is build/fixtures-target (override with
 # WASMACRO_FIXTURES_TARGET); CARGO_BUILD_JOBS defaults to 2.
@@ -108,6 +110,11 @@ expected
 ${records[$name]}"
 }
 
+# The smoke test needs the host; look for it before the long build, not after.
+wasmacro=${WASMACRO:-build/release/src/driver/wasmacro}
+wasmacro_bin=$(command -v "$wasmacro") ||
+  fail "no wasmacro binary at $wasmacro (the smoke test expands the fixtures with it): run scripts/build.sh release first, or set WASMACRO"
+
 if ((check)); then
   echo "== guest unit tests (native)"
   (cd rust/guest && env -u RUSTC -u RUSTFLAGS CARGO_TARGET_DIR="$target_dir/native" cargo test --quiet --offline --locked)
@@ -129,9 +136,9 @@ for name in "${fixtures[@]}"; do
 done
 echo "verified imports, exports and decls records"
 
-echo "== smoke test: expansions on a mock host"
+echo "== smoke test: expansions with $wasmacro_bin"
 smoke_out=$target_dir/smoke-out
-node rust/fixtures/smoke/smoke.mjs "$staged" "$smoke_out" | grep -v '^ok ' || fail "smoke test failed"
+node rust/fixtures/smoke/smoke.mjs "$wasmacro_bin" "$staged" "$smoke_out" | grep -v '^ok ' || fail "smoke test failed"
 echo "== smoke test: compile and run the expansions (native)"
 for crate in e2015 e2018 e2021; do
   log=$target_dir/smoke-$crate.log
