@@ -9,8 +9,8 @@
 // Before anything control flow can observe (branches, labels, calls), entries
 // are moved to their canonical slots, so every label sees one layout.
 #include "wasm/code.hpp"
-#include "wasm/leb128.hpp"
 #include "wasm/opcode.hpp"
+#include "wasm/reader.hpp"
 #include "wasm/runtime.hpp"
 
 #include <fmt/format.h>
@@ -218,7 +218,7 @@ private:
 
     // --- control ---
     Control& label(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
-    void read_block_type(const uint8_t*& p, uint32_t& params, uint32_t& results);
+    void block_arity(const detail::BlockType& block, uint32_t& params, uint32_t& results) const;
     void copy_values(uint32_t from_height, uint32_t to_slot, uint32_t count);
     void emit_return();
     /// Emits an unconditional branch to `target` with its values in place.
@@ -228,7 +228,7 @@ private:
     Fixup emit_branch_if(bool when);
     void emit_conditional_branch(uint32_t depth);
     void emit_if();
-    void skip_unreachable(const uint8_t*& p);
+    void skip_unreachable(detail::Reader& reader);
     void end_block();
 
     // --- instructions ---
@@ -261,19 +261,12 @@ private:
     uint32_t max_height_ = 0;
 };
 
-void Translator::read_block_type(const uint8_t*& p, uint32_t& params, uint32_t& results) {
-    if (*p == 0x40) {
-        ++p;
-        params = results = 0;
-        return;
-    }
-    if (*p & 0x40) { // a negative single-byte s33: a value type
-        ++p;
-        params = 0;
-        results = 1;
-        return;
-    }
-    const FuncType& type = module_.types[leb::read_signed(p)];
+void Translator::block_arity(const detail::BlockType& block, uint32_t& params,
+                             uint32_t& results) const {
+    params = 0;
+    results = block.kind == detail::BlockType::Empty ? 0 : 1;
+    if (block.kind != detail::BlockType::Index) return;
+    const FuncType& type = module_.types[block.index];
     params = static_cast<uint32_t>(type.params.size());
     results = static_cast<uint32_t>(type.results.size());
 }
@@ -375,88 +368,25 @@ void Translator::emit_if() {
 }
 
 // Skips the dead code after an unconditional branch up to the `else` or `end`
-// that closes the current block, leaving p on it.
-void Translator::skip_unreachable(const uint8_t*& p) {
+// that closes the current block, leaving the reader on it.
+void Translator::skip_unreachable(detail::Reader& reader) {
     uint32_t depth = 0;
     for (;;) {
-        const uint8_t* at = p;
-        uint8_t byte = *p++;
-        Op op;
-        if (byte == 0xFC) {
-            op = *misc_op(leb::read_u32(p));
-        } else {
-            op = *single_byte_op(byte);
-        }
-        switch (op) {
+        detail::Instr in;
+        detail::read_instr(reader, in, {});
+        switch (in.op) {
         case Op::Block:
         case Op::Loop:
-        case Op::If: {
-            uint32_t params, results;
-            read_block_type(p, params, results);
-            ++depth;
-            break;
-        }
+        case Op::If: ++depth; break;
         case Op::Else:
-            if (depth == 0) {
-                p = at;
-                return;
-            }
-            break;
         case Op::End:
             if (depth == 0) {
-                p = at;
+                reader.seek(in.offset);
                 return;
             }
-            --depth;
+            if (in.op == Op::End) --depth;
             break;
-        case Op::Br:
-        case Op::BrIf:
-        case Op::Call:
-        case Op::LocalGet:
-        case Op::LocalSet:
-        case Op::LocalTee:
-        case Op::GlobalGet:
-        case Op::GlobalSet:
-        case Op::TableGet:
-        case Op::TableSet:
-        case Op::RefFunc:
-        case Op::DataDrop:
-        case Op::ElemDrop:
-        case Op::TableGrow:
-        case Op::TableSize:
-        case Op::TableFill:
-        case Op::MemorySize:
-        case Op::MemoryGrow:
-        case Op::I32Const:
-        case Op::I64Const:
-        case Op::MemoryFill: leb::read_unsigned(p); break;
-        case Op::BrTable: {
-            uint32_t count = leb::read_u32(p);
-            for (uint32_t i = 0; i <= count; ++i) leb::read_unsigned(p);
-            break;
-        }
-        case Op::CallIndirect:
-        case Op::MemoryInit:
-        case Op::MemoryCopy:
-        case Op::TableInit:
-        case Op::TableCopy:
-            leb::read_unsigned(p);
-            leb::read_unsigned(p);
-            break;
-        case Op::SelectTyped: {
-            uint32_t count = leb::read_u32(p);
-            p += count;
-            break;
-        }
-        case Op::RefNull: ++p; break;
-        case Op::F32Const: p += 4; break;
-        case Op::F64Const: p += 8; break;
-        default:
-            if (info(op).kind == OpKind::Load || info(op).kind == OpKind::Store) {
-                leb::read_unsigned(p);
-                leb::read_unsigned(p);
-            }
-            break;
+        default: break;
         }
     }
 }
@@ -573,10 +503,12 @@ std::unique_ptr<CompiledCode> Translator::translate() {
     num_locals_ = static_cast<uint32_t>(type.params.size() + body.locals.size());
     controls_.push_back({Control::Kind::Function, 0, 0, function_.num_results, 0, {}});
 
-    const uint8_t* p = module_.bytes.data() + body.body_offset;
+    // The validator has accepted the body, so reading it cannot fail.
+    detail::Reader reader(module_.bytes.data(), body.body_offset, body.body_end, "code");
     while (!controls_.empty()) {
-        uint8_t byte = *p++;
-        Op op = byte == 0xFC ? *misc_op(leb::read_u32(p)) : *single_byte_op(byte);
+        detail::Instr in;
+        detail::read_instr(reader, in, {});
+        Op op = in.op;
         const OpInfo& row = info(op);
         switch (op) {
         case Op::Unreachable:
@@ -586,14 +518,14 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         case Op::Nop: break;
         case Op::Block: {
             uint32_t params, results;
-            read_block_type(p, params, results);
+            block_arity(in.block, params, results);
             materialize_all();
             controls_.push_back({Control::Kind::Block, height() - params, params, results, 0, {}});
             break;
         }
         case Op::Loop: {
             uint32_t params, results;
-            read_block_type(p, params, results);
+            block_arity(in.block, params, results);
             materialize_all();
             label_here();
             Control loop{Control::Kind::Loop, height() - params, params, results, 0, {}};
@@ -603,7 +535,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         }
         case Op::If: {
             uint32_t params, results;
-            read_block_type(p, params, results);
+            block_arity(in.block, params, results);
             controls_.push_back({Control::Kind::If, height() - 1 - params, params, results, 0, {}});
             emit_if();
             break;
@@ -633,14 +565,15 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             }
             break;
         case Op::Br:
-            emit_branch(label(leb::read_u32(p)));
+            emit_branch(label(in.a));
             controls_.back().unreachable = true;
             break;
-        case Op::BrIf: emit_conditional_branch(leb::read_u32(p)); break;
+        case Op::BrIf: emit_conditional_branch(in.a); break;
         case Op::BrTable: {
-            uint32_t count = leb::read_u32(p);
+            uint32_t count = in.a;
             std::vector<uint32_t> depths(count + 1);
-            for (uint32_t& depth : depths) depth = leb::read_u32(p);
+            detail::Reader labels(module_.bytes.data(), in.labels, body.body_end, "code");
+            for (uint32_t& depth : depths) depth = labels.u32();
             uint32_t h = height() - 1;
             uint32_t index = read(pop(), h);
             materialize_all();
@@ -674,14 +607,13 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             controls_.back().unreachable = true;
             break;
         case Op::Call: {
-            uint32_t index = leb::read_u32(p);
-            Function* callee = instance_.functions[index];
+            Function* callee = instance_.functions[in.a];
             call(callee, callee->num_params, callee->num_results);
             break;
         }
         case Op::CallIndirect: {
-            uint32_t type_index = leb::read_u32(p);
-            uint32_t table_index = leb::read_u32(p);
+            uint32_t type_index = in.a;
+            uint32_t table_index = in.b;
             const FuncType& callee_type = module_.types[type_index];
             auto num_params = static_cast<uint32_t>(callee_type.params.size());
             uint32_t h = height() - 1;
@@ -701,7 +633,6 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         case Op::Drop: pop(); break;
         case Op::Select:
         case Op::SelectTyped: {
-            if (op == Op::SelectTyped) p += leb::read_u32(p); // the result types
             uint32_t h = height() - 3;
             Operand cond = pop(), second = pop(), first = pop();
             uint32_t a = read(first, h), b = read(second, h + 1), c = read(cond, h + 2);
@@ -714,11 +645,11 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             note_result(start, h);
             break;
         }
-        case Op::LocalGet: push({Operand::Kind::InLocal, leb::read_u32(p), 0}); break;
-        case Op::LocalSet: local_set(leb::read_u32(p), false); break;
-        case Op::LocalTee: local_set(leb::read_u32(p), true); break;
+        case Op::LocalGet: push({Operand::Kind::InLocal, in.a, 0}); break;
+        case Op::LocalSet: local_set(in.a, false); break;
+        case Op::LocalTee: local_set(in.a, true); break;
         case Op::GlobalGet: {
-            Global* global = instance_.globals[leb::read_u32(p)];
+            Global* global = instance_.globals[in.a];
             uint32_t h = height();
             size_t start = emit(IOp::GlobalGet);
             u32(slot(h));
@@ -728,7 +659,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::GlobalSet: {
-            Global* global = instance_.globals[leb::read_u32(p)];
+            Global* global = instance_.globals[in.a];
             uint32_t h = height() - 1;
             uint32_t src = read(pop(), h);
             emit(IOp::GlobalSet);
@@ -737,7 +668,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::TableGet: {
-            Table* table = instance_.tables[leb::read_u32(p)];
+            Table* table = instance_.tables[in.a];
             uint32_t h = height() - 1;
             uint32_t index = read(pop(), h);
             size_t start = emit(IOp::TableGet);
@@ -749,7 +680,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::TableSet: {
-            Table* table = instance_.tables[leb::read_u32(p)];
+            Table* table = instance_.tables[in.a];
             uint32_t h = height() - 2;
             Operand value = pop(), index = pop();
             uint32_t i = read(index, h), v = read(value, h + 1);
@@ -760,7 +691,6 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::MemorySize: {
-            ++p; // memory index 0
             uint32_t h = height();
             emit(IOp::MemorySize);
             u32(slot(h));
@@ -768,7 +698,6 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::MemoryGrow: {
-            ++p;
             uint32_t h = height() - 1;
             uint32_t delta = read(pop(), h);
             emit(IOp::MemoryGrow);
@@ -777,19 +706,11 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             push_slot();
             break;
         }
-        case Op::I32Const:
-            push({Operand::Kind::Constant, 0,
-                  static_cast<uint32_t>(static_cast<int32_t>(leb::read_signed(p)))});
-            break;
+        case Op::I32Const: // the reader gives i32 and f32 bits zero-extended
         case Op::I64Const:
-            push({Operand::Kind::Constant, 0, static_cast<uint64_t>(leb::read_signed(p))});
-            break;
-        case Op::F32Const: push({Operand::Kind::Constant, 0, leb::read_fixed<uint32_t>(p)}); break;
-        case Op::F64Const: push({Operand::Kind::Constant, 0, leb::read_fixed<uint64_t>(p)}); break;
-        case Op::RefNull:
-            ++p;
-            push({Operand::Kind::Constant, 0, 0});
-            break;
+        case Op::F32Const:
+        case Op::F64Const: push({Operand::Kind::Constant, 0, in.value}); break;
+        case Op::RefNull: push({Operand::Kind::Constant, 0, 0}); break;
         case Op::RefIsNull: {
             uint32_t h = height() - 1;
             uint32_t a = read(pop(), h);
@@ -801,7 +722,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::RefFunc: {
-            Function* target = instance_.functions[leb::read_u32(p)];
+            Function* target = instance_.functions[in.a];
             push({Operand::Kind::Constant, 0, reinterpret_cast<uintptr_t>(target)});
             break;
         }
@@ -811,15 +732,9 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         case Op::TableCopy:
         case Op::TableInit:
         case Op::TableFill: {
-            uint32_t immediate1 = 0, immediate2 = 0;
-            if (op == Op::MemoryInit || op == Op::TableInit || op == Op::TableCopy) {
-                immediate1 = leb::read_u32(p);
-                immediate2 = leb::read_u32(p);
-            } else if (op == Op::MemoryCopy) {
-                p += 2;
-            } else {
-                immediate1 = leb::read_u32(p);
-            }
+            // memory.init: segment; table.init: segment, table; table.copy:
+            // destination, source; table.fill: table.
+            uint32_t immediate1 = in.a, immediate2 = in.b;
             uint32_t h = height() - 3;
             Operand third = pop(), second = pop(), first = pop();
             uint32_t a = read(first, h), b = read(second, h + 1), c = read(third, h + 2);
@@ -852,14 +767,14 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         }
         case Op::DataDrop:
             emit(IOp::DataDrop);
-            u32(leb::read_u32(p));
+            u32(in.a);
             break;
         case Op::ElemDrop:
             emit(IOp::ElemDrop);
-            u32(leb::read_u32(p));
+            u32(in.a);
             break;
         case Op::TableGrow: {
-            Table* table = instance_.tables[leb::read_u32(p)];
+            Table* table = instance_.tables[in.a];
             uint32_t h = height() - 2;
             Operand delta = pop(), init = pop();
             uint32_t i = read(init, h), d = read(delta, h + 1);
@@ -872,7 +787,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             break;
         }
         case Op::TableSize: {
-            Table* table = instance_.tables[leb::read_u32(p)];
+            Table* table = instance_.tables[in.a];
             uint32_t h = height();
             emit(IOp::TableSize);
             u32(slot(h));
@@ -885,8 +800,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             case OpKind::Unary: compile_unary(op); break;
             case OpKind::Binary: compile_binary(op); break;
             case OpKind::Load: {
-                leb::read_unsigned(p); // alignment: a hint only
-                uint32_t offset = leb::read_u32(p);
+                auto offset = static_cast<uint32_t>(in.value); // the alignment is a hint only
                 uint32_t h = height() - 1;
                 Operand address = pop();
                 size_t start;
@@ -913,8 +827,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 break;
             }
             case OpKind::Store: {
-                leb::read_unsigned(p);
-                uint32_t offset = leb::read_u32(p);
+                auto offset = static_cast<uint32_t>(in.value);
                 uint32_t h = height() - 2;
                 Operand value = pop(), address = pop();
                 uint32_t base = 0, added = 0;
@@ -946,7 +859,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                     fmt::format("internal error: the translator does not handle {}", row.text));
             }
         }
-        if (!controls_.empty() && controls_.back().unreachable) skip_unreachable(p);
+        if (!controls_.empty() && controls_.back().unreachable) skip_unreachable(reader);
     }
 
     auto compiled = std::make_unique<CompiledCode>();
