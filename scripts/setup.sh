@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 mapfile -t packages < <(grep -v '^\s*#' .ci/packages.txt | grep -v '^\s*$')
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+apt-get install -y -qq "${packages[@]}" >/dev/null
