@@ -85,6 +85,13 @@ private:
         out_ += text;
     }
 
+    /// Writes an ident, punct or literal; returns whether it is a Joint punct.
+    bool emit_leaf(const Tree& t) {
+        if (t.kind == TreeKind::Ident && t.raw) emit("r#");
+        emit(t.text());
+        return t.kind == TreeKind::Punct && t.spacing == Spacing::Joint;
+    }
+
     // A `#` (and `!`) plus `[doc = r"..."]` that came from a doc comment.
     bool doc_comment(std::size_t& i, std::size_t end, int depth) {
         const Tree& hash = s_[i];
@@ -145,9 +152,7 @@ private:
                 i = t.end;
                 continue;
             }
-            if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
-            if (t.kind == TreeKind::Ident && t.raw) emit("r#");
-            emit(t.text());
+            joint = emit_leaf(t);
             ++i;
             if (t.kind == TreeKind::Punct && t.punct_char() == ';' && !joint) {
                 newline(depth);
@@ -181,9 +186,7 @@ private:
                 i = t.end;
                 continue;
             }
-            if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
-            if (t.kind == TreeKind::Ident && t.raw) emit("r#");
-            emit(t.text());
+            joint = emit_leaf(t);
             ++i;
         }
     }
