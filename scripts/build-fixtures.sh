@@ -40,8 +40,10 @@ cargo_wasm=/usr/bin/cargo
 export RUSTC=/usr/bin/rustc
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 unset RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS || true
-# Reproducible output wherever the repository is checked out.
-export RUSTFLAGS="--remap-path-prefix=$root=/wasmacro --remap-path-prefix=/usr/share/cargo/registry=/registry"
+# Bulk memory, as newer rustc enables by default: memcpy and memset become
+# memory.copy and memory.fill rather than calls into byte loops. The path
+# remapping makes the output reproducible wherever the repository is.
+export RUSTFLAGS="-C target-feature=+bulk-memory --remap-path-prefix=$root=/wasmacro --remap-path-prefix=/usr/share/cargo/registry=/registry"
 export SOURCE_DATE_EPOCH=0
 target_dir=${WASMACRO_FIXTURES_TARGET:-$root/build/fixtures-target}
 out_dir=$target_dir/wasm32-unknown-unknown/release

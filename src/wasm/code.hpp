@@ -26,6 +26,16 @@ namespace wasmacro::wasm {
 //   TableGrow dst table:ptr init delta | TableFill table:ptr at value n
 //   TableCopy dst_table:ptr src_table:ptr dst src n | TableInit table:ptr segment dst src n
 //   ElemDrop segment | RefIsNull dst src | Unreachable
+//
+// The accumulator: Const, Copy and every numeric instruction and load leave
+// their result in a machine register as well as in their dst slot. When an
+// instruction's first operand is the result of the instruction just before
+// it (with no label in between), the translator picks its Acc variant, which
+// reads the register instead: same layout, the operand field is unused. This
+// takes the store-to-load round trip through the frame off the dependency
+// chains that most compiled code is made of. Acc variants exist for Un_, Bin_,
+// BinI_, Ld_, LdA_ (the address or base), the fused compare-and-branches and
+// BrIfNz/BrIfZ (the condition), and St_, StA_, StK_ (the value stored).
 #define WASMACRO_CONTROL_IOPS(X)                                                                   \
     X(Unreachable)                                                                                 \
     X(Copy)                                                                                        \
@@ -33,6 +43,8 @@ namespace wasmacro::wasm {
     X(Br)                                                                                          \
     X(BrIfNz)                                                                                      \
     X(BrIfZ)                                                                                       \
+    X(AccBrIfNz)                                                                                   \
+    X(AccBrIfZ)                                                                                    \
     X(BrTable)                                                                                     \
     X(Return)                                                                                      \
     X(Return1)                                                                                     \
@@ -91,16 +103,17 @@ namespace wasmacro::wasm {
 #define WASMACRO_IOP_Special(name)
 #define WASMACRO_IOP_Const(name)
 #define WASMACRO_IOP_Memory(name)
-#define WASMACRO_IOP_Unary(name) Un_##name,
-#define WASMACRO_IOP_Binary(name) Bin_##name, BinI_##name,
-#define WASMACRO_IOP_Load(name) Ld_##name, LdA_##name, LdK_##name,
-#define WASMACRO_IOP_Store(name) St_##name, StA_##name, StK_##name,
+#define WASMACRO_IOP_Unary(name) Un_##name, AccUn_##name,
+#define WASMACRO_IOP_Binary(name) Bin_##name, BinI_##name, AccBin_##name, AccBinI_##name,
+#define WASMACRO_IOP_Load(name) Ld_##name, LdA_##name, LdK_##name, AccLd_##name, AccLdA_##name,
+#define WASMACRO_IOP_Store(name)                                                                   \
+    St_##name, StA_##name, StK_##name, AccSt_##name, AccStA_##name, AccStK_##name,
 
 enum class IOp : uint16_t {
 #define WASMACRO_X(name) name,
     WASMACRO_CONTROL_IOPS(WASMACRO_X)
 #undef WASMACRO_X
-#define WASMACRO_X(name, negated) BrIf_##name, BrIfI_##name,
+#define WASMACRO_X(name, negated) BrIf_##name, BrIfI_##name, AccBrIf_##name, AccBrIfI_##name,
         WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #undef WASMACRO_X
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_IOP_##kind(name)

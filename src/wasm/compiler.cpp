@@ -63,6 +63,13 @@ struct LastInstruction {
     uint64_t immediate = 0;
 };
 
+/// The instruction whose result the accumulator holds at run time ([start,
+/// end) in the code), for an instruction that starts at `end`.
+struct Accumulator {
+    size_t start = no_position;
+    size_t end = no_position;
+};
+
 // The internal instructions for each numeric, load and store instruction:
 // {with operands in slots, with the second operand an immediate}; for loads
 // and stores {address in a slot, slot plus a constant, constant address}.
@@ -88,6 +95,32 @@ enum class Form : uint8_t { Slots, Immediate, ConstantAddress };
 IOp numeric_iop(Op op, Form form = Form::Slots) {
     return numeric_iops[static_cast<size_t>(op)][static_cast<size_t>(form)];
 }
+
+// The accumulator variant of each internal instruction that has one.
+// clang-format off
+constexpr auto accumulator_variants = [] {
+    std::array<IOp, static_cast<size_t>(IOp::Count_)> table{};
+    for (auto& variant : table) variant = IOp::Count_;
+    table[static_cast<size_t>(IOp::BrIfNz)] = IOp::AccBrIfNz;
+    table[static_cast<size_t>(IOp::BrIfZ)] = IOp::AccBrIfZ;
+#define WASMACRO_ACC(form, name) table[static_cast<size_t>(IOp::form##name)] = IOp::Acc##form##name;
+#define WASMACRO_X(name, negated) WASMACRO_ACC(BrIf_, name) WASMACRO_ACC(BrIfI_, name)
+    WASMACRO_FUSED_COMPARES(WASMACRO_X)
+#undef WASMACRO_X
+#define WASMACRO_ACC_Special(name)
+#define WASMACRO_ACC_Const(name)
+#define WASMACRO_ACC_Memory(name)
+#define WASMACRO_ACC_Unary(name) WASMACRO_ACC(Un_, name)
+#define WASMACRO_ACC_Binary(name) WASMACRO_ACC(Bin_, name) WASMACRO_ACC(BinI_, name)
+#define WASMACRO_ACC_Load(name) WASMACRO_ACC(Ld_, name) WASMACRO_ACC(LdA_, name)
+#define WASMACRO_ACC_Store(name) WASMACRO_ACC(St_, name) WASMACRO_ACC(StA_, name) WASMACRO_ACC(StK_, name)
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_ACC_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+#undef WASMACRO_ACC
+    return table;
+}();
+// clang-format on
 
 /// The fused compare-and-branch for `op`; `negate` gives the one that
 /// branches when the comparison is false. Nullopt if `op` does not fuse.
@@ -138,7 +171,32 @@ private:
         const void* handler = handlers_[static_cast<size_t>(op)];
         append(&handler, sizeof handler);
         last_ = {};
+        accumulator_before_last_ = accumulator_;
         return start;
+    }
+    /// Removes the last emitted instruction, which starts at `start`.
+    void remove_last(size_t start) {
+        code_.resize(start);
+        last_ = {};
+        accumulator_ = accumulator_before_last_;
+    }
+    /// The instruction just emitted at `start` leaves its result (whose slot
+    /// is its first field) in the accumulator.
+    void note_accumulator(size_t start) { accumulator_ = {start, code_.size()}; }
+    /// Makes the instruction just emitted at `start` read `operand` from the
+    /// accumulator if the instruction before it left that slot's value there.
+    void prefer_accumulator(size_t start, IOp op, uint32_t operand) {
+        IOp variant = accumulator_variants[static_cast<size_t>(op)];
+        if (variant == IOp::Count_ || !holds(accumulator_before_last_, start, operand)) return;
+        const void* handler = handlers_[static_cast<size_t>(variant)];
+        std::memcpy(code_.data() + start, &handler, sizeof handler);
+    }
+    /// Whether `held` holds `operand` for an instruction starting at `at`.
+    bool holds(const Accumulator& held, size_t at, uint32_t operand) const {
+        if (held.end != at) return false;
+        uint32_t held_slot;
+        std::memcpy(&held_slot, code_.data() + held.start + sizeof(void*), 4);
+        return held_slot == operand;
     }
     void u32(uint32_t v) { append(&v, 4); }
     void u64(uint64_t v) { append(&v, 8); }
@@ -164,7 +222,10 @@ private:
         last_.end = code_.size();
         last_.height = height;
     }
-    void label_here() { last_ = {}; }
+    void label_here() {
+        last_ = {};
+        accumulator_ = {};
+    }
     bool produced_by_last(const Operand& entry, uint32_t h) const {
         return entry.kind == Operand::Kind::InSlot && last_.end == code_.size() &&
                last_.height == h;
@@ -183,17 +244,25 @@ private:
         stack_.pop_back();
         return top;
     }
+    void emit_copy(uint32_t dst, uint32_t src) {
+        size_t start = emit(IOp::Copy);
+        u32(dst);
+        u32(src);
+        note_accumulator(start);
+    }
+    void emit_const(uint32_t dst, uint64_t value) {
+        size_t start = emit(IOp::Const);
+        u32(dst);
+        u64(value);
+        note_accumulator(start);
+    }
     /// Moves the entry at `h` into its canonical slot.
     void materialize(uint32_t h) {
         Operand& entry = stack_[h];
         if (entry.kind == Operand::Kind::InLocal) {
-            emit(IOp::Copy);
-            u32(slot(h));
-            u32(entry.local);
+            emit_copy(slot(h), entry.local);
         } else if (entry.kind == Operand::Kind::Constant) {
-            emit(IOp::Const);
-            u32(slot(h));
-            u64(entry.value);
+            emit_const(slot(h), entry.value);
         }
         entry.kind = Operand::Kind::InSlot;
     }
@@ -206,11 +275,7 @@ private:
     uint32_t read(const Operand& entry, uint32_t h) {
         switch (entry.kind) {
         case Operand::Kind::InLocal: return entry.local;
-        case Operand::Kind::Constant:
-            emit(IOp::Const);
-            u32(slot(h));
-            u64(entry.value);
-            return slot(h);
+        case Operand::Kind::Constant: emit_const(slot(h), entry.value); return slot(h);
         case Operand::Kind::InSlot: break;
         }
         return slot(h);
@@ -241,10 +306,9 @@ private:
     bool take_address_add(const Operand& address, uint32_t h, uint32_t& base, uint32_t& added) {
         if (!produced_by_last(address, h) || last_.op != Op::I32Add || !last_.has_immediate)
             return false;
-        code_.resize(last_.start);
         base = last_.a;
         added = static_cast<uint32_t>(last_.immediate);
-        last_ = {};
+        remove_last(last_.start);
         return true;
     }
     void call(Function* callee, uint32_t num_params, uint32_t num_results);
@@ -257,6 +321,7 @@ private:
     std::vector<Operand> stack_;
     std::vector<Control> controls_;
     LastInstruction last_;
+    Accumulator accumulator_, accumulator_before_last_;
     uint32_t num_locals_ = 0;
     uint32_t max_height_ = 0;
 };
@@ -273,10 +338,7 @@ void Translator::block_arity(const detail::BlockType& block, uint32_t& params,
 
 void Translator::copy_values(uint32_t from_height, uint32_t to_slot, uint32_t count) {
     for (uint32_t k = 0; k < count; ++k) {
-        if (slot(from_height + k) == to_slot + k) continue;
-        emit(IOp::Copy);
-        u32(to_slot + k);
-        u32(slot(from_height + k));
+        if (slot(from_height + k) != to_slot + k) emit_copy(to_slot + k, slot(from_height + k));
     }
 }
 
@@ -317,26 +379,30 @@ Fixup Translator::emit_branch_if(bool when) {
         (producer.op == Op::I32Eqz || fused_branch(producer.op, producer.has_immediate, false));
     uint32_t cond_slot = 0;
     if (fuse)
-        code_.resize(producer.start);
+        remove_last(producer.start);
     else
         cond_slot = read(cond, cond_height);
     materialize_all();
 
-    size_t start;
+    IOp branch;
+    uint32_t first = producer.a;
     if (fuse && producer.op == Op::I32Eqz) {
-        start = emit(when ? IOp::BrIfZ : IOp::BrIfNz);
-        u32(producer.a);
+        branch = when ? IOp::BrIfZ : IOp::BrIfNz;
     } else if (fuse) {
-        start = emit(*fused_branch(producer.op, producer.has_immediate, !when));
-        u32(producer.a);
+        branch = *fused_branch(producer.op, producer.has_immediate, !when);
+    } else {
+        branch = when ? IOp::BrIfNz : IOp::BrIfZ;
+        first = cond_slot;
+    }
+    size_t start = emit(branch);
+    u32(first);
+    if (fuse && producer.op != Op::I32Eqz) {
         if (producer.has_immediate)
             u64(producer.immediate);
         else
             u32(producer.b);
-    } else {
-        start = emit(when ? IOp::BrIfNz : IOp::BrIfZ);
-        u32(cond_slot);
     }
+    prefer_accumulator(start, branch, first);
     Fixup fixup{start, code_.size()};
     u32(0);
     return fixup;
@@ -406,9 +472,12 @@ void Translator::end_block() {
 void Translator::compile_unary(Op op) {
     uint32_t h = height() - 1;
     uint32_t a = read(pop(), h);
-    size_t start = emit(numeric_iop(op));
+    IOp iop = numeric_iop(op);
+    size_t start = emit(iop);
     u32(slot(h));
     u32(a);
+    prefer_accumulator(start, iop, a);
+    note_accumulator(start);
     push_slot();
     note_result(start, h);
     last_.op = op;
@@ -433,14 +502,20 @@ void Translator::compile_binary(Op op) {
     } else {
         a = read(lhs, h);
         b = read(rhs, h + 1);
+        size_t here = code_.size();
+        if (is_commutative(op) && holds(accumulator_, here, b) && !holds(accumulator_, here, a))
+            std::swap(a, b);
     }
-    size_t start = emit(numeric_iop(op, immediate ? Form::Immediate : Form::Slots));
+    IOp iop = numeric_iop(op, immediate ? Form::Immediate : Form::Slots);
+    size_t start = emit(iop);
     u32(slot(h));
     u32(a);
     if (immediate)
         u64(value);
     else
         u32(b);
+    prefer_accumulator(start, iop, a);
+    note_accumulator(start);
     push_slot();
     note_result(start, h);
     last_.op = op;
@@ -467,15 +542,10 @@ void Translator::local_set(uint32_t local, bool tee) {
         for (uint32_t i = 0; i < h; ++i)
             if (stack_[i].kind == Operand::Kind::InLocal && stack_[i].local == local)
                 materialize(i);
-        if (value.kind == Operand::Kind::Constant) {
-            emit(IOp::Const);
-            u32(local);
-            u64(value.value);
-        } else if (!(value.kind == Operand::Kind::InLocal && value.local == local)) {
-            emit(IOp::Copy);
-            u32(local);
-            u32(value.kind == Operand::Kind::InLocal ? value.local : slot(h));
-        }
+        if (value.kind == Operand::Kind::Constant)
+            emit_const(local, value.value);
+        else if (!(value.kind == Operand::Kind::InLocal && value.local == local))
+            emit_copy(local, value.kind == Operand::Kind::InLocal ? value.local : slot(h));
     }
     pop();
     if (tee) push({Operand::Kind::InLocal, local, 0});
@@ -815,13 +885,16 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                     u32(base);
                     u32(added);
                     u32(offset);
+                    prefer_accumulator(start, numeric_iop(op, Form::Immediate), base);
                 } else {
                     base = read(address, h);
                     start = emit(numeric_iop(op));
                     u32(slot(h));
                     u32(base);
                     u32(offset);
+                    prefer_accumulator(start, numeric_iop(op), base);
                 }
+                note_accumulator(start);
                 push_slot();
                 note_result(start, h);
                 break;
@@ -830,27 +903,32 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 auto offset = static_cast<uint32_t>(in.value);
                 uint32_t h = height() - 2;
                 Operand value = pop(), address = pop();
-                uint32_t base = 0, added = 0;
+                uint32_t base = 0, added = 0, v = 0;
+                Form form = Form::Slots;
+                size_t start;
                 if (address.kind == Operand::Kind::Constant) {
-                    uint32_t v = read(value, h + 1);
-                    emit(numeric_iop(op, Form::ConstantAddress));
+                    form = Form::ConstantAddress;
+                    v = read(value, h + 1);
+                    start = emit(numeric_iop(op, form));
                     u32(v);
                     u64(address.value + offset);
                 } else if (take_address_add(address, h, base, added)) {
-                    uint32_t v = read(value, h + 1);
-                    emit(numeric_iop(op, Form::Immediate));
+                    form = Form::Immediate;
+                    v = read(value, h + 1);
+                    start = emit(numeric_iop(op, form));
                     u32(base);
                     u32(v);
                     u32(added);
                     u32(offset);
                 } else {
                     base = read(address, h);
-                    uint32_t v = read(value, h + 1);
-                    emit(numeric_iop(op));
+                    v = read(value, h + 1);
+                    start = emit(numeric_iop(op));
                     u32(base);
                     u32(v);
                     u32(offset);
                 }
+                prefer_accumulator(start, numeric_iop(op, form), v);
                 break;
             }
             default:

@@ -50,7 +50,12 @@ T field(const uint8_t* ip, size_t offset) {
         std::memset(locals, 0, count * sizeof(uint64_t));
         return;
     }
-    for (uint32_t i = 0; i < count; ++i) locals[i] = 0;
+    // The empty asm keeps the compiler from turning this loop back into a
+    // memset, which it inlines as `rep stos`: slow to start for a few slots.
+    for (uint32_t i = 0; i < count; ++i) {
+        locals[i] = 0;
+        asm volatile("" : : "r"(i));
+    }
 }
 
 [[gnu::noinline]] void ensure_compiled(Function& function) {
@@ -120,17 +125,22 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 #define WASMACRO_X(name) &&L_##name,
         WASMACRO_CONTROL_IOPS(WASMACRO_X)
 #undef WASMACRO_X
-#define WASMACRO_X(name, negated) &&L_BrIf_##name, &&L_BrIfI_##name,
+#define WASMACRO_X(name, negated)                                                                  \
+    &&L_BrIf_##name, &&L_BrIfI_##name, &&L_AccBrIf_##name, &&L_AccBrIfI_##name,
             WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #undef WASMACRO_X
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_LABEL_##kind(name)
 #define WASMACRO_LABEL_Special(name)
 #define WASMACRO_LABEL_Const(name)
 #define WASMACRO_LABEL_Memory(name)
-#define WASMACRO_LABEL_Unary(name) &&L_Un_##name,
-#define WASMACRO_LABEL_Binary(name) &&L_Bin_##name, &&L_BinI_##name,
-#define WASMACRO_LABEL_Load(name) &&L_Ld_##name, &&L_LdA_##name, &&L_LdK_##name,
-#define WASMACRO_LABEL_Store(name) &&L_St_##name, &&L_StA_##name, &&L_StK_##name,
+#define WASMACRO_LABEL_Unary(name) &&L_Un_##name, &&L_AccUn_##name,
+#define WASMACRO_LABEL_Binary(name)                                                                \
+    &&L_Bin_##name, &&L_BinI_##name, &&L_AccBin_##name, &&L_AccBinI_##name,
+#define WASMACRO_LABEL_Load(name)                                                                  \
+    &&L_Ld_##name, &&L_LdA_##name, &&L_LdK_##name, &&L_AccLd_##name, &&L_AccLdA_##name,
+#define WASMACRO_LABEL_Store(name)                                                                 \
+    &&L_St_##name, &&L_StA_##name, &&L_StK_##name, &&L_AccSt_##name, &&L_AccStA_##name,        \
+        &&L_AccStK_##name,
 #include "wasm/opcodes.def"
 #undef WASM_OP
     };
@@ -155,6 +165,7 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
     const uint8_t* ip = nullptr;
+    uint64_t acc = 0; // the accumulator of code.hpp
     int trap = 0;
 
 #define NEXT() goto* field<const void*>(ip, 0)
@@ -220,23 +231,25 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 L_Unreachable:
     TRAP(Unreachable);
 L_Copy:
-    fp[U32(8)] = fp[U32(12)];
+    fp[U32(8)] = acc = fp[U32(12)];
     ip += 16;
     NEXT();
 L_Const:
-    fp[U32(8)] = U64(12);
+    fp[U32(8)] = acc = U64(12);
     ip += 20;
     NEXT();
 L_Br:
     JUMP(REL(8));
-L_BrIfNz:
-    if (static_cast<uint32_t>(fp[U32(8)]) != 0) JUMP(REL(12));
-    ip += 16;
+#define WASMACRO_BRANCH_IF(label, condition)                                                       \
+    label:                                                                                         \
+    if (condition) JUMP(REL(12));                                                                  \
+    ip += 16;                                                                                      \
     NEXT();
-L_BrIfZ:
-    if (static_cast<uint32_t>(fp[U32(8)]) == 0) JUMP(REL(12));
-    ip += 16;
-    NEXT();
+    WASMACRO_BRANCH_IF(L_BrIfNz, static_cast<uint32_t>(fp[U32(8)]) != 0)
+    WASMACRO_BRANCH_IF(L_BrIfZ, static_cast<uint32_t>(fp[U32(8)]) == 0)
+    WASMACRO_BRANCH_IF(L_AccBrIfNz, static_cast<uint32_t>(acc) != 0)
+    WASMACRO_BRANCH_IF(L_AccBrIfZ, static_cast<uint32_t>(acc) == 0)
+#undef WASMACRO_BRANCH_IF
 L_BrTable : {
     uint32_t index = static_cast<uint32_t>(fp[U32(8)]);
     uint32_t count = U32(12);
@@ -384,91 +397,72 @@ L_RefIsNull:
     ip += 16;
     NEXT();
 
-#define WASMACRO_X(name, negated)                                                                  \
-    L_BrIf_##name : {                                                                              \
+// Compare-and-branch with the first operand `a`; `size` is the instruction's length.
+#define WASMACRO_COMPARE_BRANCH(label, name, a, b, size)                                           \
+    label : {                                                                                      \
         int unused_trap = 0;                                                                       \
-        if (numeric::eval_##name(fp[U32(8)], fp[U32(12)], unused_trap)) JUMP(REL(16));             \
-        ip += 20;                                                                                  \
-        NEXT();                                                                                    \
-    }                                                                                              \
-    L_BrIfI_##name : {                                                                             \
-        int unused_trap = 0;                                                                       \
-        if (numeric::eval_##name(fp[U32(8)], U64(12), unused_trap)) JUMP(REL(20));                 \
-        ip += 24;                                                                                  \
+        if (numeric::eval_##name(a, b, unused_trap)) JUMP(REL(size - 4));                          \
+        ip += size;                                                                                \
         NEXT();                                                                                    \
     }
+#define WASMACRO_X(name, negated)                                                                  \
+    WASMACRO_COMPARE_BRANCH(L_BrIf_##name, name, fp[U32(8)], fp[U32(12)], 20)                      \
+    WASMACRO_COMPARE_BRANCH(L_BrIfI_##name, name, fp[U32(8)], U64(12), 24)                         \
+    WASMACRO_COMPARE_BRANCH(L_AccBrIf_##name, name, acc, fp[U32(12)], 20)                          \
+    WASMACRO_COMPARE_BRANCH(L_AccBrIfI_##name, name, acc, U64(12), 24)
     WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #undef WASMACRO_X
 
+// A numeric instruction computing `expression`, which may trap through `t`.
+#define WASMACRO_NUMERIC(label, expression, size)                                                  \
+    label : {                                                                                      \
+        int t = 0;                                                                                 \
+        uint64_t value = (expression);                                                             \
+        if (t) {                                                                                   \
+            trap = t;                                                                              \
+            goto trapped;                                                                          \
+        }                                                                                          \
+        fp[U32(8)] = acc = value;                                                                  \
+        ip += size;                                                                                \
+        NEXT();                                                                                    \
+    }
 #define WASMACRO_HANDLER_Special(name)
 #define WASMACRO_HANDLER_Const(name)
 #define WASMACRO_HANDLER_Memory(name)
 #define WASMACRO_HANDLER_Unary(name)                                                               \
-    L_Un_##name : {                                                                                \
-        int t = 0;                                                                                 \
-        uint64_t value = numeric::eval_##name(fp[U32(12)], t);                                     \
-        if (t) {                                                                                   \
-            trap = t;                                                                              \
-            goto trapped;                                                                          \
-        }                                                                                          \
-        fp[U32(8)] = value;                                                                        \
-        ip += 16;                                                                                  \
-        NEXT();                                                                                    \
-    }
+    WASMACRO_NUMERIC(L_Un_##name, numeric::eval_##name(fp[U32(12)], t), 16)                        \
+    WASMACRO_NUMERIC(L_AccUn_##name, numeric::eval_##name(acc, t), 16)
 #define WASMACRO_HANDLER_Binary(name)                                                              \
-    L_Bin_##name : {                                                                               \
-        int t = 0;                                                                                 \
-        uint64_t value = numeric::eval_##name(fp[U32(12)], fp[U32(16)], t);                        \
-        if (t) {                                                                                   \
-            trap = t;                                                                              \
-            goto trapped;                                                                          \
-        }                                                                                          \
-        fp[U32(8)] = value;                                                                        \
-        ip += 20;                                                                                  \
-        NEXT();                                                                                    \
-    }                                                                                              \
-    L_BinI_##name : {                                                                              \
-        int t = 0;                                                                                 \
-        uint64_t value = numeric::eval_##name(fp[U32(12)], U64(16), t);                            \
-        if (t) {                                                                                   \
-            trap = t;                                                                              \
-            goto trapped;                                                                          \
-        }                                                                                          \
-        fp[U32(8)] = value;                                                                        \
-        ip += 24;                                                                                  \
-        NEXT();                                                                                    \
-    }
+    WASMACRO_NUMERIC(L_Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)         \
+    WASMACRO_NUMERIC(L_BinI_##name, numeric::eval_##name(fp[U32(12)], U64(16), t), 24)             \
+    WASMACRO_NUMERIC(L_AccBin_##name, numeric::eval_##name(acc, fp[U32(16)], t), 20)               \
+    WASMACRO_NUMERIC(L_AccBinI_##name, numeric::eval_##name(acc, U64(16), t), 24)
 // A load or store at `address`; `size` is the instruction's length.
-#define WASMACRO_LOAD_AT(name, address_expr, size)                                                 \
-    {                                                                                              \
-        uint64_t address = (address_expr);                                                         \
-        int t = 0;                                                                                 \
-        uint64_t value = load_##name(memory_base, memory_size, address, t);                        \
-        if (t) {                                                                                   \
-            trap = t;                                                                              \
-            goto trapped;                                                                          \
-        }                                                                                          \
-        fp[U32(8)] = value;                                                                        \
-        ip += size;                                                                                \
-        NEXT();                                                                                    \
-    }
-#define WASMACRO_STORE_AT(name, address_expr, value_offset, size)                                  \
-    {                                                                                              \
-        uint64_t address = (address_expr);                                                         \
-        if (!store_##name(memory_base, memory_size, address, fp[U32(value_offset)]))               \
-            TRAP(MemoryOutOfBounds);                                                               \
-        ip += size;                                                                                \
-        NEXT();                                                                                    \
-    }
+#define WASMACRO_LOAD_AT(label, name, address, size)                                               \
+    WASMACRO_NUMERIC(label, load_##name(memory_base, memory_size, address, t), size)
+#define WASMACRO_STORE_AT(label, name, address, value, size)                                       \
+    label:                                                                                         \
+    if (!store_##name(memory_base, memory_size, address, value)) TRAP(MemoryOutOfBounds);          \
+    ip += size;                                                                                    \
+    NEXT();
+// The address forms: a slot plus the offset; a slot plus an added constant
+// (wrapping at 32 bits, as the fused i32.add would) plus the offset; a constant.
+#define WASMACRO_ADDRESS(base) static_cast<uint32_t>(base) + uint64_t{U32(16)}
+#define WASMACRO_ADDED_ADDRESS(base) static_cast<uint32_t>((base) + U32(16)) + uint64_t{U32(20)}
 // clang-format off
 #define WASMACRO_HANDLER_Load(name)                                                                \
-    L_Ld_##name: WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)]) + uint64_t{U32(16)}, 20) \
-    L_LdA_##name: WASMACRO_LOAD_AT(name, static_cast<uint32_t>(fp[U32(12)] + U32(16)) + uint64_t{U32(20)}, 24) \
-    L_LdK_##name: WASMACRO_LOAD_AT(name, U64(12), 20)
+    WASMACRO_LOAD_AT(L_Ld_##name, name, WASMACRO_ADDRESS(fp[U32(12)]), 20)                         \
+    WASMACRO_LOAD_AT(L_LdA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(12)]), 24)                  \
+    WASMACRO_LOAD_AT(L_LdK_##name, name, U64(12), 20)                                              \
+    WASMACRO_LOAD_AT(L_AccLd_##name, name, WASMACRO_ADDRESS(acc), 20)                              \
+    WASMACRO_LOAD_AT(L_AccLdA_##name, name, WASMACRO_ADDED_ADDRESS(acc), 24)
 #define WASMACRO_HANDLER_Store(name)                                                               \
-    L_St_##name: WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)]) + uint64_t{U32(16)}, 12, 20) \
-    L_StA_##name: WASMACRO_STORE_AT(name, static_cast<uint32_t>(fp[U32(8)] + U32(16)) + uint64_t{U32(20)}, 12, 24) \
-    L_StK_##name: WASMACRO_STORE_AT(name, U64(12), 8, 20)
+    WASMACRO_STORE_AT(L_St_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), fp[U32(12)], 20)            \
+    WASMACRO_STORE_AT(L_StA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), fp[U32(12)], 24)     \
+    WASMACRO_STORE_AT(L_StK_##name, name, U64(12), fp[U32(8)], 20)                                 \
+    WASMACRO_STORE_AT(L_AccSt_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), acc, 20)                 \
+    WASMACRO_STORE_AT(L_AccStA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), acc, 24)          \
+    WASMACRO_STORE_AT(L_AccStK_##name, name, U64(12), acc, 20)
 // clang-format on
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_HANDLER_##kind(name)
 #include "wasm/opcodes.def"
