@@ -17,7 +17,9 @@ namespace wasmacro::wasm {
 //   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
 //   BrTable index count [rel:i32 x count+1] (last is the default)
 //   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
-//   Return | Return1 src | Call callee:ptr base count [source x count]
+//   Return | Return1 src | Call callee:ptr base count [source x max(count, 4)]
+//   CallLocal: the same, for a wasm callee in the caller's instance
+//   (so with the caller's memory)
 //   CallIndirect table:ptr type_id index base | Select dst a b cond
 //   GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
@@ -49,6 +51,7 @@ namespace wasmacro::wasm {
     X(Return)                                                                                      \
     X(Return1)                                                                                     \
     X(Call)                                                                                        \
+    X(CallLocal)                                                                                   \
     X(CallIndirect)                                                                                \
     X(Select)                                                                                      \
     X(GlobalGet)                                                                                   \
@@ -121,6 +124,11 @@ enum class IOp : uint16_t {
 #undef WASM_OP
             Count_
 };
+
+/// Call and CallLocal copy this many arguments whatever the count, without a
+/// loop: sources beyond the count are slot 0, and the copies land in the
+/// callee's frame or in the room past it (see frame_overrun_slots).
+constexpr uint32_t call_unrolled_arguments = 4;
 
 /// Handler addresses of the interpreter loop, indexed by IOp.
 const void* const* interpreter_handlers();

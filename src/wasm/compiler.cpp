@@ -557,12 +557,14 @@ void Translator::call(Function* callee, uint32_t num_params, uint32_t num_result
     uint32_t base_height = height() - num_params;
     for (uint32_t h = base_height; h < height(); ++h)
         if (stack_[h].kind == Operand::Kind::Constant) materialize(h);
-    emit(IOp::Call);
+    bool local = callee->instance == function_.instance;
+    emit(local ? IOp::CallLocal : IOp::Call);
     ptr(callee);
     u32(slot(base_height));
     u32(num_params);
     for (uint32_t h = base_height; h < height(); ++h)
         u32(stack_[h].kind == Operand::Kind::InLocal ? stack_[h].local : slot(h));
+    for (uint32_t i = num_params; i < call_unrolled_arguments; ++i) u32(0);
     stack_.resize(base_height);
     for (uint32_t i = 0; i < num_results; ++i) push_slot();
 }

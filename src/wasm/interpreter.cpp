@@ -43,18 +43,30 @@ T field(const uint8_t* ip, size_t offset) {
     }
 }
 
-/// Declared locals start at zero. Most functions have a few, where a call
-/// to memset costs more than the stores.
+/// Eight slots of zeros as separate stores, which the compiler merges into a
+/// few wide ones; a memset or a loop here becomes `rep stos`, which is slow
+/// to start.
+[[gnu::always_inline]] inline void zero_eight(uint64_t* slots) {
+    slots[0] = 0;
+    slots[1] = 0;
+    slots[2] = 0;
+    slots[3] = 0;
+    slots[4] = 0;
+    slots[5] = 0;
+    slots[6] = 0;
+    slots[7] = 0;
+}
+
+/// Declared locals start at zero. They are zeroed eight slots at a time,
+/// which may run past the frame (into frame_overrun_slots): fixed-size
+/// stores, without a branch on the count for most functions. The empty asm
+/// keeps the compiler from turning the loop into a memset.
 [[gnu::always_inline]] inline void zero_locals(uint64_t* locals, uint32_t count) {
-    if (count > 16) {
-        std::memset(locals, 0, count * sizeof(uint64_t));
-        return;
-    }
-    // The empty asm keeps the compiler from turning this loop back into a
-    // memset, which it inlines as `rep stos`: slow to start for a few slots.
-    for (uint32_t i = 0; i < count; ++i) {
-        locals[i] = 0;
-        asm volatile("" : : "r"(i));
+    static_assert(frame_overrun_slots >= 8);
+    zero_eight(locals);
+    for (uint32_t done = 8; done < count; done += 8) {
+        zero_eight(locals + done);
+        asm volatile("" : "+r"(done));
     }
 }
 
@@ -139,7 +151,7 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
 #define WASMACRO_LABEL_Load(name)                                                                  \
     &&L_Ld_##name, &&L_LdA_##name, &&L_LdK_##name, &&L_AccLd_##name, &&L_AccLdA_##name,
 #define WASMACRO_LABEL_Store(name)                                                                 \
-    &&L_St_##name, &&L_StA_##name, &&L_StK_##name, &&L_AccSt_##name, &&L_AccStA_##name,        \
+    &&L_St_##name, &&L_StA_##name, &&L_StK_##name, &&L_AccSt_##name, &&L_AccStA_##name,            \
         &&L_AccStK_##name,
 #include "wasm/opcodes.def"
 #undef WASM_OP
@@ -194,16 +206,10 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
     } while (0)
 
     // Entering a wasm function: `callee`'s arguments are at new_fp.
-#define ENTER(callee_expr, new_fp, return_ip)                                                      \
+#define ENTER_WASM(callee_expr, new_fp, return_ip)                                                 \
     do {                                                                                           \
         Function* callee_ = (callee_expr);                                                         \
         uint64_t* nfp_ = (new_fp);                                                                 \
-        if (--fuel < 0) TRAP(FuelExhausted);                                                       \
-        if (callee_->is_host()) {                                                                  \
-            if (!call_host(*callee_, nfp_, memory, result.host_exception)) TRAP(HostError);        \
-            ip = (return_ip);                                                                      \
-            NEXT();                                                                                \
-        }                                                                                          \
         if (!callee_->compiled) ensure_compiled(*callee_);                                         \
         const CompiledCode& cc_ = *callee_->compiled;                                              \
         if (depth >= max_depth || nfp_ + cc_.frame_size > stack_end) TRAP(CallStackExhausted);     \
@@ -211,8 +217,21 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
         frames[depth++] = {(return_ip), fp, current};                                              \
         fp = nfp_;                                                                                 \
         current = callee_;                                                                         \
-        if (current->memory != memory) LOAD_MEMORY();                                              \
         ip = cc_.code.data();                                                                      \
+    } while (0)
+    // Entering any function, which may be the host's or another instance's.
+#define ENTER(callee_expr, new_fp, return_ip)                                                      \
+    do {                                                                                           \
+        Function* callee_any_ = (callee_expr);                                                     \
+        if (--fuel < 0) TRAP(FuelExhausted);                                                       \
+        if (callee_any_->is_host()) {                                                              \
+            if (!call_host(*callee_any_, (new_fp), memory, result.host_exception))                 \
+                TRAP(HostError);                                                                   \
+            ip = (return_ip);                                                                      \
+            NEXT();                                                                                \
+        }                                                                                          \
+        ENTER_WASM(callee_any_, new_fp, return_ip);                                                \
+        if (current->memory != memory) LOAD_MEMORY();                                              \
         NEXT();                                                                                    \
     } while (0)
 
@@ -265,17 +284,28 @@ L_Return:
         ip = frame.return_ip;
         fp = frame.fp;
         current = frame.function;
-        if (current->memory != memory)
-            LOAD_MEMORY();
-        else
-            memory_size = memory ? memory->size : 0;
+        // Only a callee with another memory changes it: memory.grow on the
+        // same memory, whoever runs it, updates memory_size as it goes.
+        if (current->memory != memory) LOAD_MEMORY();
     }
     NEXT();
+#define COPY_ARGUMENTS()                                                                           \
+    uint64_t* new_fp = fp + U32(16);                                                               \
+    uint32_t count = U32(20);                                                                      \
+    for (size_t i = 0; i < call_unrolled_arguments; ++i) new_fp[i] = fp[U32(24 + 4 * i)];          \
+    for (uint32_t i = call_unrolled_arguments; i < count; ++i)                                     \
+        new_fp[i] = fp[U32(24 + 4 * size_t{i})];                                                   \
+    const uint8_t* return_ip =                                                                     \
+        ip + 24 + 4 * size_t{std::max<uint32_t>(count, call_unrolled_arguments)};
 L_Call : {
-    uint64_t* new_fp = fp + U32(16);
-    uint32_t count = U32(20);
-    for (uint32_t i = 0; i < count; ++i) new_fp[i] = fp[U32(24 + 4 * size_t{i})];
-    ENTER(PTR(Function, 8), new_fp, ip + 24 + 4 * size_t{count});
+    COPY_ARGUMENTS();
+    ENTER(PTR(Function, 8), new_fp, return_ip);
+}
+L_CallLocal : {
+    COPY_ARGUMENTS();
+    if (--fuel < 0) TRAP(FuelExhausted);
+    ENTER_WASM(PTR(Function, 8), new_fp, return_ip);
+    NEXT();
 }
 L_CallIndirect : {
     Table* table = PTR(Table, 8);
@@ -433,7 +463,7 @@ L_RefIsNull:
     WASMACRO_NUMERIC(L_Un_##name, numeric::eval_##name(fp[U32(12)], t), 16)                        \
     WASMACRO_NUMERIC(L_AccUn_##name, numeric::eval_##name(acc, t), 16)
 #define WASMACRO_HANDLER_Binary(name)                                                              \
-    WASMACRO_NUMERIC(L_Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)         \
+    WASMACRO_NUMERIC(L_Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)          \
     WASMACRO_NUMERIC(L_BinI_##name, numeric::eval_##name(fp[U32(12)], U64(16), t), 24)             \
     WASMACRO_NUMERIC(L_AccBin_##name, numeric::eval_##name(acc, fp[U32(16)], t), 20)               \
     WASMACRO_NUMERIC(L_AccBinI_##name, numeric::eval_##name(acc, U64(16), t), 24)
@@ -447,8 +477,14 @@ L_RefIsNull:
     NEXT();
 // The address forms: a slot plus the offset; a slot plus an added constant
 // (wrapping at 32 bits, as the fused i32.add would) plus the offset; a constant.
-#define WASMACRO_ADDRESS(base) static_cast<uint32_t>(base) + uint64_t{U32(16)}
-#define WASMACRO_ADDED_ADDRESS(base) static_cast<uint32_t>((base) + U32(16)) + uint64_t{U32(20)}
+#define WASMACRO_ADDRESS(base)                                                                     \
+    static_cast<uint32_t>(base) + uint64_t {                                                       \
+        U32(16)                                                                                    \
+    }
+#define WASMACRO_ADDED_ADDRESS(base)                                                               \
+    static_cast<uint32_t>((base) + U32(16)) + uint64_t {                                           \
+        U32(20)                                                                                    \
+    }
 // clang-format off
 #define WASMACRO_HANDLER_Load(name)                                                                \
     WASMACRO_LOAD_AT(L_Ld_##name, name, WASMACRO_ADDRESS(fp[U32(12)]), 20)                         \

@@ -38,6 +38,11 @@ struct Function {
     bool is_host() const { return instance == nullptr; }
 };
 
+/// The interpreter may write this many slots past the end of a frame
+/// (fixed-size zeroing and argument copies), so the value stack has that much
+/// room beyond the last frame it admits.
+constexpr size_t frame_overrun_slots = 8;
+
 constexpr uint64_t page_size = 65536;
 constexpr uint32_t max_pages_32bit = 65536; ///< 4 GiB: the most a 32-bit memory can have
 
@@ -116,7 +121,8 @@ struct Store::Impl {
     std::vector<std::unique_ptr<Instance>> instances;
     std::vector<FuncType> canonical_types;
 
-    /// The value stack and call frames, reused by every call.
+    /// The value stack and call frames, reused by every call. value_stack_size
+    /// leaves frame_overrun_slots spare at the end of the allocation.
     std::unique_ptr<uint64_t[]> value_stack;
     size_t value_stack_size = 0;
     struct Frame {

@@ -244,7 +244,7 @@ Memory* Store::Impl::new_memory(MemoryType type) {
 Store::Store(SandboxLimits limits) : impl_(std::make_unique<Impl>()) {
     impl_->limits = limits;
     impl_->value_stack.reset(new uint64_t[value_stack_slots]);
-    impl_->value_stack_size = value_stack_slots;
+    impl_->value_stack_size = value_stack_slots - frame_overrun_slots;
 }
 
 Store::~Store() = default;
