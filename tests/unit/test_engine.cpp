@@ -171,6 +171,27 @@ ImportResolver no_imports() {
     return [](const Import&) { return std::nullopt; };
 }
 
+// (module
+//   ;; Sums locals 1, 8, 12 and 20 as found on entry, which must all be zero,
+//   ;; then dirties them and recurses: a second call runs on the dirty slots.
+//   (func $probe (export "probe") (param $depth i32) (result i64) (local i64 x 20)
+//     (local.get 1) (local.get 8) (i64.add) (local.get 12) (i64.add) (local.get 20) (i64.add)
+//     (local.set 1 (i64.const 7)) (local.set 8 (i64.const 7))
+//     (local.set 12 (i64.const 7)) (local.set 20 (i64.const 7))
+//     (if (param i64) (result i64) (local.get $depth)
+//       (then (i64.add (call $probe (i32.sub (local.get $depth) (i32.const 1)))))))
+//   (func $fat (export "fat") (local i64 x 600) (call $fat)))
+const std::vector<uint8_t> frames_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0e, 0x03, 0x60, 0x01, 0x7f, 0x01, 0x7e,
+    0x60, 0x01, 0x7e, 0x01, 0x7e, 0x60, 0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x02, 0x07, 0x0f, 0x02,
+    0x05, 0x70, 0x72, 0x6f, 0x62, 0x65, 0x00, 0x00, 0x03, 0x66, 0x61, 0x74, 0x00, 0x01, 0x0a, 0x36,
+    0x02, 0x2c, 0x01, 0x14, 0x7e, 0x20, 0x01, 0x20, 0x08, 0x7c, 0x20, 0x0c, 0x7c, 0x20, 0x14, 0x7c,
+    0x42, 0x07, 0x21, 0x01, 0x42, 0x07, 0x21, 0x08, 0x42, 0x07, 0x21, 0x0c, 0x42, 0x07, 0x21, 0x14,
+    0x20, 0x00, 0x04, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x10, 0x00, 0x7c, 0x0b, 0x0b, 0x07, 0x01,
+    0xd8, 0x04, 0x7e, 0x10, 0x01, 0x0b, 0x00, 0x22, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x0d, 0x02,
+    0x00, 0x05, 0x70, 0x72, 0x6f, 0x62, 0x65, 0x01, 0x03, 0x66, 0x61, 0x74, 0x02, 0x0c, 0x02, 0x00,
+    0x01, 0x00, 0x05, 0x64, 0x65, 0x70, 0x74, 0x68, 0x01, 0x00};
+
 struct Fixture {
     explicit Fixture(const std::vector<uint8_t>& wasm, SandboxLimits limits = {},
                      ImportResolver resolver = no_imports())
@@ -264,6 +285,24 @@ TEST(Limits, CallDepth) {
 
     Fixture deep(limits_wasm); // the default depth, and the value stack, also end it
     EXPECT_EQ(deep.trap("recurse").kind(), TrapKind::CallStackExhausted);
+}
+
+TEST(Limits, FramesOfManyLocalsFillTheValueStack) {
+    // Frames of 600 slots fill the value stack long before a million calls;
+    // the interpreter's fixed-size writes past a frame stay inside it.
+    SandboxLimits limits;
+    limits.max_call_depth = 1'000'000;
+    Fixture m(frames_wasm, limits);
+    Trap trap = m.trap("fat");
+    EXPECT_EQ(trap.kind(), TrapKind::CallStackExhausted);
+    EXPECT_THAT(trap.what(), HasSubstr("the value stack is full"));
+    EXPECT_EQ(m.call("probe", {i32(3)}).at(0).bits, 0u);
+}
+
+TEST(Translator, DeclaredLocalsStartAtZeroOnReusedSlots) {
+    Fixture m(frames_wasm);
+    for (int round = 0; round < 3; ++round)
+        EXPECT_EQ(m.call("probe", {i32(40)}).at(0).bits, 0u) << "round " << round;
 }
 
 TEST(Limits, MemoryCapTrapsButTheDeclaredMaximumFailsTheGrow) {
