@@ -881,20 +881,16 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                     start = emit(numeric_iop(op, Form::ConstantAddress));
                     u32(slot(h));
                     u64(address.value + offset);
-                } else if (take_address_add(address, h, base, added)) {
-                    start = emit(numeric_iop(op, Form::Immediate));
-                    u32(slot(h));
-                    u32(base);
-                    u32(added);
-                    u32(offset);
-                    prefer_accumulator(start, numeric_iop(op, Form::Immediate), base);
                 } else {
-                    base = read(address, h);
-                    start = emit(numeric_iop(op));
+                    bool fused = take_address_add(address, h, base, added);
+                    if (!fused) base = read(address, h);
+                    IOp iop = numeric_iop(op, fused ? Form::Immediate : Form::Slots);
+                    start = emit(iop);
                     u32(slot(h));
                     u32(base);
+                    if (fused) u32(added);
                     u32(offset);
-                    prefer_accumulator(start, numeric_iop(op), base);
+                    prefer_accumulator(start, iop, base);
                 }
                 note_accumulator(start);
                 push_slot();
