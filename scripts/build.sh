@@ -7,9 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-release}
 case "$flavour" in
-# g++ keeps a separate indirect jump at the end of every interpreter handler
-# (clang merges them into one), which is what makes threaded dispatch predictable.
-release) args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_COMPILER=gcc) ;;
+release) args=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
 asan) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMACRO_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
 fuzz) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DWASMACRO_FUZZ=ON -DWASMACRO_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19) ;;
 *) echo "unknown flavour: $flavour (release, asan, fuzz)" >&2; exit 2 ;;

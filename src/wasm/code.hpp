@@ -18,8 +18,11 @@ namespace wasmacro::wasm {
 //   BrTable index count [rel:i32 x count+1] (last is the default)
 //   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
 //   Return | Return1 src | Call callee:ptr base count [source x max(count, 4)]
-//   CallLocal: the same, for a wasm callee in the caller's instance
-//   (so with the caller's memory)
+//   CallLocal callee:ptr base count entry:ptr frame_size zeroed [source x max(count, 4)]
+//   for a wasm callee in the caller's instance (so with the caller's memory):
+//   entry is the callee's code, or null until it is translated, when the
+//   first call fills in the three fields (frame_size and the number of
+//   declared locals to zero, from CompiledCode)
 //   CallIndirect table:ptr type_id index base | Select dst a b cond
 //   GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n

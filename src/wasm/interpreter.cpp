@@ -1,8 +1,8 @@
-// The interpreter loop: direct-threaded dispatch over the slot code of
-// code.hpp (each instruction starts with its handler's address, so moving to
-// the next one is a single indirect jump). Wasm calls do not recurse in C++:
-// frames live in Store::Impl, so call depth is bounded by a counter, not by
-// the native stack.
+// The interpreter: direct-threaded dispatch over the slot code of code.hpp.
+// Each instruction starts with its handler's address, and each handler is a
+// function that ends by jumping to the next one (see HANDLER below). Wasm
+// calls do not recurse in C++: frames live in Store::Impl, so call depth is
+// bounded by a counter, not by the native stack.
 #include "wasm/code.hpp"
 #include "wasm/numeric.hpp"
 #include "wasm/runtime.hpp"
@@ -126,66 +126,49 @@ WASMACRO_STORE(I64Store32, uint32_t)
 #undef WASMACRO_LOAD
 #undef WASMACRO_STORE
 
-struct Loop {
-    static ExecutionResult run(Store::Impl* store, Function* entry, uint64_t* args,
-                               const void* const** handlers_out);
+/// What the handlers share besides their parameters: the state that only
+/// calls, returns, traps and a few rare instructions touch.
+struct Context {
+    Store::Impl::Frame* frames = nullptr;
+    uint32_t depth = 0;
+    uint32_t max_depth = 0;
+    uint32_t max_memory_pages = 0;
+    int trap = 0; ///< numeric::trap_code of the trap that ended the run, or 0
+    uint64_t* stack_end = nullptr;
+    Function* current = nullptr;
+    Memory* memory = nullptr;
+    ExecutionResult result;
 };
 
-ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
-                          const void* const** handlers_out) {
-    static const void* const handlers[] = {
-#define WASMACRO_X(name) &&L_##name,
-        WASMACRO_CONTROL_IOPS(WASMACRO_X)
-#undef WASMACRO_X
-#define WASMACRO_X(name, negated)                                                                  \
-    &&L_BrIf_##name, &&L_BrIfI_##name, &&L_AccBrIf_##name, &&L_AccBrIfI_##name,
-            WASMACRO_FUSED_COMPARES(WASMACRO_X)
-#undef WASMACRO_X
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_LABEL_##kind(name)
-#define WASMACRO_LABEL_Special(name)
-#define WASMACRO_LABEL_Const(name)
-#define WASMACRO_LABEL_Memory(name)
-#define WASMACRO_LABEL_Unary(name) &&L_Un_##name, &&L_AccUn_##name,
-#define WASMACRO_LABEL_Binary(name)                                                                \
-    &&L_Bin_##name, &&L_BinI_##name, &&L_AccBin_##name, &&L_AccBinI_##name,
-#define WASMACRO_LABEL_Load(name)                                                                  \
-    &&L_Ld_##name, &&L_LdA_##name, &&L_LdK_##name, &&L_AccLd_##name, &&L_AccLdA_##name,
-#define WASMACRO_LABEL_Store(name)                                                                 \
-    &&L_St_##name, &&L_StA_##name, &&L_StK_##name, &&L_AccSt_##name, &&L_AccStA_##name,            \
-        &&L_AccStK_##name,
-#include "wasm/opcodes.def"
-#undef WASM_OP
-    };
-    static_assert(std::size(handlers) == static_cast<size_t>(IOp::Count_));
-    if (handlers_out) {
-        *handlers_out = handlers;
-        return {};
-    }
+// Every handler is a function of the interpreter's registers that ends by
+// tail-calling the next instruction's handler. musttail makes that call a
+// jump, and preserve_none passes all seven parameters in registers and makes
+// the handlers save none, so ip, fp, the accumulator, the memory's base and
+// size and the fuel stay in registers for the whole run; only a handler that
+// calls out (a host function, memory.grow) saves anything. A handler that
+// returns ends the run: a trap, or the entry function's return.
+#define WASMACRO_HANDLER_PARAMS                                                                    \
+    [[maybe_unused]] const uint8_t *ip, [[maybe_unused]] uint64_t *fp,                             \
+        [[maybe_unused]] uint64_t acc, [[maybe_unused]] uint8_t *memory_base,                      \
+        [[maybe_unused]] uint64_t memory_size, [[maybe_unused]] int64_t fuel,                      \
+        [[maybe_unused]] Context *ctx
+typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
+#define HANDLER(name) __attribute__((preserve_none)) void H_##name(WASMACRO_HANDLER_PARAMS)
 
-    ExecutionResult result;
-    const SandboxLimits& limits = store->limits;
-    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
-    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
-    Store::Impl::Frame* frames = store->frames.data();
-    uint32_t depth = 0;
-    uint32_t max_depth = limits.max_call_depth;
-    uint64_t* stack_end = store->value_stack.get() + store->value_stack_size;
-
-    Function* current = entry;
-    uint64_t* fp = args;
-    Memory* memory = nullptr;
-    uint8_t* memory_base = nullptr;
-    uint64_t memory_size = 0;
-    const uint8_t* ip = nullptr;
-    uint64_t acc = 0; // the accumulator of code.hpp
-    int trap = 0;
-
-#define NEXT() goto* field<const void*>(ip, 0)
+#define NEXT()                                                                                     \
+    [[clang::musttail]] return field<Handler>(ip, 0)(ip, fp, acc, memory_base, memory_size, fuel,  \
+                                                     ctx)
 #define U32(offset) field<uint32_t>(ip, offset)
 #define U64(offset) field<uint64_t>(ip, offset)
 #define PTR(type, offset) reinterpret_cast<type*>(field<uintptr_t>(ip, offset))
 #define REL(offset) field<int32_t>(ip, offset)
-    // A taken branch; going back (to a loop header) costs a unit of fuel.
+#define TRAP_CODE(code)                                                                            \
+    do {                                                                                           \
+        ctx->trap = (code);                                                                        \
+        return;                                                                                    \
+    } while (0)
+#define TRAP(kind) TRAP_CODE(numeric::trap_code(TrapKind::kind))
+// A taken branch; going back (to a loop header) costs a unit of fuel.
 #define JUMP(rel_expr)                                                                             \
     do {                                                                                           \
         int32_t rel_ = (rel_expr);                                                                 \
@@ -193,161 +176,187 @@ ExecutionResult Loop::run(Store::Impl* store, Function* entry, uint64_t* args,
         if (rel_ <= 0 && --fuel < 0) TRAP(FuelExhausted);                                          \
         NEXT();                                                                                    \
     } while (0)
-#define TRAP(kind)                                                                                 \
+#define LOAD_MEMORY(memory_expr)                                                                   \
     do {                                                                                           \
-        trap = numeric::trap_code(TrapKind::kind);                                                 \
-        goto trapped;                                                                              \
-    } while (0)
-#define LOAD_MEMORY()                                                                              \
-    do {                                                                                           \
-        memory = current->memory;                                                                  \
-        memory_base = memory ? memory->base : nullptr;                                             \
-        memory_size = memory ? memory->size : 0;                                                   \
+        Memory* memory_ = (memory_expr);                                                           \
+        ctx->memory = memory_;                                                                     \
+        memory_base = memory_ ? memory_->base : nullptr;                                           \
+        memory_size = memory_ ? memory_->size : 0;                                                 \
     } while (0)
 
-    // Entering a wasm function: `callee`'s arguments are at new_fp.
+// Entering a wasm function whose arguments are at new_fp: its code, frame
+// size, number of parameters and of declared locals are `entry`,
+// `frame_size`, `params` and `zeroed`.
+#define ENTER_CODE(callee, new_fp, return_ip, entry, frame_size, params, zeroed)                   \
+    do {                                                                                           \
+        uint64_t* nfp_ = (new_fp);                                                                 \
+        if (ctx->depth >= ctx->max_depth || nfp_ + (frame_size) > ctx->stack_end)                  \
+            TRAP(CallStackExhausted);                                                              \
+        zero_locals(nfp_ + (params), (zeroed));                                                    \
+        ctx->frames[ctx->depth++] = {(return_ip), fp, ctx->current, ctx->memory};                  \
+        fp = nfp_;                                                                                 \
+        ctx->current = (callee);                                                                   \
+        ip = (entry);                                                                              \
+    } while (0)
 #define ENTER_WASM(callee_expr, new_fp, return_ip)                                                 \
     do {                                                                                           \
         Function* callee_ = (callee_expr);                                                         \
-        uint64_t* nfp_ = (new_fp);                                                                 \
         if (!callee_->compiled) ensure_compiled(*callee_);                                         \
         const CompiledCode& cc_ = *callee_->compiled;                                              \
-        if (depth >= max_depth || nfp_ + cc_.frame_size > stack_end) TRAP(CallStackExhausted);     \
-        zero_locals(nfp_ + callee_->num_params, cc_.num_locals - callee_->num_params);             \
-        frames[depth++] = {(return_ip), fp, current};                                              \
-        fp = nfp_;                                                                                 \
-        current = callee_;                                                                         \
-        ip = cc_.code.data();                                                                      \
+        ENTER_CODE(callee_, new_fp, return_ip, cc_.code.data(), cc_.frame_size,                    \
+                   callee_->num_params, cc_.num_locals - callee_->num_params);                     \
     } while (0)
-    // Entering any function, which may be the host's or another instance's.
+// Entering any function, which may be the host's or another instance's.
 #define ENTER(callee_expr, new_fp, return_ip)                                                      \
     do {                                                                                           \
         Function* callee_any_ = (callee_expr);                                                     \
         if (--fuel < 0) TRAP(FuelExhausted);                                                       \
         if (callee_any_->is_host()) {                                                              \
-            if (!call_host(*callee_any_, (new_fp), memory, result.host_exception))                 \
+            if (!call_host(*callee_any_, (new_fp), ctx->memory, ctx->result.host_exception))       \
                 TRAP(HostError);                                                                   \
             ip = (return_ip);                                                                      \
             NEXT();                                                                                \
         }                                                                                          \
         ENTER_WASM(callee_any_, new_fp, return_ip);                                                \
-        if (current->memory != memory) LOAD_MEMORY();                                              \
+        if (ctx->current->memory != ctx->memory) LOAD_MEMORY(ctx->current->memory);                \
         NEXT();                                                                                    \
     } while (0)
 
-    {
-        // The entry function's return (at depth 0) leaves the loop.
-        if (!entry->compiled) ensure_compiled(*entry);
-        const CompiledCode& cc = *entry->compiled;
-        if (fp + cc.frame_size > stack_end) TRAP(CallStackExhausted);
-        zero_locals(fp + entry->num_params, cc.num_locals - entry->num_params);
-        LOAD_MEMORY();
-        ip = cc.code.data();
-        if (--fuel < 0) TRAP(FuelExhausted);
-        NEXT();
-    }
-
-L_Unreachable:
+HANDLER(Unreachable) {
     TRAP(Unreachable);
-L_Copy:
+}
+HANDLER(Copy) {
     fp[U32(8)] = acc = fp[U32(12)];
     ip += 16;
     NEXT();
-L_Const:
+}
+HANDLER(Const) {
     fp[U32(8)] = acc = U64(12);
     ip += 20;
     NEXT();
-L_Br:
+}
+HANDLER(Br) {
     JUMP(REL(8));
-#define WASMACRO_BRANCH_IF(label, condition)                                                       \
-    label:                                                                                         \
-    if (condition) JUMP(REL(12));                                                                  \
-    ip += 16;                                                                                      \
-    NEXT();
-    WASMACRO_BRANCH_IF(L_BrIfNz, static_cast<uint32_t>(fp[U32(8)]) != 0)
-    WASMACRO_BRANCH_IF(L_BrIfZ, static_cast<uint32_t>(fp[U32(8)]) == 0)
-    WASMACRO_BRANCH_IF(L_AccBrIfNz, static_cast<uint32_t>(acc) != 0)
-    WASMACRO_BRANCH_IF(L_AccBrIfZ, static_cast<uint32_t>(acc) == 0)
+}
+#define WASMACRO_BRANCH_IF(name, condition)                                                        \
+    HANDLER(name) {                                                                                \
+        if (condition) JUMP(REL(12));                                                              \
+        ip += 16;                                                                                  \
+        NEXT();                                                                                    \
+    }
+WASMACRO_BRANCH_IF(BrIfNz, static_cast<uint32_t>(fp[U32(8)]) != 0)
+WASMACRO_BRANCH_IF(BrIfZ, static_cast<uint32_t>(fp[U32(8)]) == 0)
+WASMACRO_BRANCH_IF(AccBrIfNz, static_cast<uint32_t>(acc) != 0)
+WASMACRO_BRANCH_IF(AccBrIfZ, static_cast<uint32_t>(acc) == 0)
 #undef WASMACRO_BRANCH_IF
-L_BrTable : {
+HANDLER(BrTable) {
     uint32_t index = static_cast<uint32_t>(fp[U32(8)]);
     uint32_t count = U32(12);
     if (index > count) index = count;
     JUMP(field<int32_t>(ip, 16 + 4 * size_t{index}));
 }
-L_Return1:
+// The entry function's return (at depth 0) ends the run.
+#define RETURN()                                                                                   \
+    do {                                                                                           \
+        if (ctx->depth == 0) return;                                                               \
+        Store::Impl::Frame& frame = ctx->frames[--ctx->depth];                                     \
+        ip = frame.return_ip;                                                                      \
+        fp = frame.fp;                                                                             \
+        ctx->current = frame.function;                                                             \
+        /* Only a callee with another memory changes it: memory.grow on the */                     \
+        /* same memory, whoever runs it, updates memory_size as it goes. */                        \
+        if (frame.memory != ctx->memory) LOAD_MEMORY(frame.memory);                                \
+        NEXT();                                                                                    \
+    } while (0)
+HANDLER(Return) {
+    RETURN();
+}
+HANDLER(Return1) {
     fp[0] = fp[U32(8)];
-L_Return:
-    if (depth == 0) goto finished;
-    {
-        Store::Impl::Frame& frame = frames[--depth];
-        ip = frame.return_ip;
-        fp = frame.fp;
-        current = frame.function;
-        // Only a callee with another memory changes it: memory.grow on the
-        // same memory, whoever runs it, updates memory_size as it goes.
-        if (current->memory != memory) LOAD_MEMORY();
-    }
-    NEXT();
-#define COPY_ARGUMENTS()                                                                           \
+    RETURN();
+}
+// Copies a call's arguments, whose source slots start at `sources`.
+#define COPY_ARGUMENTS(sources)                                                                    \
     uint64_t* new_fp = fp + U32(16);                                                               \
     uint32_t count = U32(20);                                                                      \
-    for (size_t i = 0; i < call_unrolled_arguments; ++i) new_fp[i] = fp[U32(24 + 4 * i)];          \
+    for (size_t i = 0; i < call_unrolled_arguments; ++i) new_fp[i] = fp[U32(sources + 4 * i)];     \
     for (uint32_t i = call_unrolled_arguments; i < count; ++i)                                     \
-        new_fp[i] = fp[U32(24 + 4 * size_t{i})];                                                   \
+        new_fp[i] = fp[U32(sources + 4 * size_t{i})];                                              \
     const uint8_t* return_ip =                                                                     \
-        ip + 24 + 4 * size_t{std::max<uint32_t>(count, call_unrolled_arguments)};
-L_Call : {
-    COPY_ARGUMENTS();
+        ip + sources + 4 * size_t{std::max<uint32_t>(count, call_unrolled_arguments)};
+HANDLER(Call) {
+    COPY_ARGUMENTS(24);
     ENTER(PTR(Function, 8), new_fp, return_ip);
 }
-L_CallLocal : {
-    COPY_ARGUMENTS();
-    if (--fuel < 0) TRAP(FuelExhausted);
-    ENTER_WASM(PTR(Function, 8), new_fp, return_ip);
+/// A CallLocal's first run: translates the callee if need be and fills in
+/// the instruction's entry fields, then runs it again. Out of line, so the
+/// hot path has no call to save registers for.
+[[gnu::noinline]] HANDLER(CallLocalFirst) {
+    Function& callee = *PTR(Function, 8);
+    ensure_compiled(callee);
+    const CompiledCode& cc = *callee.compiled;
+    auto* instruction = const_cast<uint8_t*>(ip);
+    const uint8_t* entry = cc.code.data();
+    uint32_t zeroed = cc.num_locals - callee.num_params;
+    std::memcpy(instruction + 24, &entry, sizeof entry);
+    std::memcpy(instruction + 32, &cc.frame_size, 4);
+    std::memcpy(instruction + 36, &zeroed, 4);
     NEXT();
 }
-L_CallIndirect : {
+HANDLER(CallLocal) {
+    const uint8_t* entry = PTR(const uint8_t, 24);
+    if (!entry) [[clang::musttail]]
+        return H_CallLocalFirst(ip, fp, acc, memory_base, memory_size, fuel, ctx);
+    COPY_ARGUMENTS(40);
+    if (--fuel < 0) TRAP(FuelExhausted);
+    ENTER_CODE(PTR(Function, 8), new_fp, return_ip, entry, U32(32), count, U32(36));
+    NEXT();
+}
+HANDLER(CallIndirect) {
     Table* table = PTR(Table, 8);
     uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
     if (index >= table->elements.size()) {
-        result.element = index;
+        ctx->result.element = index;
         TRAP(UndefinedElement);
     }
     auto* callee = reinterpret_cast<Function*>(table->elements[index]);
     if (!callee) {
-        result.element = index;
+        ctx->result.element = index;
         TRAP(UninitializedElement);
     }
     if (callee->type_id != U32(16)) TRAP(IndirectCallTypeMismatch);
     ENTER(callee, fp + U32(24), ip + 28);
 }
-L_Select:
+HANDLER(Select) {
     fp[U32(8)] = static_cast<uint32_t>(fp[U32(20)]) ? fp[U32(12)] : fp[U32(16)];
     ip += 24;
     NEXT();
-L_GlobalGet:
+}
+HANDLER(GlobalGet) {
     fp[U32(8)] = PTR(Global, 12)->value;
     ip += 20;
     NEXT();
-L_GlobalSet:
+}
+HANDLER(GlobalSet) {
     PTR(Global, 8)->value = fp[U32(16)];
     ip += 20;
     NEXT();
-L_MemorySize:
+}
+HANDLER(MemorySize) {
     fp[U32(8)] = memory_size / page_size;
     ip += 12;
     NEXT();
-L_MemoryGrow : {
+}
+HANDLER(MemoryGrow) {
     bool limit_exceeded = false;
-    fp[U32(8)] = memory_grow(*memory, static_cast<uint32_t>(fp[U32(12)]), limits.max_memory_pages,
-                             limit_exceeded);
+    fp[U32(8)] = memory_grow(*ctx->memory, static_cast<uint32_t>(fp[U32(12)]),
+                             ctx->max_memory_pages, limit_exceeded);
     if (limit_exceeded) TRAP(MemoryLimitExceeded);
-    memory_size = memory->size;
+    memory_size = ctx->memory->size;
     ip += 16;
     NEXT();
 }
-L_MemoryCopy : {
+HANDLER(MemoryCopy) {
     uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
     uint64_t src = static_cast<uint32_t>(fp[U32(12)]);
     uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
@@ -356,7 +365,7 @@ L_MemoryCopy : {
     ip += 20;
     NEXT();
 }
-L_MemoryFill : {
+HANDLER(MemoryFill) {
     uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
     auto value = static_cast<uint8_t>(fp[U32(12)]);
     uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
@@ -365,17 +374,20 @@ L_MemoryFill : {
     ip += 20;
     NEXT();
 }
-L_MemoryInit:
-    if (!memory_init(current->instance->impl(), *memory, U32(8), static_cast<uint32_t>(fp[U32(12)]),
-                     static_cast<uint32_t>(fp[U32(16)]), static_cast<uint32_t>(fp[U32(20)])))
+HANDLER(MemoryInit) {
+    if (!memory_init(ctx->current->instance->impl(), *ctx->memory, U32(8),
+                     static_cast<uint32_t>(fp[U32(12)]), static_cast<uint32_t>(fp[U32(16)]),
+                     static_cast<uint32_t>(fp[U32(20)])))
         TRAP(MemoryOutOfBounds);
     ip += 24;
     NEXT();
-L_DataDrop:
-    current->instance->impl().data_dropped[U32(8)] = true;
+}
+HANDLER(DataDrop) {
+    ctx->current->instance->impl().data_dropped[U32(8)] = true;
     ip += 12;
     NEXT();
-L_TableGet : {
+}
+HANDLER(TableGet) {
     Table* table = PTR(Table, 12);
     uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
     if (index >= table->elements.size()) TRAP(TableOutOfBounds);
@@ -383,7 +395,7 @@ L_TableGet : {
     ip += 24;
     NEXT();
 }
-L_TableSet : {
+HANDLER(TableSet) {
     Table* table = PTR(Table, 8);
     uint32_t index = static_cast<uint32_t>(fp[U32(16)]);
     if (index >= table->elements.size()) TRAP(TableOutOfBounds);
@@ -391,67 +403,71 @@ L_TableSet : {
     ip += 24;
     NEXT();
 }
-L_TableSize:
+HANDLER(TableSize) {
     fp[U32(8)] = PTR(Table, 12)->elements.size();
     ip += 20;
     NEXT();
-L_TableGrow:
+}
+HANDLER(TableGrow) {
     fp[U32(8)] = table_grow(*PTR(Table, 12), fp[U32(20)], static_cast<uint32_t>(fp[U32(24)]));
     ip += 28;
     NEXT();
-L_TableFill:
+}
+HANDLER(TableFill) {
     if (!table_fill(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(16)]), fp[U32(20)],
                     static_cast<uint32_t>(fp[U32(24)])))
         TRAP(TableOutOfBounds);
     ip += 28;
     NEXT();
-L_TableCopy:
+}
+HANDLER(TableCopy) {
     if (!table_copy(*PTR(Table, 8), *PTR(Table, 16), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)]), static_cast<uint32_t>(fp[U32(32)])))
         TRAP(TableOutOfBounds);
     ip += 36;
     NEXT();
-L_TableInit:
-    if (!table_init(current->instance->impl(), *PTR(Table, 8), U32(16),
+}
+HANDLER(TableInit) {
+    if (!table_init(ctx->current->instance->impl(), *PTR(Table, 8), U32(16),
                     static_cast<uint32_t>(fp[U32(20)]), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)])))
         TRAP(TableOutOfBounds);
     ip += 32;
     NEXT();
-L_ElemDrop:
-    current->instance->impl().elements[U32(8)].clear();
+}
+HANDLER(ElemDrop) {
+    ctx->current->instance->impl().elements[U32(8)].clear();
     ip += 12;
     NEXT();
-L_RefIsNull:
+}
+HANDLER(RefIsNull) {
     fp[U32(8)] = fp[U32(12)] == 0 ? 1 : 0;
     ip += 16;
     NEXT();
+}
 
 // Compare-and-branch with the first operand `a`; `size` is the instruction's length.
-#define WASMACRO_COMPARE_BRANCH(label, name, a, b, size)                                           \
-    label : {                                                                                      \
+#define WASMACRO_COMPARE_BRANCH(name, compare, a, b, size)                                         \
+    HANDLER(name) {                                                                                \
         int unused_trap = 0;                                                                       \
-        if (numeric::eval_##name(a, b, unused_trap)) JUMP(REL(size - 4));                          \
+        if (numeric::eval_##compare(a, b, unused_trap)) JUMP(REL(size - 4));                       \
         ip += size;                                                                                \
         NEXT();                                                                                    \
     }
 #define WASMACRO_X(name, negated)                                                                  \
-    WASMACRO_COMPARE_BRANCH(L_BrIf_##name, name, fp[U32(8)], fp[U32(12)], 20)                      \
-    WASMACRO_COMPARE_BRANCH(L_BrIfI_##name, name, fp[U32(8)], U64(12), 24)                         \
-    WASMACRO_COMPARE_BRANCH(L_AccBrIf_##name, name, acc, fp[U32(12)], 20)                          \
-    WASMACRO_COMPARE_BRANCH(L_AccBrIfI_##name, name, acc, U64(12), 24)
-    WASMACRO_FUSED_COMPARES(WASMACRO_X)
+    WASMACRO_COMPARE_BRANCH(BrIf_##name, name, fp[U32(8)], fp[U32(12)], 20)                        \
+    WASMACRO_COMPARE_BRANCH(BrIfI_##name, name, fp[U32(8)], U64(12), 24)                           \
+    WASMACRO_COMPARE_BRANCH(AccBrIf_##name, name, acc, fp[U32(12)], 20)                            \
+    WASMACRO_COMPARE_BRANCH(AccBrIfI_##name, name, acc, U64(12), 24)
+WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #undef WASMACRO_X
 
 // A numeric instruction computing `expression`, which may trap through `t`.
-#define WASMACRO_NUMERIC(label, expression, size)                                                  \
-    label : {                                                                                      \
+#define WASMACRO_NUMERIC(name, expression, size)                                                   \
+    HANDLER(name) {                                                                                \
         int t = 0;                                                                                 \
         uint64_t value = (expression);                                                             \
-        if (t) {                                                                                   \
-            trap = t;                                                                              \
-            goto trapped;                                                                          \
-        }                                                                                          \
+        if (t) TRAP_CODE(t);                                                                       \
         fp[U32(8)] = acc = value;                                                                  \
         ip += size;                                                                                \
         NEXT();                                                                                    \
@@ -460,21 +476,22 @@ L_RefIsNull:
 #define WASMACRO_HANDLER_Const(name)
 #define WASMACRO_HANDLER_Memory(name)
 #define WASMACRO_HANDLER_Unary(name)                                                               \
-    WASMACRO_NUMERIC(L_Un_##name, numeric::eval_##name(fp[U32(12)], t), 16)                        \
-    WASMACRO_NUMERIC(L_AccUn_##name, numeric::eval_##name(acc, t), 16)
+    WASMACRO_NUMERIC(Un_##name, numeric::eval_##name(fp[U32(12)], t), 16)                          \
+    WASMACRO_NUMERIC(AccUn_##name, numeric::eval_##name(acc, t), 16)
 #define WASMACRO_HANDLER_Binary(name)                                                              \
-    WASMACRO_NUMERIC(L_Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)          \
-    WASMACRO_NUMERIC(L_BinI_##name, numeric::eval_##name(fp[U32(12)], U64(16), t), 24)             \
-    WASMACRO_NUMERIC(L_AccBin_##name, numeric::eval_##name(acc, fp[U32(16)], t), 20)               \
-    WASMACRO_NUMERIC(L_AccBinI_##name, numeric::eval_##name(acc, U64(16), t), 24)
+    WASMACRO_NUMERIC(Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)            \
+    WASMACRO_NUMERIC(BinI_##name, numeric::eval_##name(fp[U32(12)], U64(16), t), 24)               \
+    WASMACRO_NUMERIC(AccBin_##name, numeric::eval_##name(acc, fp[U32(16)], t), 20)                 \
+    WASMACRO_NUMERIC(AccBinI_##name, numeric::eval_##name(acc, U64(16), t), 24)
 // A load or store at `address`; `size` is the instruction's length.
-#define WASMACRO_LOAD_AT(label, name, address, size)                                               \
-    WASMACRO_NUMERIC(label, load_##name(memory_base, memory_size, address, t), size)
-#define WASMACRO_STORE_AT(label, name, address, value, size)                                       \
-    label:                                                                                         \
-    if (!store_##name(memory_base, memory_size, address, value)) TRAP(MemoryOutOfBounds);          \
-    ip += size;                                                                                    \
-    NEXT();
+#define WASMACRO_LOAD_AT(name, op, address, size)                                                  \
+    WASMACRO_NUMERIC(name, load_##op(memory_base, memory_size, address, t), size)
+#define WASMACRO_STORE_AT(name, op, address, value, size)                                          \
+    HANDLER(name) {                                                                                \
+        if (!store_##op(memory_base, memory_size, address, value)) TRAP(MemoryOutOfBounds);        \
+        ip += size;                                                                                \
+        NEXT();                                                                                    \
+    }
 // The address forms: a slot plus the offset; a slot plus an added constant
 // (wrapping at 32 bits, as the fused i32.add would) plus the offset; a constant.
 #define WASMACRO_ADDRESS(base)                                                                     \
@@ -487,55 +504,100 @@ L_RefIsNull:
     }
 // clang-format off
 #define WASMACRO_HANDLER_Load(name)                                                                \
-    WASMACRO_LOAD_AT(L_Ld_##name, name, WASMACRO_ADDRESS(fp[U32(12)]), 20)                         \
-    WASMACRO_LOAD_AT(L_LdA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(12)]), 24)                  \
-    WASMACRO_LOAD_AT(L_LdK_##name, name, U64(12), 20)                                              \
-    WASMACRO_LOAD_AT(L_AccLd_##name, name, WASMACRO_ADDRESS(acc), 20)                              \
-    WASMACRO_LOAD_AT(L_AccLdA_##name, name, WASMACRO_ADDED_ADDRESS(acc), 24)
+    WASMACRO_LOAD_AT(Ld_##name, name, WASMACRO_ADDRESS(fp[U32(12)]), 20)                           \
+    WASMACRO_LOAD_AT(LdA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(12)]), 24)                    \
+    WASMACRO_LOAD_AT(LdK_##name, name, U64(12), 20)                                                \
+    WASMACRO_LOAD_AT(AccLd_##name, name, WASMACRO_ADDRESS(acc), 20)                                \
+    WASMACRO_LOAD_AT(AccLdA_##name, name, WASMACRO_ADDED_ADDRESS(acc), 24)
 #define WASMACRO_HANDLER_Store(name)                                                               \
-    WASMACRO_STORE_AT(L_St_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), fp[U32(12)], 20)            \
-    WASMACRO_STORE_AT(L_StA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), fp[U32(12)], 24)     \
-    WASMACRO_STORE_AT(L_StK_##name, name, U64(12), fp[U32(8)], 20)                                 \
-    WASMACRO_STORE_AT(L_AccSt_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), acc, 20)                 \
-    WASMACRO_STORE_AT(L_AccStA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), acc, 24)          \
-    WASMACRO_STORE_AT(L_AccStK_##name, name, U64(12), acc, 20)
+    WASMACRO_STORE_AT(St_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), fp[U32(12)], 20)              \
+    WASMACRO_STORE_AT(StA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), fp[U32(12)], 24)       \
+    WASMACRO_STORE_AT(StK_##name, name, U64(12), fp[U32(8)], 20)                                   \
+    WASMACRO_STORE_AT(AccSt_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), acc, 20)                   \
+    WASMACRO_STORE_AT(AccStA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), acc, 24)            \
+    WASMACRO_STORE_AT(AccStK_##name, name, U64(12), acc, 20)
 // clang-format on
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_HANDLER_##kind(name)
 #include "wasm/opcodes.def"
 #undef WASM_OP
 
-finished:
-    return result;
-
-trapped:
-    result.trapped = true;
-    result.trap = static_cast<TrapKind>(trap - 1);
-    result.trap_function = current;
-    return result;
-}
+#define WASMACRO_ADDRESS_OF(name) reinterpret_cast<const void*>(&H_##name),
+const void* const handler_table[] = {
+#define WASMACRO_X(name) WASMACRO_ADDRESS_OF(name)
+    WASMACRO_CONTROL_IOPS(WASMACRO_X)
+#undef WASMACRO_X
+#define WASMACRO_X(name, negated)                                                                  \
+    WASMACRO_ADDRESS_OF(BrIf_##name)                                                               \
+    WASMACRO_ADDRESS_OF(BrIfI_##name)                                                              \
+    WASMACRO_ADDRESS_OF(AccBrIf_##name) WASMACRO_ADDRESS_OF(AccBrIfI_##name)
+        WASMACRO_FUSED_COMPARES(WASMACRO_X)
+#undef WASMACRO_X
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_TABLE_##kind(name)
+#define WASMACRO_TABLE_Special(name)
+#define WASMACRO_TABLE_Const(name)
+#define WASMACRO_TABLE_Memory(name)
+#define WASMACRO_TABLE_Unary(name) WASMACRO_ADDRESS_OF(Un_##name) WASMACRO_ADDRESS_OF(AccUn_##name)
+#define WASMACRO_TABLE_Binary(name)                                                                \
+    WASMACRO_ADDRESS_OF(Bin_##name)                                                                \
+    WASMACRO_ADDRESS_OF(BinI_##name)                                                               \
+    WASMACRO_ADDRESS_OF(AccBin_##name) WASMACRO_ADDRESS_OF(AccBinI_##name)
+#define WASMACRO_TABLE_Load(name)                                                                  \
+    WASMACRO_ADDRESS_OF(Ld_##name)                                                                 \
+    WASMACRO_ADDRESS_OF(LdA_##name)                                                                \
+    WASMACRO_ADDRESS_OF(LdK_##name)                                                                \
+    WASMACRO_ADDRESS_OF(AccLd_##name) WASMACRO_ADDRESS_OF(AccLdA_##name)
+#define WASMACRO_TABLE_Store(name)                                                                 \
+    WASMACRO_ADDRESS_OF(St_##name)                                                                 \
+    WASMACRO_ADDRESS_OF(StA_##name)                                                                \
+    WASMACRO_ADDRESS_OF(StK_##name)                                                                \
+    WASMACRO_ADDRESS_OF(AccSt_##name)                                                              \
+    WASMACRO_ADDRESS_OF(AccStA_##name) WASMACRO_ADDRESS_OF(AccStK_##name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+};
+static_assert(std::size(handler_table) == static_cast<size_t>(IOp::Count_));
 
 } // namespace
 
 const void* const* interpreter_handlers() {
-    static const void* const* handlers = [] {
-        const void* const* table = nullptr;
-        Loop::run(nullptr, nullptr, nullptr, &table);
-        return table;
-    }();
-    return handlers;
+    return handler_table;
 }
 
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
+    Context ctx;
+    auto trapped = [&](TrapKind kind) {
+        ctx.result.trapped = true;
+        ctx.result.trap = kind;
+        ctx.result.trap_function = ctx.current;
+        return ctx.result;
+    };
+    ctx.current = &function;
     if (function.is_host()) {
-        ExecutionResult result;
-        if (!call_host(function, args_and_results, nullptr, result.host_exception)) {
-            result.trapped = true;
-            result.trap = TrapKind::HostError;
-            result.trap_function = &function;
-        }
-        return result;
+        if (!call_host(function, args_and_results, nullptr, ctx.result.host_exception))
+            return trapped(TrapKind::HostError);
+        return ctx.result;
     }
-    return Loop::run(&store, &function, args_and_results, nullptr);
+    const SandboxLimits& limits = store.limits;
+    ctx.frames = store.frames.data();
+    ctx.max_depth = limits.max_call_depth;
+    ctx.max_memory_pages = limits.max_memory_pages;
+    ctx.stack_end = store.value_stack.get() + store.value_stack_size;
+
+    if (!function.compiled) ensure_compiled(function);
+    const CompiledCode& cc = *function.compiled;
+    if (args_and_results + cc.frame_size > ctx.stack_end)
+        return trapped(TrapKind::CallStackExhausted);
+    zero_locals(args_and_results + function.num_params, cc.num_locals - function.num_params);
+    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
+    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+    if (--fuel < 0) return trapped(TrapKind::FuelExhausted);
+    ctx.memory = function.memory;
+    uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
+    uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;
+    const uint8_t* ip = cc.code.data();
+    field<Handler>(ip, 0)(ip, args_and_results, 0, memory_base, memory_size, fuel, &ctx);
+    if (ctx.trap) return trapped(static_cast<TrapKind>(ctx.trap - 1));
+    return ctx.result;
 }
 
 } // namespace wasmacro::wasm

@@ -129,6 +129,7 @@ struct Store::Impl {
         const uint8_t* return_ip;
         uint64_t* fp;
         Function* function;
+        Memory* memory; ///< function's, kept here so a return need not read the function
     };
     std::vector<Frame> frames;
     bool running = false;
