@@ -77,8 +77,14 @@ namespace wasmacro::wasm {
 
 // Integer comparisons that fuse with a following br_if / if into one
 // compare-and-branch (BrIf_<op> a b rel, BrIfI_<op> a imm64 rel), with the
-// comparison that is true when they are false, for `if`.
+// comparison that is true when they are false, for `if`. An i32.and that
+// feeds a branch fuses as well, into a bit test (I32AndNz: a & b != 0), the
+// most common condition in compiled Rust after the comparisons.
 #define WASMACRO_FUSED_COMPARES(X)                                                                 \
+    WASMACRO_FUSED_RELATIONS(X)                                                                    \
+    X(I32AndNz, I32AndZ)                                                                           \
+    X(I32AndZ, I32AndNz)
+#define WASMACRO_FUSED_RELATIONS(X)                                                                \
     X(I32Eq, I32Ne)                                                                                \
     X(I32Ne, I32Eq)                                                                                \
     X(I32LtS, I32GeS)                                                                              \

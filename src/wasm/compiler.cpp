@@ -130,8 +130,11 @@ std::optional<IOp> fused_branch(Op op, bool immediate, bool negate) {
     case Op::name:                                                                                 \
         if (negate) return immediate ? IOp::BrIfI_##negated : IOp::BrIf_##negated;                 \
         return immediate ? IOp::BrIfI_##name : IOp::BrIf_##name;
-        WASMACRO_FUSED_COMPARES(WASMACRO_X)
+        WASMACRO_FUSED_RELATIONS(WASMACRO_X)
 #undef WASMACRO_X
+    case Op::I32And:
+        if (negate) return immediate ? IOp::BrIfI_I32AndZ : IOp::BrIf_I32AndZ;
+        return immediate ? IOp::BrIfI_I32AndNz : IOp::BrIf_I32AndNz;
     default: return std::nullopt;
     }
 }

@@ -421,6 +421,28 @@ TEST(Translator, LocalsReadBeforeAWriteKeepTheirOldValue) {
     EXPECT_EQ(m.call_i32("tee_hazard", {i32(10)}), static_cast<uint32_t>(-5));
 }
 
+// (module
+//   (func (export "bit_if") (param i32 i32) (result i32)
+//     (if (result i32) (i32.and (local.get 0) (local.get 1))
+//       (then (i32.const 1)) (else (i32.const 2))))
+//   (func (export "bit_br_if") (param i32) (result i32)
+//     (block (br_if 0 (i32.and (local.get 0) (i32.const 0x100)))
+//       (return (i32.const 0)))
+//     (i32.const 1))
+//   (func (export "bit_of_sum") (param i32) (result i32)
+//     (block (br_if 0 (i32.and (i32.add (local.get 0) (i32.const 1)) (i32.const 0x80000000)))
+//       (return (i32.const 0)))
+//     (i32.const 1)))
+const std::vector<uint8_t> bit_test_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0c, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x04, 0x03, 0x00, 0x01, 0x01, 0x07, 0x23, 0x03, 0x06,
+    0x62, 0x69, 0x74, 0x5f, 0x69, 0x66, 0x00, 0x00, 0x09, 0x62, 0x69, 0x74, 0x5f, 0x62, 0x72, 0x5f,
+    0x69, 0x66, 0x00, 0x01, 0x0a, 0x62, 0x69, 0x74, 0x5f, 0x6f, 0x66, 0x5f, 0x73, 0x75, 0x6d, 0x00,
+    0x02, 0x0a, 0x3d, 0x03, 0x0f, 0x00, 0x20, 0x00, 0x20, 0x01, 0x71, 0x04, 0x7f, 0x41, 0x01, 0x05,
+    0x41, 0x02, 0x0b, 0x0b, 0x12, 0x00, 0x02, 0x40, 0x20, 0x00, 0x41, 0x80, 0x02, 0x71, 0x0d, 0x00,
+    0x41, 0x00, 0x0f, 0x0b, 0x41, 0x01, 0x0b, 0x18, 0x00, 0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6a,
+    0x41, 0x80, 0x80, 0x80, 0x80, 0x78, 0x71, 0x0d, 0x00, 0x41, 0x00, 0x0f, 0x0b, 0x41, 0x01, 0x0b};
+
 TEST(Translator, FusedComparesBranchBothWays) {
     Fixture m(translate_wasm);
     EXPECT_EQ(m.call_i32("count_down", {i32(4)}), 10u);
@@ -429,6 +451,20 @@ TEST(Translator, FusedComparesBranchBothWays) {
     EXPECT_EQ(m.call_i32("pick", {i32(10)}), 2u);
     EXPECT_EQ(m.call_i32("select_const", {i32(1)}), 11u);
     EXPECT_EQ(m.call_i32("select_const", {i32(0)}), 22u);
+}
+
+// An i32.and feeding br_if or if becomes one bit-test-and-branch: with two
+// slots, with a constant, and with the sum before it in the accumulator,
+// which must be tested as the 32-bit value it is.
+TEST(Translator, BitTestsBranchBothWays) {
+    Fixture m(bit_test_wasm);
+    EXPECT_EQ(m.call_i32("bit_if", {i32(6), i32(3)}), 1u);
+    EXPECT_EQ(m.call_i32("bit_if", {i32(4), i32(3)}), 2u);
+    EXPECT_EQ(m.call_i32("bit_br_if", {i32(0x1ff)}), 1u);
+    EXPECT_EQ(m.call_i32("bit_br_if", {i32(0xff)}), 0u);
+    EXPECT_EQ(m.call_i32("bit_of_sum", {i32(0x7fffffff)}), 1u);
+    EXPECT_EQ(m.call_i32("bit_of_sum", {i32(0xffffffff)}), 0u);
+    EXPECT_EQ(m.call_i32("bit_of_sum", {i32(5)}), 0u);
 }
 
 TEST(Translator, BlocksWithParametersAndSeveralResults) {
