@@ -20,9 +20,8 @@ namespace wasmacro::wasm {
 //   Return | Return1 src | Call callee:ptr base count [source x max(count, 4)]
 //   CallLocal callee:ptr base count entry:ptr frame_size zeroed [source x max(count, 4)]
 //   for a wasm callee in the caller's instance (so with the caller's memory):
-//   entry is the callee's code, or null until it is translated, when the
-//   first call fills in the three fields (frame_size and the number of
-//   declared locals to zero, from CompiledCode)
+//   entry is null until the first call translates the callee if need be and
+//   fills in its code, frame size and number of declared locals to zero
 //   CallIndirect table:ptr type_id index base | Select dst a b cond
 //   GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n

@@ -565,11 +565,10 @@ void Translator::call(Function* callee, uint32_t num_params, uint32_t num_result
     ptr(callee);
     u32(slot(base_height));
     u32(num_params);
-    if (local) {
-        const CompiledCode* compiled = callee->compiled.get();
-        ptr(compiled ? compiled->code.data() : nullptr);
-        u32(compiled ? compiled->frame_size : 0);
-        u32(compiled ? compiled->num_locals - callee->num_params : 0);
+    if (local) { // filled in by the first call
+        ptr(nullptr);
+        u32(0);
+        u32(0);
     }
     for (uint32_t h = base_height; h < height(); ++h)
         u32(stack_[h].kind == Operand::Kind::InLocal ? stack_[h].local : slot(h));
