@@ -28,10 +28,18 @@ use std::ops::RangeBounds;
 use std::rc::Rc;
 use std::str::FromStr;
 
+#[cfg(all(target_arch = "wasm32", not(feature = "std-allocator")))]
+mod allocator;
 mod export;
 mod host;
 mod lex;
 pub mod wire;
+
+/// Every macro built on this crate allocates with size classes (see
+/// `allocator.rs`) unless it asks for the `std-allocator` feature.
+#[cfg(all(target_arch = "wasm32", not(feature = "std-allocator")))]
+#[global_allocator]
+static ALLOCATOR: allocator::SizeClasses = allocator::SizeClasses::new();
 
 #[doc(hidden)]
 pub mod __private {
@@ -626,7 +634,38 @@ fn is_ident_continue(c: char) -> bool {
     unicode_ident::is_xid_continue(c)
 }
 
+/// Per byte: 2 if an identifier may start with it, 1 if it may only continue
+/// one, 0 if neither or if the byte is not ASCII.
+static IDENT_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c == b'_' || c.is_ascii_alphabetic() {
+            2
+        } else if c.is_ascii_digit() {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 pub(crate) fn is_ident(s: &str) -> bool {
+    // Nearly every identifier is ASCII: a table lookup per byte decides
+    // those (a macro makes thousands of identifiers); only non-ASCII text
+    // needs the Unicode rules.
+    let bytes = s.as_bytes();
+    if let Some((&first, rest)) = bytes.split_first() {
+        if IDENT_BYTES[first as usize] == 2 && rest.iter().all(|&b| IDENT_BYTES[b as usize] != 0) {
+            return true;
+        }
+    }
+    if s.is_ascii() {
+        return false;
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_ident_start(c) => chars.all(is_ident_continue),
@@ -950,8 +989,12 @@ impl Literal {
     pub fn string(string: &str) -> Literal {
         let mut text = String::with_capacity(string.len() + 2);
         text.push('"');
-        for c in string.chars() {
-            escape_char(c, '"', &mut text);
+        if string.bytes().all(|b| is_plain_ascii(b) || b == b'\'') {
+            text.push_str(string);
+        } else {
+            for c in string.chars() {
+                escape_char(c, '"', &mut text);
+            }
         }
         text.push('"');
         Literal::from_text(text)
@@ -1024,9 +1067,17 @@ fn float_text(mut text: String) -> String {
 /// use, ...). The other quote character is left as it is.
 fn escape_char(c: char, quote: char, out: &mut String) {
     match c {
+        c if c.is_ascii() && is_plain_ascii(c as u8) => out.push(c),
         '\'' | '"' if c != quote => out.push(c),
         c => out.extend(c.escape_debug()),
     }
+}
+
+/// Printable ASCII that `escape_debug` leaves as it is: all but the quotes
+/// and the backslash. Checked first, as `escape_debug` looks every character
+/// up in Unicode tables, which is slow in wasm.
+fn is_plain_ascii(b: u8) -> bool {
+    matches!(b, b' '..=b'~') && !matches!(b, b'\\' | b'"' | b'\'')
 }
 
 /// Parses a single literal, optionally negative (`-1`, `-1.5f32`).

@@ -249,6 +249,37 @@ fn literal_constructors() {
     assert!(Literal::string("x").subspan(..).is_none());
 }
 
+// The ASCII shortcuts of identifiers and string literals must decide and
+// escape exactly as the Unicode rules and char::escape_debug do.
+#[test]
+fn ascii_fast_paths_match_the_general_rules() {
+    let general_ident = |s: &str| {
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(c) if c == '_' || unicode_ident::is_xid_start(c) => chars.all(unicode_ident::is_xid_continue),
+            _ => false,
+        }
+    };
+    let escaped = |c: char, quote: char| if c != quote && (c == '\'' || c == '"') { c.to_string() } else { c.escape_debug().to_string() };
+    let mut all_ascii = String::new();
+    for a in 0u8..128 {
+        let c = a as char;
+        all_ascii.push(c);
+        assert_eq!(Literal::string(&c.to_string()).to_string(), format!("\"{}\"", escaped(c, '"')), "{:?}", c);
+        assert_eq!(Literal::character(c).to_string(), format!("'{}'", escaped(c, '\'')), "{:?}", c);
+        for b in 0u8..128 {
+            let s: String = [c, b as char].iter().collect();
+            assert_eq!(crate::is_ident(&s), general_ident(&s), "{:?}", s);
+        }
+    }
+    let want: String = all_ascii.chars().map(|c| escaped(c, '"')).collect();
+    assert_eq!(Literal::string(&all_ascii).to_string(), format!("\"{}\"", want));
+    let printable: String = (b' '..=b'~').map(|b| b as char).collect();
+    let want: String = printable.chars().map(|c| escaped(c, '"')).collect();
+    assert_eq!(Literal::string(&printable).to_string(), format!("\"{}\"", want));
+    assert_eq!(Literal::string("it's").to_string(), "\"it's\"");
+}
+
 #[test]
 fn guest_lexer_fast_path() {
     let lit = |s: &str| match lex::single_token(s) {

@@ -31,13 +31,46 @@ fn delimiter_byte(d: Delimiter) -> u8 {
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
+/// Appends to a byte vector through room reserved up front: one capacity
+/// check per token instead of one per byte, which matters because the
+/// encoding of an expansion's output is a tenth of its executed wasm.
+struct Room<'a> {
+    out: &'a mut Vec<u8>,
+    len: usize,
+    end: usize,
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_u32(out, s.len() as u32);
-    out.extend_from_slice(s.as_bytes());
+impl<'a> Room<'a> {
+    fn new(out: &'a mut Vec<u8>, bytes: usize) -> Room<'a> {
+        out.reserve(bytes);
+        let len = out.len();
+        Room { out, len, end: len + bytes }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        assert!(bytes.len() <= self.end - self.len, "wire encoding overran its room");
+        // SAFETY: `new` reserved room up to `end`, and the assert keeps the
+        // write inside it.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.out.as_mut_ptr().add(self.len), bytes.len());
+        }
+        self.len += bytes.len();
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.bytes(&[b]);
+    }
+
+    fn u32(&mut self, v: u32) {
+        self.bytes(&v.to_le_bytes());
+    }
+}
+
+impl Drop for Room<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the bytes up to `len` were written, within the capacity.
+        unsafe { self.out.set_len(self.len) }
+    }
 }
 
 /// Appends `stream` in the guest -> host form to `out`.
@@ -45,30 +78,35 @@ pub fn encode(stream: &TokenStream, out: &mut Vec<u8>) {
     for tree in stream.trees() {
         match tree {
             TokenTree::Group(g) => {
-                out.push(GROUP);
-                out.push(delimiter_byte(g.delimiter()));
-                put_u32(out, g.span().handle());
+                let mut room = Room::new(out, 6);
+                room.byte(GROUP);
+                room.byte(delimiter_byte(g.delimiter()));
+                room.u32(g.span().handle());
+                drop(room);
                 encode(g.stream_ref(), out);
             }
             TokenTree::Ident(i) => {
-                out.push(IDENT);
-                put_u32(out, i.span().handle());
+                let sym = i.sym().as_bytes();
+                let mut room = Room::new(out, 11 + sym.len());
+                room.byte(IDENT);
+                room.u32(i.span().handle());
                 if i.is_raw() {
-                    put_u32(out, i.sym().len() as u32 + 2);
-                    out.extend_from_slice(b"r#");
-                    out.extend_from_slice(i.sym().as_bytes());
+                    room.u32(sym.len() as u32 + 2);
+                    room.bytes(b"r#");
                 } else {
-                    put_str(out, i.sym());
+                    room.u32(sym.len() as u32);
                 }
+                room.bytes(sym);
             }
             TokenTree::Punct(p) => {
-                out.push(PUNCT);
-                put_u32(out, p.as_char() as u32);
-                out.push(match p.spacing() {
+                let mut room = Room::new(out, 10);
+                room.byte(PUNCT);
+                room.u32(p.as_char() as u32);
+                room.byte(match p.spacing() {
                     Spacing::Alone => 0,
                     Spacing::Joint => 1,
                 });
-                put_u32(out, p.span().handle());
+                room.u32(p.span().handle());
             }
             TokenTree::Literal(l) => encode_literal(l, out),
         }
@@ -80,29 +118,32 @@ fn encode_literal(l: &Literal, out: &mut Vec<u8>) {
     let span = l.span().handle();
     match l.repr() {
         LiteralRepr::Host { handle, .. } => {
-            out.push(LITERAL);
-            put_u32(out, span);
-            out.push(LITERAL_HANDLE);
-            put_u32(out, *handle);
+            let mut room = Room::new(out, 10);
+            room.byte(LITERAL);
+            room.u32(span);
+            room.byte(LITERAL_HANDLE);
+            room.u32(*handle);
         }
         LiteralRepr::Text(text) => {
+            let mut room = Room::new(out, 20 + text.len());
             // A negative number (`Literal::i32_unsuffixed(-1)`) goes as `-`
             // and the number, the tokens a lexer makes of it, so that a host
             // needs no special case for it.
             let text = match text.strip_prefix('-') {
                 Some(positive) => {
-                    out.push(PUNCT);
-                    put_u32(out, '-' as u32);
-                    out.push(0);
-                    put_u32(out, span);
+                    room.byte(PUNCT);
+                    room.u32('-' as u32);
+                    room.byte(0);
+                    room.u32(span);
                     positive
                 }
                 None => text,
             };
-            out.push(LITERAL);
-            put_u32(out, span);
-            out.push(LITERAL_TEXT);
-            put_str(out, text);
+            room.byte(LITERAL);
+            room.u32(span);
+            room.byte(LITERAL_TEXT);
+            room.u32(text.len() as u32);
+            room.bytes(text.as_bytes());
         }
     }
 }
