@@ -20,15 +20,25 @@ use std::cell::UnsafeCell;
 use std::ptr;
 
 const PAGE: usize = 65536;
-/// The smallest block holds the free list's next pointer.
-const MIN_CLASS: u32 = 3;
-/// Classes up to 2^31 bytes cover all of a 32-bit memory.
-const CLASSES: usize = 32;
+
+/// Blocks come in power-of-two sizes from 8 bytes up (room for the free
+/// list's next pointer), each aligned to its size, or to a page beyond that.
+/// A layout gets the smallest block that holds its size and its alignment.
+/// Free lists are indexed by the number of leading zeros of the block's last
+/// offset (a block of 2^k bytes is list 32 - k): the fewest wasm
+/// instructions, and with a constant alignment of 8 or less just three.
+fn list_of(layout: &Layout) -> usize {
+    ((layout.size() - 1) | (layout.align() - 1) | 7).leading_zeros() as usize
+}
+
+/// Lists 0 to 32; list 0 (a 4 GiB block) stays empty, as no block that large
+/// can exist.
+const LISTS: usize = usize::BITS as usize + 1;
 
 struct State {
-    /// The first free block of each class; each free block starts with a
+    /// The first free block of each list; each free block starts with a
     /// pointer to the next.
-    free: [*mut u8; CLASSES],
+    free: [*mut u8; LISTS],
     /// The unused part of the memory grown so far: [bump, end).
     bump: usize,
     end: usize,
@@ -42,35 +52,28 @@ unsafe impl Sync for SizeClasses {}
 impl SizeClasses {
     pub const fn new() -> SizeClasses {
         SizeClasses(UnsafeCell::new(State {
-            free: [ptr::null_mut(); CLASSES],
+            free: [ptr::null_mut(); LISTS],
             bump: 0,
             end: 0,
         }))
     }
 }
 
-/// The class of blocks that can hold `layout`: its size and its alignment
-/// both fit, as blocks are aligned to their size (or to a page, beyond).
-fn class_of(layout: &Layout) -> u32 {
-    let size = layout.size().max(layout.align()).max(1 << MIN_CLASS);
-    usize::BITS - (size - 1).leading_zeros()
-}
-
 impl State {
-    /// A block for `layout` when its class has no free one.
+    /// A block for `layout` when its list is empty.
     #[cold]
     #[inline(never)]
     unsafe fn alloc_new(&mut self, layout: Layout) -> *mut u8 {
-        let class = class_of(&layout);
-        if class as usize >= CLASSES || layout.align() > PAGE {
+        let list = list_of(&layout);
+        if list == 0 || layout.align() > PAGE {
             return ptr::null_mut();
         }
-        self.carve(class)
+        self.carve(usize::BITS - list as u32)
     }
 
-    /// A new block of 2^class bytes from the end of the used memory.
-    unsafe fn carve(&mut self, class: u32) -> *mut u8 {
-        let size = 1usize << class;
+    /// A new block of 2^log_size bytes from the end of the used memory.
+    unsafe fn carve(&mut self, log_size: u32) -> *mut u8 {
+        let size = 1usize << log_size;
         let align = size.min(PAGE);
         let fits = |bump: usize, end: usize| {
             let start = bump.checked_add(align - 1)? & !(align - 1);
@@ -111,13 +114,11 @@ unsafe impl GlobalAlloc for SizeClasses {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let state = &mut *self.0.get();
-        let class = class_of(&layout) as usize;
-        if class < CLASSES && layout.align() <= PAGE {
-            let head = state.free[class];
-            if !head.is_null() {
-                state.free[class] = *(head as *mut *mut u8);
-                return head;
-            }
+        let list = list_of(&layout);
+        let head = state.free[list];
+        if !head.is_null() && layout.align() <= PAGE {
+            state.free[list] = *(head as *mut *mut u8);
+            return head;
         }
         state.alloc_new(layout)
     }
@@ -125,15 +126,15 @@ unsafe impl GlobalAlloc for SizeClasses {
     #[inline]
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
         let state = &mut *self.0.get();
-        let class = class_of(&layout) as usize;
-        *(block as *mut *mut u8) = state.free[class];
-        state.free[class] = block;
+        let list = list_of(&layout);
+        *(block as *mut *mut u8) = state.free[list];
+        state.free[list] = block;
     }
 
     #[inline(never)]
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        if class_of(&new_layout) == class_of(&layout) {
+        if list_of(&new_layout) == list_of(&layout) {
             return block;
         }
         let moved = self.alloc(new_layout);
