@@ -24,6 +24,11 @@ namespace wasmacro::wasm {
 //   fills in its code, frame size and number of declared locals to zero
 //   CallIndirect table:ptr type_id index base | Select dst a b cond
 //   GlobalGet dst global:ptr | GlobalSet global:ptr src
+//   The shadow-stack pointer's updates, fused (an i32 global; i32.sub by a
+//   constant becomes an add of its negation): GlobalAddI dst global:ptr imm,
+//   for global.get + i32.add; GlobalBumpI dst global:ptr imm, the same that
+//   also writes the sum back to the global (every function's prologue);
+//   GlobalSetAddI global:ptr a imm, for i32.add + global.set (its epilogue)
 //   MemorySize dst | MemoryGrow dst delta | MemoryCopy dst src n | MemoryFill dst value n
 //   MemoryInit segment dst src n | DataDrop segment
 //   TableGet dst table:ptr index | TableSet table:ptr index value | TableSize dst table:ptr
@@ -58,6 +63,9 @@ namespace wasmacro::wasm {
     X(Select)                                                                                      \
     X(GlobalGet)                                                                                   \
     X(GlobalSet)                                                                                   \
+    X(GlobalAddI)                                                                                  \
+    X(GlobalBumpI)                                                                                 \
+    X(GlobalSetAddI)                                                                               \
     X(MemorySize)                                                                                  \
     X(MemoryGrow)                                                                                  \
     X(MemoryCopy)                                                                                  \

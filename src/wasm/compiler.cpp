@@ -228,6 +228,7 @@ private:
     void label_here() {
         last_ = {};
         accumulator_ = {};
+        global_add_ = {};
     }
     bool produced_by_last(const Operand& entry, uint32_t h) const {
         return entry.kind == Operand::Kind::InSlot && last_.end == code_.size() &&
@@ -315,6 +316,10 @@ private:
         return true;
     }
     void call(Function* callee, uint32_t num_params, uint32_t num_results);
+    /// global.get + i32.add/sub of a constant, as GlobalAddI; false if the
+    /// binary at height h is not that.
+    bool fuse_global_add(Op op, uint32_t h);
+    void global_set(Global* global);
 
     Function& function_;
     Instance::Impl& instance_;
@@ -325,6 +330,7 @@ private:
     std::vector<Control> controls_;
     LastInstruction last_;
     Accumulator accumulator_, accumulator_before_last_;
+    Accumulator global_add_; ///< the last GlobalAddI emitted, which a global.set may absorb
     uint32_t num_locals_ = 0;
     uint32_t max_height_ = 0;
 };
@@ -489,6 +495,7 @@ void Translator::compile_unary(Op op) {
 
 void Translator::compile_binary(Op op) {
     uint32_t h = height() - 2;
+    if (fuse_global_add(op, h)) return;
     Operand rhs = pop();
     Operand lhs = pop();
     bool immediate = false;
@@ -526,6 +533,74 @@ void Translator::compile_binary(Op op) {
     last_.a = a;
     last_.b = b;
     last_.immediate = value;
+}
+
+bool Translator::fuse_global_add(Op op, uint32_t h) {
+    const Operand& lhs = stack_[h];
+    const Operand& rhs = stack_[h + 1];
+    if ((op != Op::I32Add && op != Op::I32Sub) || rhs.kind != Operand::Kind::Constant ||
+        !produced_by_last(lhs, h) || last_.op != Op::GlobalGet)
+        return false;
+    auto added = static_cast<uint32_t>(rhs.value);
+    if (op == Op::I32Sub) added = 0u - added;
+    Global* global;
+    std::memcpy(&global, code_.data() + last_.start + sizeof(void*) + 4, sizeof global);
+    remove_last(last_.start);
+    pop();
+    pop();
+    size_t start = emit(IOp::GlobalAddI);
+    u32(slot(h));
+    ptr(global);
+    u32(added);
+    note_accumulator(start);
+    push_slot();
+    note_result(start, h);
+    global_add_ = {start, code_.size()};
+    return true;
+}
+
+void Translator::global_set(Global* global) {
+    uint32_t h = height() - 1;
+    Operand value = pop();
+    // global.get g; i32.const; i32.sub; [local.tee]; global.set g: one instruction.
+    if (global_add_.end == code_.size()) {
+        uint32_t dst;
+        Global* added_to;
+        std::memcpy(&dst, code_.data() + global_add_.start + sizeof(void*), 4);
+        std::memcpy(&added_to, code_.data() + global_add_.start + sizeof(void*) + 4,
+                    sizeof added_to);
+        bool same_value = value.kind == Operand::Kind::InLocal  ? value.local == dst
+                          : value.kind == Operand::Kind::InSlot ? slot(h) == dst
+                                                                : false;
+        if (added_to == global && same_value) {
+            const void* handler = handlers_[static_cast<size_t>(IOp::GlobalBumpI)];
+            std::memcpy(code_.data() + global_add_.start, &handler, sizeof handler);
+            return;
+        }
+    }
+    // local.get; i32.const; i32.add; global.set: the add goes into the set.
+    const void* plain_add = handlers_[static_cast<size_t>(IOp::BinI_I32Add)];
+    const void* plain_sub = handlers_[static_cast<size_t>(IOp::BinI_I32Sub)];
+    if (produced_by_last(value, h) && (last_.op == Op::I32Add || last_.op == Op::I32Sub) &&
+        last_.has_immediate) {
+        const void* handler;
+        std::memcpy(&handler, code_.data() + last_.start, sizeof handler);
+        if (handler == plain_add || handler == plain_sub) {
+            auto added = static_cast<uint32_t>(last_.immediate);
+            if (last_.op == Op::I32Sub) added = 0u - added;
+            uint32_t a = last_.a;
+            remove_last(last_.start);
+            emit(IOp::GlobalSetAddI);
+            ptr(global);
+            u32(a);
+            u32(added);
+            return;
+        }
+    }
+    uint32_t src = read(value, h);
+    emit(IOp::GlobalSet);
+    ptr(global);
+    u32(src);
 }
 
 void Translator::local_set(uint32_t local, bool tee) {
@@ -736,17 +811,10 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             ptr(global);
             push_slot();
             note_result(start, h);
+            last_.op = Op::GlobalGet;
             break;
         }
-        case Op::GlobalSet: {
-            Global* global = instance_.globals[in.a];
-            uint32_t h = height() - 1;
-            uint32_t src = read(pop(), h);
-            emit(IOp::GlobalSet);
-            ptr(global);
-            u32(src);
-            break;
-        }
+        case Op::GlobalSet: global_set(instance_.globals[in.a]); break;
         case Op::TableGet: {
             Table* table = instance_.tables[in.a];
             uint32_t h = height() - 1;

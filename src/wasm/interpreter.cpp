@@ -342,6 +342,22 @@ HANDLER(GlobalSet) {
     ip += 20;
     NEXT();
 }
+HANDLER(GlobalAddI) {
+    fp[U32(8)] = acc = static_cast<uint32_t>(PTR(Global, 12)->value + U32(20));
+    ip += 24;
+    NEXT();
+}
+HANDLER(GlobalBumpI) {
+    Global* global = PTR(Global, 12);
+    global->value = fp[U32(8)] = acc = static_cast<uint32_t>(global->value + U32(20));
+    ip += 24;
+    NEXT();
+}
+HANDLER(GlobalSetAddI) {
+    PTR(Global, 8)->value = static_cast<uint32_t>(fp[U32(16)] + U32(20));
+    ip += 24;
+    NEXT();
+}
 HANDLER(MemorySize) {
     fp[U32(8)] = memory_size / page_size;
     ip += 12;
