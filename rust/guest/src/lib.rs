@@ -674,15 +674,22 @@ pub(crate) fn is_ident(s: &str) -> bool {
 }
 
 fn validate_ident(string: &str) {
+    if !is_ident(string) {
+        invalid_ident(string);
+    }
+}
+
+/// Panics with what is wrong with `string`, which is not an identifier.
+#[cold]
+#[inline(never)]
+fn invalid_ident(string: &str) -> ! {
     if string.is_empty() {
         panic!("Ident is not allowed to be empty; use Option<Ident>");
     }
     if string.bytes().all(|b| b.is_ascii_digit()) {
         panic!("Ident cannot be a number; use Literal instead");
     }
-    if !is_ident(string) {
-        panic!("{:?} is not a valid Ident", string);
-    }
+    panic!("{:?} is not a valid Ident", string);
 }
 
 impl Ident {
