@@ -219,7 +219,13 @@ impl From<TokenTree> for TokenStream {
 
 impl Extend<TokenTree> for TokenStream {
     fn extend<I: IntoIterator<Item = TokenTree>>(&mut self, trees: I) {
-        self.trees_mut().extend(trees);
+        let own = self.trees_mut();
+        if own.capacity() == 0 {
+            // quote appends one token at a time: start with room for
+            // several rather than growing from 4 (each growth is a copy).
+            own.reserve(8);
+        }
+        own.extend(trees);
     }
 }
 
