@@ -124,15 +124,25 @@ for module in "$workloads_dir"/*.wasm; do
         if measure node "$here/run.mjs" "$module" "$runs"; then
             v8_ms=$best v8_load=$load_ms v8_first=$first_ms
             check v8
-            [[ $native_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
         else status=1; fi
     fi
     if want wasmacro; then
         if measure "$runner" "$module" "$runs"; then
             wa_ms=$best wa_load=$load_ms wa_first=$first_ms
             check wasmacro
-            [[ $native_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
         else status=1; fi
+    fi
+    # Native once more, after the others, and the best of both counts: a
+    # slow spell of the shared machine should not fall on one side only.
+    if want native && [[ $native_ms != - ]]; then
+        if measure "$workloads_dir/$name-native" "$runs"; then
+            check native
+            native_ms=$(awk -v a="$native_ms" -v b="$best" 'BEGIN { print (b < a ? b : a) }')
+        else status=1; fi
+    fi
+    if [[ $native_ms != - ]]; then
+        [[ $v8_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
+        [[ $wa_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
     fi
     [[ -z $mismatch ]] || status=1
     table+=$'\n'$(row "$name" "$size_kib" "$native_ms" \
