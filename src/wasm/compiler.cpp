@@ -139,6 +139,12 @@ std::optional<IOp> fused_branch(Op op, bool immediate, bool negate) {
     }
 }
 
+/// The constant that i32.add or i32.sub (`op`) of `constant` adds, wrapping.
+uint32_t as_added(Op op, uint64_t constant) {
+    auto added = static_cast<uint32_t>(constant);
+    return op == Op::I32Sub ? 0u - added : added;
+}
+
 bool is_commutative(Op op) {
     switch (op) {
     case Op::I32Add:
@@ -541,8 +547,7 @@ bool Translator::fuse_global_add(Op op, uint32_t h) {
     if ((op != Op::I32Add && op != Op::I32Sub) || rhs.kind != Operand::Kind::Constant ||
         !produced_by_last(lhs, h) || last_.op != Op::GlobalGet)
         return false;
-    auto added = static_cast<uint32_t>(rhs.value);
-    if (op == Op::I32Sub) added = 0u - added;
+    uint32_t added = as_added(op, rhs.value);
     Global* global;
     std::memcpy(&global, code_.data() + last_.start + sizeof(void*) + 4, sizeof global);
     remove_last(last_.start);
@@ -586,8 +591,7 @@ void Translator::global_set(Global* global) {
         const void* handler;
         std::memcpy(&handler, code_.data() + last_.start, sizeof handler);
         if (handler == plain_add || handler == plain_sub) {
-            auto added = static_cast<uint32_t>(last_.immediate);
-            if (last_.op == Op::I32Sub) added = 0u - added;
+            uint32_t added = as_added(last_.op, last_.immediate);
             uint32_t a = last_.a;
             remove_last(last_.start);
             emit(IOp::GlobalSetAddI);
