@@ -584,22 +584,19 @@ void Translator::global_set(Global* global) {
         }
     }
     // local.get; i32.const; i32.add; global.set: the add goes into the set.
-    const void* plain_add = handlers_[static_cast<size_t>(IOp::BinI_I32Add)];
-    const void* plain_sub = handlers_[static_cast<size_t>(IOp::BinI_I32Sub)];
+    // (Its operand's slot holds the value even if the add read the
+    // accumulator: every instruction that fills the accumulator writes its
+    // slot as well.)
     if (produced_by_last(value, h) && (last_.op == Op::I32Add || last_.op == Op::I32Sub) &&
         last_.has_immediate) {
-        const void* handler;
-        std::memcpy(&handler, code_.data() + last_.start, sizeof handler);
-        if (handler == plain_add || handler == plain_sub) {
-            uint32_t added = as_added(last_.op, last_.immediate);
-            uint32_t a = last_.a;
-            remove_last(last_.start);
-            emit(IOp::GlobalSetAddI);
-            ptr(global);
-            u32(a);
-            u32(added);
-            return;
-        }
+        uint32_t added = as_added(last_.op, last_.immediate);
+        uint32_t a = last_.a;
+        remove_last(last_.start);
+        emit(IOp::GlobalSetAddI);
+        ptr(global);
+        u32(a);
+        u32(added);
+        return;
     }
     uint32_t src = read(value, h);
     emit(IOp::GlobalSet);
