@@ -25,6 +25,7 @@
 
 #include "common/error.hpp"
 #include "macros/library.hpp"
+#include "tokens/lexer.hpp"
 
 #include <fmt/format.h>
 
@@ -115,18 +116,7 @@ private:
 };
 
 std::optional<std::vector<uint8_t>> read_file(const fs::path& path, std::string* why = nullptr) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (why != nullptr) *why = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        if (why != nullptr) *why = "read error";
-        return std::nullopt;
-    }
-    return bytes;
+    return try_read_file(path.string(), why);
 }
 
 void write_file(const fs::path& path, std::string_view text) {
@@ -419,16 +409,6 @@ const fs::path& ensure_bridge(Toolchain& tc) {
     return tc.bridge_dir;
 }
 
-std::string edition_year(tokens::Edition e) {
-    switch (e) {
-    case tokens::Edition::E2015: return "2015";
-    case tokens::Edition::E2018: return "2018";
-    case tokens::Edition::E2021: return "2021";
-    case tokens::Edition::E2024: return "2024";
-    }
-    return "2021";
-}
-
 /// The source of the proc-macro crate that forwards every declared macro.
 std::string generate_crate(const macros::Decls& decls, std::string_view crate_name) {
     std::string src = fmt::format(
@@ -510,8 +490,9 @@ fs::path macro_crate(Toolchain& tc, const WasmMacroArg& arg,
             std::vector<std::string> args =
                 rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
             args.insert(args.end(),
-                        {"--crate-name", arg.name, "--edition", edition_year(decls.edition), "-C",
-                         "metadata=" + key, "--extern",
+                        {"--crate-name", arg.name, "--edition",
+                         std::string(tokens::edition_name(decls.edition)), "-C", "metadata=" + key,
+                         "--extern",
                          "wasmacro_bridge=" + (bridge / "libwasmacro_bridge.rlib").string(), "-L",
                          "dependency=" + bridge.string(), (tmp / "lib.rs").string(), "-o",
                          (tmp / artifact).string()});

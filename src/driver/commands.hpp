@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,10 @@ bool is_rustc_argument(std::string_view arg);
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
 
-/// The bytes of a file; throws Error naming the file if it cannot be read.
+/// The bytes of the file at `path`, or nullopt with the reason in `why`.
+std::optional<std::vector<uint8_t>> try_read_file(const std::string& path,
+                                                  std::string* why = nullptr);
+/// The same, throwing Error (naming the file and the reason) when it cannot.
 std::vector<uint8_t> read_file_bytes(const std::string& path);
 
 /// Runs the tool on argv; returns the process exit code.

@@ -2,18 +2,44 @@
 
 #include "common/error.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
 namespace wasmacro::driver {
 
-std::vector<uint8_t> read_file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
-    if (!in && !in.eof()) throw Error("cannot read " + path);
+std::optional<std::vector<uint8_t>> try_read_file(const std::string& path, std::string* why) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) {
+        if (why != nullptr) *why = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::vector<uint8_t> bytes;
+    std::streamoff size = in.tellg();
+    if (size >= 0) {
+        // One read of the whole file: `wasmacro rustc` reads megabytes (the
+        // wasm, the cached macro crate) on every call it wraps.
+        bytes.resize(static_cast<size_t>(size));
+        in.seekg(0);
+        in.read(reinterpret_cast<char*>(bytes.data()), size);
+        if (in.gcount() != size) in.setstate(std::ios::badbit);
+    } else { // not seekable (a pipe)
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (in.bad()) {
+        if (why != nullptr) *why = "read error";
+        return std::nullopt;
+    }
     return bytes;
+}
+
+std::vector<uint8_t> read_file_bytes(const std::string& path) {
+    std::string why;
+    auto bytes = try_read_file(path, &why);
+    if (!bytes) throw Error("cannot read " + path + ": " + why);
+    return std::move(*bytes);
 }
 
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
