@@ -4,7 +4,7 @@
 //! goes to the host's lexer instead: this only has to be right for what it
 //! accepts.
 
-use crate::{is_ident, Ident, Literal, Span, TokenTree};
+use crate::{is_ascii_ident, Ident, Literal, Span, TokenTree};
 
 /// The single token `src` consists of, if it is a plain ASCII identifier, a
 /// decimal integer (no suffix), a string literal without escapes, or a
@@ -35,7 +35,7 @@ pub(crate) fn single_token(src: &str) -> Option<TokenTree> {
         }
         return Some(TokenTree::Literal(Literal::from_text(src.to_owned())));
     }
-    if src.is_ascii() && is_ident(src) {
+    if is_ascii_ident(src) == Some(true) {
         return Some(TokenTree::Ident(Ident::from_wire(src, Span::call_site())));
     }
     None

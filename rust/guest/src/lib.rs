@@ -219,11 +219,12 @@ impl From<TokenTree> for TokenStream {
 
 impl Extend<TokenTree> for TokenStream {
     fn extend<I: IntoIterator<Item = TokenTree>>(&mut self, trees: I) {
+        let trees = trees.into_iter();
         let own = self.trees_mut();
         if own.capacity() == 0 {
             // quote appends one token at a time: start with room for
             // several rather than growing from 4 (each growth is a copy).
-            own.reserve(8);
+            own.reserve(trees.size_hint().0.max(8));
         }
         own.extend(trees);
     }
@@ -663,19 +664,34 @@ pub(crate) fn is_ident(s: &str) -> bool {
     // Nearly every identifier is ASCII: a table lookup per byte decides
     // those (a macro makes thousands of identifiers); only non-ASCII text
     // needs the Unicode rules.
-    let bytes = s.as_bytes();
-    if let Some((&first, rest)) = bytes.split_first() {
-        if IDENT_BYTES[first as usize] == 2 && rest.iter().all(|&b| IDENT_BYTES[b as usize] != 0) {
-            return true;
+    match is_ascii_ident(s) {
+        Some(answer) => answer,
+        None => {
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) if is_ident_start(c) => chars.all(is_ident_continue),
+                _ => false,
+            }
         }
     }
-    if s.is_ascii() {
-        return false;
+}
+
+/// Whether `s` is an identifier, if that can be told from its ASCII bytes:
+/// None when it holds a non-ASCII character that decides.
+pub(crate) fn is_ascii_ident(s: &str) -> Option<bool> {
+    let bytes = s.as_bytes();
+    let (&first, rest) = match bytes.split_first() {
+        Some(split) => split,
+        None => return Some(false),
+    };
+    // A byte that does not fit settles it unless it starts a non-ASCII character.
+    let settle = |b: u8| if b.is_ascii() { Some(false) } else { None };
+    if IDENT_BYTES[first as usize] != 2 {
+        return settle(first);
     }
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) if is_ident_start(c) => chars.all(is_ident_continue),
-        _ => false,
+    match rest.iter().find(|&&b| IDENT_BYTES[b as usize] == 0) {
+        Some(&b) => settle(b),
+        None => Some(true),
     }
 }
 

@@ -256,7 +256,7 @@ fn ascii_fast_paths_match_the_general_rules() {
     let general_ident = |s: &str| {
         let mut chars = s.chars();
         match chars.next() {
-            Some(c) if c == '_' || unicode_ident::is_xid_start(c) => chars.all(unicode_ident::is_xid_continue),
+            Some(c) if crate::is_ident_start(c) => chars.all(crate::is_ident_continue),
             _ => false,
         }
     };
