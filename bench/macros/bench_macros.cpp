@@ -21,6 +21,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,19 +38,11 @@ double cpu_seconds() {
 /// The native harness's `bench` report: "key value" lines.
 std::map<std::string, double> run_native(const std::string& exe, int repeats,
                                          const std::vector<std::string>& files) {
-    std::string cmd = "'" + exe + "' bench " + std::to_string(repeats);
-    for (const std::string& f : files) {
-        cmd += " '";
-        cmd += f;
-        cmd += "'";
-    }
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + exe);
+    std::istringstream in(corpus::run_native(exe, {"bench", std::to_string(repeats)}, files));
     std::map<std::string, double> report;
-    char key[64];
+    std::string key;
     double value = 0;
-    while (fscanf(pipe, "%63s %lf", key, &value) == 2) report[key] = value;
-    if (pclose(pipe) != 0) throw std::runtime_error(exe + " bench failed");
+    while (in >> key >> value) report[key] = value;
     return report;
 }
 

@@ -28,31 +28,9 @@ using namespace wasmacro;
 
 using Dump = std::vector<std::string>;
 
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'')
-            q += "'\\''";
-        else
-            q += c;
-    }
-    return q + "'";
-}
-
-/// Runs the native harness over `files`; its dumps by "entry macro".
 std::map<std::string, Dump> native_dumps(const std::string& exe,
                                          const std::vector<std::string>& files) {
-    std::string cmd = shell_quote(exe) + " dump";
-    for (const std::string& f : files) {
-        cmd += ' ';
-        cmd += shell_quote(f);
-    }
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + exe);
-    std::string text;
-    char buf[65536];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
-    if (pclose(pipe) != 0) throw std::runtime_error(exe + " dump failed");
+    std::string text = corpus::run_native(exe, {"dump"}, files);
 
     std::map<std::string, Dump> dumps;
     Dump* current = nullptr;
@@ -90,17 +68,12 @@ int run(const std::string& fixtures, const std::string& native,
     std::vector<corpus::Entry> entries = corpus::read_entries(files);
     std::map<std::string, Dump> expected = native_dumps(native, files);
 
-    std::map<std::string, std::unique_ptr<macros::Library>> libs;
+    macros::Registry registry;
     for (const char* name : {"serde_derive", "thiserror"}) {
         std::string text = corpus::read_text(fixtures + "/" + name + ".wasm");
         std::vector<uint8_t> bytes(text.begin(), text.end());
-        libs[name] = macros::Library::load(bytes, std::string(name) + ".wasm");
+        registry.add(name, macros::Library::load(bytes, std::string(name) + ".wasm"));
     }
-    auto library_for = [&](const std::string& macro) -> macros::Library* {
-        if (macro == "Serialize" || macro == "Deserialize") return libs["serde_derive"].get();
-        if (macro == "Error") return libs["thiserror"].get();
-        return nullptr;
-    };
 
     std::map<std::string, Tally> tally;
     int failures = 0;
@@ -114,8 +87,7 @@ int run(const std::string& fixtures, const std::string& native,
                           << "  entry:\n"
                           << e.source;
             };
-            macros::Library* lib = library_for(m);
-            const macros::MacroDecl* decl = lib ? lib->decls().find(m) : nullptr;
+            auto [lib, decl] = registry.find(macros::MacroKind::Derive, m);
             if (!decl) {
                 fail("no fixture declares this macro");
                 continue;
@@ -158,6 +130,15 @@ int run(const std::string& fixtures, const std::string& native,
     for (const auto& [macro, t] : tally)
         std::cout << macro << ": " << t.matched << "/" << t.total << " identical\n";
     std::cout << entries.size() << " entries, " << failures << " failing expansion(s)\n";
+    // A corpus that reads as empty, or native output for entries we never
+    // expanded, means the two sides no longer parse the same files.
+    size_t compared = 0;
+    for (const auto& [macro, t] : tally) compared += static_cast<size_t>(t.total);
+    if (entries.empty() || expected.size() != compared) {
+        std::cout << "the corpus read as " << entries.size() << " entries and " << compared
+                  << " expansions, but the native harness wrote " << expected.size() << "\n";
+        return 1;
+    }
     return failures == 0 ? 0 : 1;
 }
 

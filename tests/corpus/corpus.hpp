@@ -11,6 +11,7 @@
 
 #include "tokens/token.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -31,6 +32,27 @@ inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Runs the native harness `exe` as `exe MODE ARGS... FILE...` and returns
+/// what it prints; throws if it cannot be run or fails.
+inline std::string run_native(const std::string& exe, const std::vector<std::string>& mode_args,
+                              const std::vector<std::string>& files) {
+    auto quote = [](const std::string& s) {
+        std::string q = "'";
+        for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return q + "'";
+    };
+    std::string cmd = quote(exe);
+    for (const std::vector<std::string>* list : {&mode_args, &files})
+        for (const std::string& arg : *list) cmd += " " + quote(arg);
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run " + exe);
+    std::string text;
+    char buf[65536];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+    if (pclose(pipe) != 0) throw std::runtime_error(cmd + " failed");
+    return text;
 }
 
 inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
