@@ -476,28 +476,30 @@ fs::path macro_crate(Toolchain& tc, const WasmMacroArg& arg,
                           .update(*wasm)
                           .hex();
     std::string artifact = fmt::format("lib{}.so", arg.name);
-    fs::path entry =
-        ensure_entry(tc.root, arg.name + "-" + key, artifact, [&](const fs::path& tmp) {
-            // Loading checks everything rustc cannot: that this is wasm, valid,
-            // imports only watt-0.5, and declares its macros.
-            auto library = macros::Library::load(*wasm, arg.path);
-            const macros::Decls& decls = library->decls();
-            if (decls.macros.empty()) throw Error(fmt::format("{} declares no macros", arg.path));
-            write_file(tmp / "macro.wasm",
-                       std::string_view(reinterpret_cast<const char*>(wasm->data()), wasm->size()));
-            write_file(tmp / "lib.rs", generate_crate(decls, arg.name));
-            const fs::path& bridge = ensure_bridge(tc);
-            std::vector<std::string> args =
-                rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
-            args.insert(args.end(),
-                        {"--crate-name", arg.name, "--edition",
-                         std::string(tokens::edition_name(decls.edition)), "-C", "metadata=" + key,
-                         "--extern",
-                         "wasmacro_bridge=" + (bridge / "libwasmacro_bridge.rlib").string(), "-L",
-                         "dependency=" + bridge.string(), (tmp / "lib.rs").string(), "-o",
-                         (tmp / artifact).string()});
-            compile(args, fmt::format("the proc-macro crate `{}` for {}", arg.name, arg.path));
-        });
+    const std::string entry_name = arg.name + "-" + key;
+    fs::path entry = ensure_entry(tc.root, entry_name, artifact, [&](const fs::path& tmp) {
+        // Loading checks everything rustc cannot: that this is wasm, valid,
+        // imports only watt-0.5, and declares its macros.
+        auto library = macros::Library::load(*wasm, arg.path);
+        const macros::Decls& decls = library->decls();
+        if (decls.macros.empty()) throw Error(fmt::format("{} declares no macros", arg.path));
+        write_file(tmp / "macro.wasm",
+                   std::string_view(reinterpret_cast<const char*>(wasm->data()), wasm->size()));
+        write_file(tmp / "lib.rs", generate_crate(decls, arg.name));
+        const fs::path& bridge = ensure_bridge(tc);
+        std::vector<std::string> args = rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
+        args.insert(args.end(),
+                    {"--crate-name", arg.name, "--edition",
+                     std::string(tokens::edition_name(decls.edition)), "-C", "metadata=" + key,
+                     "--extern", "wasmacro_bridge=" + (bridge / "libwasmacro_bridge.rlib").string(),
+                     "-L", "dependency=" + bridge.string(), (tmp / "lib.rs").string(), "-o",
+                     (tmp / artifact).string(),
+                     // The build directory's name has this process's id in it: give
+                     // the library the entry's path instead, so that it is the same
+                     // whoever built it.
+                     "--remap-path-prefix", tmp.string() + "=" + (tc.root / entry_name).string()});
+        compile(args, fmt::format("the proc-macro crate `{}` for {}", arg.name, arg.path));
+    });
     return entry / artifact;
 }
 
