@@ -3,11 +3,19 @@
 // type) and every exported function is called with zero arguments under small
 // limits. The engine may only answer with its documented errors (decode,
 // validation, link errors and traps); anything else — a crash, a sanitizer
-// report, another exception, a hang — is a bug.
+// report, another exception, a hang — is a bug. Where the compiling tier
+// runs, each module runs in both tiers, and any difference in what the calls
+// return or trap with, or in the memory and globals they leave, is a bug too.
 #include "wasm/engine.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace wasmacro::wasm;
 
@@ -38,12 +46,11 @@ std::optional<Extern> stand_in(Store& store, const Module& module, const Import&
     return std::nullopt;
 }
 
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+/// What running a module's exports did, in a form two tiers must agree on.
+std::vector<std::string> run_exports(const std::shared_ptr<const Module>& module, Tier tier) {
+    std::vector<std::string> outcome;
+    Store store(fuzz_limits(), tier);
     try {
-        std::shared_ptr<const Module> module = load_module({data, size});
-        Store store(fuzz_limits());
         Instance& instance = store.instantiate(
             module, [&](const Import& import) { return stand_in(store, *module, import); });
         for (const Export& e : module->exports) {
@@ -52,14 +59,55 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             std::vector<Value> args;
             for (ValType type : type_of(function).params) args.push_back({type, 0});
             try {
-                store.call(function, args);
-            } catch (const Trap&) {
+                for (const Value& result : store.call(function, args))
+                    outcome.push_back(to_string(result));
+            } catch (const Trap& trap) {
                 // A trap ends this call only; the store must serve the next one.
+                outcome.push_back(trap.what());
             }
         }
+        for (const Export& e : module->exports) {
+            std::optional<Extern> external = instance.find_export(e.name);
+            if (auto* global = std::get_if<Global*>(&*external))
+                outcome.push_back(to_string(get(**global)));
+        }
+        if (Memory* memory = instance.memory()) {
+            std::span<uint8_t> bytes = memory_bytes(*memory);
+            outcome.emplace_back(bytes.begin(), bytes.end());
+        }
+    } catch (const LinkError& error) {
+        outcome.push_back(error.what());
+    } catch (const Trap& trap) {
+        outcome.push_back(trap.what());
+    }
+    return outcome;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::shared_ptr<const Module> module;
+    try {
+        module = load_module({data, size});
     } catch (const DecodeError&) {
+        return 0;
     } catch (const ValidationError&) {
-    } catch (const LinkError&) {
-    } catch (const Trap&) {}
+        return 0;
+    }
+    std::vector<std::string> interpreted = run_exports(module, Tier::Interpreter);
+    static const bool compiler_runs = Store({}, Tier::Compiler).tier() == Tier::Compiler;
+    if (!compiler_runs) return 0;
+    std::vector<std::string> compiled = run_exports(module, Tier::Compiler);
+    if (compiled != interpreted) {
+        for (size_t i = 0; i < std::max(compiled.size(), interpreted.size()); ++i) {
+            std::string_view c = i < compiled.size() ? compiled[i] : "(none)";
+            std::string_view n = i < interpreted.size() ? interpreted[i] : "(none)";
+            if (c != n)
+                std::fprintf(stderr,
+                             "outcome %zu differs:\n  compiled:    %.200s\n  interpreted: %.200s\n",
+                             i, std::string(c).c_str(), std::string(n).c_str());
+        }
+        std::abort();
+    }
     return 0;
 }

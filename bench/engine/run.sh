@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The engine benchmark in one command: builds the workloads and the wasmacro
-# runner, runs every workload natively, in node (V8) and in wasmacro, checks
-# that the three checksums agree, and prints a table of times and ratios.
+# runner, runs every workload natively, in node (V8) and in wasmacro (its
+# compiling tier, and its interpreter in the column `interp`), checks
+# that the checksums agree, and prints a table of times and ratios.
 #
 #   bench/engine/run.sh [--runs N] [--clock cpu|wall] [--build-dir DIR] [--engines LIST]
 #
@@ -12,7 +13,8 @@
 #                    with builds CPU time is much steadier
 #   --build-dir DIR  CMake build directory (default build/release); workloads
 #                    and cargo output go under DIR/bench/engine
-#   --engines LIST   comma-separated subset of native,v8,wasmacro (default all)
+#   --engines LIST   comma-separated subset of native,v8,wasmacro,interpreter
+#                    (default all)
 #   --runner-built   do not build the wasmacro runner (the CMake target
 #                    bench_engine passes it: it has built the runner already)
 #
@@ -24,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=7
 build_dir=$root/build/release
-engines=native,v8,wasmacro
+engines=native,v8,wasmacro,interpreter
 clock=cpu
 build_runner=1
 while (($#)); do
@@ -58,7 +60,7 @@ echo "building workloads in $workloads_dir" >&2
 "$here/build-workloads.sh" "$workloads_dir"
 
 runner=$build_dir/bench/engine/wasmacro_bench_engine
-if want wasmacro && [[ -n $build_runner ]]; then
+if { want wasmacro || want interpreter; } && [[ -n $build_runner ]]; then
     if [[ ! -f $build_dir/CMakeCache.txt ]]; then
         echo "no CMake build in $build_dir: run scripts/build.sh release first" >&2
         exit 1
@@ -91,15 +93,16 @@ measure() {
 
 ratio() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.2fx", t / n }'; }
 
-row() { printf '%-10s %8s %8s | %8s %7s %7s %8s | %8s %7s %7s %8s | %11s\n' "$@"; }
+row() { printf '%-10s %8s %8s | %8s %7s %7s %8s | %8s %7s %7s %8s | %8s %7s | %11s\n' "$@"; }
 table=$(row workload wasm_KiB native \
     v8 v8/nat v8_load v8_1st \
-    wasmacro wa/nat wa_load wa_1st checksum)
+    wasmacro wa/nat wa_load wa_1st interp in/nat checksum)
 status=0
 for module in "$workloads_dir"/*.wasm; do
     name=$(basename "$module" .wasm)
     size_kib=$(awk -v b="$(stat -c %s "$module")" 'BEGIN { printf "%.1f", b / 1024 }')
     native_ms=- v8_ms=- v8_ratio=- v8_load=- v8_first=- wa_ms=- wa_ratio=- wa_load=- wa_first=-
+    in_ms=- in_ratio=-
     reference=
     mismatch=
 
@@ -132,6 +135,12 @@ for module in "$workloads_dir"/*.wasm; do
             check wasmacro
         else status=1; fi
     fi
+    if want interpreter; then
+        if measure env WASMACRO_TIER=interpreter "$runner" "$module" "$runs"; then
+            in_ms=$best
+            check interpreter
+        else status=1; fi
+    fi
     # Native once more, after the others, and the best of both counts: a
     # slow spell of the shared machine should not fall on one side only.
     if want native && [[ $native_ms != - ]]; then
@@ -143,10 +152,11 @@ for module in "$workloads_dir"/*.wasm; do
     if [[ $native_ms != - ]]; then
         [[ $v8_ms == - ]] || v8_ratio=$(ratio "$v8_ms" "$native_ms")
         [[ $wa_ms == - ]] || wa_ratio=$(ratio "$wa_ms" "$native_ms")
+        [[ $in_ms == - ]] || in_ratio=$(ratio "$in_ms" "$native_ms")
     fi
     [[ -z $mismatch ]] || status=1
     table+=$'\n'$(row "$name" "$size_kib" "$native_ms" \
-        "$v8_ms" "$v8_ratio" "$v8_load" "$v8_first" "$wa_ms" "$wa_ratio" "$wa_load" "$wa_first" \
+        "$v8_ms" "$v8_ratio" "$v8_load" "$v8_first" "$wa_ms" "$wa_ratio" "$wa_load" "$wa_first" "$in_ms" "$in_ratio" \
         "${reference:--}${mismatch:+ MISMATCH}")
 done
 

@@ -24,6 +24,7 @@ struct RunOptions {
     std::string export_name;
     std::vector<std::string> args;
     SandboxLimits limits;
+    bool interpreter = false;
 };
 
 template <typename T>
@@ -100,7 +101,7 @@ int run_export(Context& ctx, const RunOptions& opts) {
     }
 
     try {
-        Store store(opts.limits);
+        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
         Instance& instance = store.instantiate(
             module, [](const Import&) -> std::optional<Extern> { return std::nullopt; });
         Function* function = instance.exported_function(opts.export_name);
@@ -145,6 +146,9 @@ void add_run_command(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
         ->capture_default_str();
+    cmd->add_flag("--interpreter", opts->interpreter,
+                  "Interpret the code instead of compiling it to machine code (the only tier "
+                  "on hosts other than x86-64 Linux; also WASMACRO_TIER=interpreter)");
     cmd->callback([&ctx, opts] { ctx.exit_code = run_export(ctx, *opts); });
 }
 

@@ -35,6 +35,15 @@ struct SandboxLimits {
     uint32_t max_call_depth = 10000;
 };
 
+/// How a store runs wasm code.
+enum class Tier : uint8_t {
+    Compiler,    ///< translated to x86-64 machine code, where that can run
+    Interpreter, ///< interpreted: any host, including one without executable memory
+};
+/// The compiler where it can run, unless the environment variable
+/// WASMACRO_TIER is `interpreter`.
+Tier default_tier();
+
 /// Load-time: a module that imports something the resolver does not provide,
 /// or with an incompatible type.
 class LinkError : public Error {
@@ -133,12 +142,14 @@ std::shared_ptr<const Module> load_module(std::span<const uint8_t> bytes);
 /// for its lifetime. Single-threaded.
 class Store {
 public:
-    explicit Store(SandboxLimits limits = {});
+    /// Asked for the compiler where it cannot run, a store interprets.
+    explicit Store(SandboxLimits limits = {}, Tier tier = default_tier());
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
     SandboxLimits& limits();
+    Tier tier() const;
 
     Function* create_host_function(FuncType type, HostFunction function, std::string name);
     Memory* create_memory(MemoryType type);

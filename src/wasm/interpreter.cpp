@@ -4,6 +4,7 @@
 // calls do not recurse in C++: frames live in Store::Impl, so call depth is
 // bounded by a counter, not by the native stack.
 #include "wasm/code.hpp"
+#include "wasm/jit.hpp"
 #include "wasm/numeric.hpp"
 #include "wasm/runtime.hpp"
 
@@ -21,8 +22,9 @@ T field(const uint8_t* ip, size_t offset) {
     return value;
 }
 
-/// Calls a host function with its arguments at `slots`, writing its results
-/// there. Kept out of line so the exception handling stays off the hot loop.
+} // namespace
+
+// Kept out of line so the exception handling stays off the hot loop.
 [[gnu::noinline]] bool call_host(Function& callee, uint64_t* slots, Memory* memory,
                                  std::exception_ptr& failure) {
     try {
@@ -42,6 +44,8 @@ T field(const uint8_t* ip, size_t offset) {
         return false;
     }
 }
+
+namespace {
 
 /// Eight slots of zeros as separate stores, which the compiler merges into a
 /// few wide ones; a memset or a loop here becomes `rep stos`, which is slow
@@ -537,6 +541,9 @@ WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #include "wasm/opcodes.def"
 #undef WASM_OP
 
+// Ends a run of one instruction (see execute_one).
+HANDLER(Stop) {}
+
 #define WASMACRO_ADDRESS_OF(name) reinterpret_cast<const void*>(&H_##name),
 const void* const handler_table[] = {
 #define WASMACRO_X(name) WASMACRO_ADDRESS_OF(name)
@@ -579,6 +586,26 @@ const void* const* interpreter_handlers() {
     return handler_table;
 }
 
+int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
+                uint32_t max_memory_pages, ExecutionResult& result) {
+    // The handler goes on to whatever follows its instruction, so it runs on
+    // a copy followed by Stop.
+    alignas(8) uint8_t copy[64];
+    if (size + sizeof(Handler) > sizeof copy) return numeric::trap_code(TrapKind::Unreachable);
+    std::memcpy(copy, instruction, size);
+    Handler stop = &H_Stop;
+    std::memcpy(copy + size, &stop, sizeof stop);
+    Context ctx;
+    ctx.current = &current;
+    ctx.memory = current.memory;
+    ctx.max_memory_pages = max_memory_pages;
+    uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
+    uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;
+    field<Handler>(copy, 0)(copy, fp, 0, memory_base, memory_size, INT64_MAX, &ctx);
+    if (ctx.result.element) result.element = ctx.result.element;
+    return ctx.trap;
+}
+
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
     Context ctx;
     auto trapped = [&](TrapKind kind) {
@@ -593,6 +620,7 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
             return trapped(TrapKind::HostError);
         return ctx.result;
     }
+    if (store.jit) return jit_execute(store, function, args_and_results);
     const SandboxLimits& limits = store.limits;
     ctx.frames = store.frames.data();
     ctx.max_depth = limits.max_call_depth;

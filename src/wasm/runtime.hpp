@@ -29,6 +29,10 @@ struct Function {
     uint32_t index = 0;       ///< in the module's function index space
     const Code* code = nullptr;
     std::unique_ptr<CompiledCode> compiled;
+    /// For the compiling tier: its machine code, or until that exists a
+    /// stub that compiles it (compiled code calls through this field).
+    void* jit_entry = nullptr;
+    bool jit_compiled = false;
 
     // A host function.
     HostFunction host;
@@ -111,9 +115,22 @@ struct ExecutionResult {
     std::exception_ptr host_exception;
 };
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
+/// Runs one instruction of slot code that neither branches nor calls, on its
+/// own (for the compiling tier's rare instructions); the trap code, or 0.
+int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
+                uint32_t max_memory_pages, ExecutionResult& result);
+/// Calls a host function with its arguments at `slots`, writing its results
+/// there; false when it threw, with the exception in `failure`.
+bool call_host(Function& callee, uint64_t* slots, Memory* memory, std::exception_ptr& failure);
+
+class JitCode;
 
 struct Store::Impl {
+    Impl();
+    ~Impl();
     SandboxLimits limits;
+    /// The compiling tier's code; null when the store interprets.
+    std::unique_ptr<JitCode> jit;
     std::vector<std::unique_ptr<Function>> functions;
     std::vector<std::unique_ptr<Memory>> memories;
     std::vector<std::unique_ptr<Table>> tables;

@@ -1,11 +1,13 @@
 // Stores, instances and the runtime objects: linking, instantiation (spec
 // section 4.5.4), memories and tables, and the entry point for calls.
+#include "wasm/jit.hpp"
 #include "wasm/runtime.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <sys/mman.h>
 
@@ -241,8 +243,18 @@ Memory* Store::Impl::new_memory(MemoryType type) {
     return memories.back().get();
 }
 
-Store::Store(SandboxLimits limits) : impl_(std::make_unique<Impl>()) {
+Tier default_tier() {
+    const char* chosen = std::getenv("WASMACRO_TIER");
+    if (chosen && std::string_view(chosen) == "interpreter") return Tier::Interpreter;
+    return Tier::Compiler;
+}
+
+Store::Impl::Impl() = default;
+Store::Impl::~Impl() = default;
+
+Store::Store(SandboxLimits limits, Tier tier) : impl_(std::make_unique<Impl>()) {
     impl_->limits = limits;
+    if (tier == Tier::Compiler && jit_supported()) impl_->jit = std::make_unique<JitCode>();
     impl_->value_stack.reset(new uint64_t[value_stack_slots]);
     impl_->value_stack_size = value_stack_slots - frame_overrun_slots;
 }
@@ -251,6 +263,10 @@ Store::~Store() = default;
 
 SandboxLimits& Store::limits() {
     return impl_->limits;
+}
+
+Tier Store::tier() const {
+    return impl_->jit ? Tier::Compiler : Tier::Interpreter;
 }
 
 Function* Store::create_host_function(FuncType type, HostFunction function, std::string name) {
@@ -437,7 +453,8 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
                      std::span<uint64_t> results) {
     Impl& store = *impl_;
     if (store.running) throw Error("a wasm call cannot start while another runs in the same store");
-    if (store.frames.size() < store.limits.max_call_depth + size_t{1})
+    // Only the interpreter keeps its call frames there; compiled code uses the machine stack.
+    if (!store.jit && store.frames.size() < store.limits.max_call_depth + size_t{1})
         store.frames.resize(store.limits.max_call_depth + size_t{1});
     uint64_t* slots = store.value_stack.get();
     std::copy(args.begin(), args.end(), slots);

@@ -7,6 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <pthread.h>
+
 using namespace wasmacro::wasm;
 using testing::HasSubstr;
 
@@ -285,6 +288,74 @@ TEST(Limits, CallDepth) {
 
     Fixture deep(limits_wasm); // the default depth, and the value stack, also end it
     EXPECT_EQ(deep.trap("recurse").kind(), TrapKind::CallStackExhausted);
+}
+
+TEST(Limits, DeepRecursionStopsBeforeTheMachineStackEnds) {
+    // `recurse` has a frame of no slots, so the value stack never fills, and
+    // ten million calls need more machine stack than a thread has: compiled
+    // code, whose wasm calls are machine calls, must end that with a trap.
+    // (The interpreter's frames are not on the machine stack.)
+    if (Store().tier() != Tier::Compiler) GTEST_SKIP() << "the interpreter does not recurse";
+    SandboxLimits limits;
+    limits.max_call_depth = 10'000'000;
+    Fixture m(limits_wasm, limits);
+    EXPECT_EQ(m.trap("recurse").kind(), TrapKind::CallStackExhausted);
+    EXPECT_EQ(m.call_i32("answer"), 42u);
+
+    // The same on a thread of a small stack, whose size compiled code reads.
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, size_t{1} << 20);
+    pthread_t thread;
+    std::optional<TrapKind> kind;
+    auto body = [](void* arg) -> void* {
+        auto* result = static_cast<std::optional<TrapKind>*>(arg);
+        SandboxLimits deep;
+        deep.max_call_depth = 10'000'000;
+        Fixture f(limits_wasm, deep);
+        *result = f.trap("recurse").kind();
+        return nullptr;
+    };
+    ASSERT_EQ(pthread_create(&thread, &attr, body, &kind), 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    EXPECT_EQ(kind, TrapKind::CallStackExhausted);
+}
+
+TEST(Tiers, ChosenPerStore) {
+    EXPECT_EQ(Store({}, Tier::Interpreter).tier(), Tier::Interpreter);
+#if defined(__x86_64__) && defined(__linux__)
+    EXPECT_EQ(Store({}, Tier::Compiler).tier(), Tier::Compiler);
+#endif
+    for (Tier tier : {Tier::Compiler, Tier::Interpreter}) {
+        Store store({}, tier);
+        Instance& instance = store.instantiate(load_module(arith_wasm), no_imports());
+        std::vector<Value> args = {i32(40), i32(2)};
+        EXPECT_EQ(store.call(*instance.exported_function("add"), args).at(0).as_u32(), 42u);
+    }
+}
+
+// (module
+//   (memory 1 10)
+//   (func $grow (param i32) (result i32) (memory.grow (local.get 0)))
+//   (func (export "grow_in_callee") (result i32)
+//     (drop (call $grow (i32.const 1)))
+//     (i32.store (i32.const 65536) (i32.const 7))
+//     (i32.add (i32.load (i32.const 65536)) (memory.size))))
+const std::vector<uint8_t> grow_wasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+    0x60, 0x00, 0x01, 0x7f, 0x03, 0x03, 0x02, 0x00, 0x01, 0x05, 0x04, 0x01, 0x01, 0x01, 0x0a, 0x07,
+    0x12, 0x01, 0x0e, 0x67, 0x72, 0x6f, 0x77, 0x5f, 0x69, 0x6e, 0x5f, 0x63, 0x61, 0x6c, 0x6c, 0x65,
+    0x65, 0x00, 0x01, 0x0a, 0x23, 0x02, 0x06, 0x00, 0x20, 0x00, 0x40, 0x00, 0x0b, 0x1a, 0x00, 0x41,
+    0x01, 0x10, 0x00, 0x1a, 0x41, 0x80, 0x80, 0x04, 0x41, 0x07, 0x36, 0x02, 0x00, 0x41, 0x80, 0x80,
+    0x04, 0x28, 0x02, 0x00, 0x3f, 0x00, 0x6a, 0x0b, 0x00, 0x15, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01,
+    0x07, 0x01, 0x00, 0x04, 0x67, 0x72, 0x6f, 0x77, 0x02, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00};
+
+TEST(Limits, MemoryGrownByACalleeIsThereForTheCaller) {
+    // Compiled code keeps the memory's size in a register; a callee's
+    // memory.grow must reach the caller's bounds checks.
+    Fixture m(grow_wasm);
+    EXPECT_EQ(m.call_i32("grow_in_callee"), 7u + 2u);
 }
 
 TEST(Limits, FramesOfManyLocalsFillTheValueStack) {

@@ -1,0 +1,1174 @@
+// The compiling tier. A function's slot code (code.hpp), translated on its
+// first call as for the interpreter, becomes x86-64 code that does what each
+// instruction's handler does, with no dispatch and with the immediates in the
+// instructions. Values stay in the same frame slots, so both tiers share the
+// translator and its fusions; rare instructions (tables, bulk memory) run
+// through the interpreter's own handler (execute_one).
+//
+// Registers while compiled code runs:
+//   rbx  fp, the current frame          r12  memory base    r13  memory size
+//   r14  fuel left (signed)             r15  JitRegs*       rbp  calls left
+//   rax  the accumulator (code.hpp): every instruction that fills it in the
+//        interpreter leaves its result in rax
+// A wasm call is a native call: the caller moves rbx up to the callee's frame
+// and back, and the callee saves nothing. A trap jumps to the innermost
+// trampoline from C++ (enter), which resets the native stack; C++ helpers
+// called from compiled code never throw.
+#include "wasm/jit.hpp"
+
+#include "wasm/code.hpp"
+#include "wasm/numeric.hpp"
+#include "wasm/opcode.hpp"
+#include "wasm/x64.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <unordered_map>
+
+#if defined(__x86_64__) && defined(__linux__)
+#define WASMACRO_JIT 1
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace wasmacro::wasm {
+
+namespace {
+
+using namespace x64;
+
+/// What compiled code and its helpers share; r15 points here. Fields that
+/// machine code reads are at the front, at fixed offsets.
+struct JitRegs {
+    uint64_t entry_rsp = 0; ///< the innermost trampoline's stack, for traps
+    int64_t fuel = 0;       ///< r14 while C++ runs
+    uintptr_t native_limit = 0;
+    uint64_t* stack_end = nullptr;
+    uint8_t* memory_base = nullptr; ///< r12 and r13 for the next trampoline
+    uint64_t memory_size = 0;
+    int32_t trap = 0;                  ///< numeric::trap_code of the trap, or 0
+    uint32_t remaining_depth = 0;      ///< rbp while C++ runs
+    const Function* current = nullptr; ///< where the trap happened
+    Store::Impl* store = nullptr;
+    ExecutionResult* result = nullptr;
+};
+constexpr int32_t at(size_t offset) {
+    return static_cast<int32_t>(offset);
+}
+constexpr Mem regs_field(size_t offset) {
+    return {R15, at(offset)};
+}
+const Mem regs_trap = regs_field(offsetof(JitRegs, trap));
+const Mem regs_fuel = regs_field(offsetof(JitRegs, fuel));
+const Mem regs_depth = regs_field(offsetof(JitRegs, remaining_depth));
+const Mem regs_current = regs_field(offsetof(JitRegs, current));
+const Mem regs_entry_rsp = regs_field(offsetof(JitRegs, entry_rsp));
+
+using EnterFn = void (*)(JitRegs*, const void* code, uint64_t* fp);
+
+// --- what each internal instruction is ---
+
+enum class Shape : uint8_t { Control, BrIf, BrIfI, Un, Bin, BinI, Ld, LdA, LdK, St, StA, StK };
+/// How a fused compare-and-branch compares: a relation's Op, or i32.and as a
+/// bit test (branching when nonzero, or when zero).
+struct IOpInfo {
+    Shape shape = Shape::Control;
+    bool acc = false;
+    Op op = Op::Nop;
+    bool bit_test_zero = false;
+};
+constexpr size_t iop_count = static_cast<size_t>(IOp::Count_);
+constexpr size_t index(IOp op) {
+    return static_cast<size_t>(op);
+}
+
+// clang-format off
+const std::array<IOpInfo, iop_count> iop_infos = [] {
+    std::array<IOpInfo, iop_count> t{};
+#define WASMACRO_FUSED(name, op, zero)                                                             \
+    t[index(IOp::BrIf_##name)] = {Shape::BrIf, false, op, zero};                                   \
+    t[index(IOp::BrIfI_##name)] = {Shape::BrIfI, false, op, zero};                                 \
+    t[index(IOp::AccBrIf_##name)] = {Shape::BrIf, true, op, zero};                                 \
+    t[index(IOp::AccBrIfI_##name)] = {Shape::BrIfI, true, op, zero};
+#define WASMACRO_X(name, negated) WASMACRO_FUSED(name, Op::name, false)
+    WASMACRO_FUSED_RELATIONS(WASMACRO_X)
+#undef WASMACRO_X
+    WASMACRO_FUSED(I32AndNz, Op::I32And, false)
+    WASMACRO_FUSED(I32AndZ, Op::I32And, true)
+#undef WASMACRO_FUSED
+#define WASMACRO_INFO_Special(name)
+#define WASMACRO_INFO_Const(name)
+#define WASMACRO_INFO_Memory(name)
+#define WASMACRO_INFO_Unary(name)                                                                  \
+    t[index(IOp::Un_##name)] = {Shape::Un, false, Op::name};                                       \
+    t[index(IOp::AccUn_##name)] = {Shape::Un, true, Op::name};
+#define WASMACRO_INFO_Binary(name)                                                                 \
+    t[index(IOp::Bin_##name)] = {Shape::Bin, false, Op::name};                                     \
+    t[index(IOp::BinI_##name)] = {Shape::BinI, false, Op::name};                                   \
+    t[index(IOp::AccBin_##name)] = {Shape::Bin, true, Op::name};                                   \
+    t[index(IOp::AccBinI_##name)] = {Shape::BinI, true, Op::name};
+#define WASMACRO_INFO_Load(name)                                                                   \
+    t[index(IOp::Ld_##name)] = {Shape::Ld, false, Op::name};                                       \
+    t[index(IOp::LdA_##name)] = {Shape::LdA, false, Op::name};                                     \
+    t[index(IOp::LdK_##name)] = {Shape::LdK, false, Op::name};                                     \
+    t[index(IOp::AccLd_##name)] = {Shape::Ld, true, Op::name};                                     \
+    t[index(IOp::AccLdA_##name)] = {Shape::LdA, true, Op::name};
+#define WASMACRO_INFO_Store(name)                                                                  \
+    t[index(IOp::St_##name)] = {Shape::St, false, Op::name};                                       \
+    t[index(IOp::StA_##name)] = {Shape::StA, false, Op::name};                                     \
+    t[index(IOp::StK_##name)] = {Shape::StK, false, Op::name};                                     \
+    t[index(IOp::AccSt_##name)] = {Shape::St, true, Op::name};                                     \
+    t[index(IOp::AccStA_##name)] = {Shape::StA, true, Op::name};                                   \
+    t[index(IOp::AccStK_##name)] = {Shape::StK, true, Op::name};
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_INFO_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+    return t;
+}();
+
+using UnaryEval = uint64_t (*)(uint64_t, int&);
+using BinaryEval = uint64_t (*)(uint64_t, uint64_t, int&);
+/// numeric.hpp's evaluator of each Unary or Binary operator, for those the
+/// compiler calls instead of inlining.
+const std::array<const void*, static_cast<size_t>(Op::Count_)> evaluators = [] {
+    std::array<const void*, static_cast<size_t>(Op::Count_)> t{};
+#define WASMACRO_EVAL_Special(name)
+#define WASMACRO_EVAL_Const(name)
+#define WASMACRO_EVAL_Memory(name)
+#define WASMACRO_EVAL_Load(name)
+#define WASMACRO_EVAL_Store(name)
+#define WASMACRO_EVAL_Unary(name) t[static_cast<size_t>(Op::name)] = reinterpret_cast<const void*>(static_cast<UnaryEval>(&numeric::eval_##name));
+#define WASMACRO_EVAL_Binary(name) t[static_cast<size_t>(Op::name)] = reinterpret_cast<const void*>(static_cast<BinaryEval>(&numeric::eval_##name));
+#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_EVAL_##kind(name)
+#include "wasm/opcodes.def"
+#undef WASM_OP
+    return t;
+}();
+// clang-format on
+
+IOp iop_of(const uint8_t* instruction) {
+    static const auto by_handler = [] {
+        std::unordered_map<const void*, IOp> map;
+        const void* const* handlers = interpreter_handlers();
+        for (size_t i = 0; i < iop_count; ++i) map.emplace(handlers[i], static_cast<IOp>(i));
+        return map;
+    }();
+    const void* handler;
+    std::memcpy(&handler, instruction, sizeof handler);
+    return by_handler.at(handler);
+}
+
+/// A relation's condition and width: for an i32 or i64 comparison.
+struct Relation {
+    Cond cond;
+    bool wide;
+};
+std::optional<Relation> relation(Op op) {
+    switch (op) {
+    case Op::I32Eq: return Relation{E, false};
+    case Op::I32Ne: return Relation{NE, false};
+    case Op::I32LtS: return Relation{L, false};
+    case Op::I32LtU: return Relation{B, false};
+    case Op::I32GtS: return Relation{G, false};
+    case Op::I32GtU: return Relation{A, false};
+    case Op::I32LeS: return Relation{LE, false};
+    case Op::I32LeU: return Relation{BE, false};
+    case Op::I32GeS: return Relation{GE, false};
+    case Op::I32GeU: return Relation{AE, false};
+    case Op::I64Eq: return Relation{E, true};
+    case Op::I64Ne: return Relation{NE, true};
+    case Op::I64LtS: return Relation{L, true};
+    case Op::I64LtU: return Relation{B, true};
+    case Op::I64GtS: return Relation{G, true};
+    case Op::I64GtU: return Relation{A, true};
+    case Op::I64LeS: return Relation{LE, true};
+    case Op::I64LeU: return Relation{BE, true};
+    case Op::I64GeS: return Relation{GE, true};
+    case Op::I64GeU: return Relation{AE, true};
+    default: return std::nullopt;
+    }
+}
+
+/// An integer operator that compiles to one x86 instruction.
+struct Arithmetic {
+    enum Kind : uint8_t { None, AluOp, Mul, ShiftOp } kind = None;
+    bool wide = false;
+    Alu alu = ADD;
+    Shift shift = SHL;
+};
+Arithmetic arithmetic(Op op) {
+    switch (op) {
+    case Op::I32Add: return {Arithmetic::AluOp, false, ADD};
+    case Op::I32Sub: return {Arithmetic::AluOp, false, SUB};
+    case Op::I32And: return {Arithmetic::AluOp, false, AND};
+    case Op::I32Or: return {Arithmetic::AluOp, false, OR};
+    case Op::I32Xor: return {Arithmetic::AluOp, false, XOR};
+    case Op::I32Mul: return {Arithmetic::Mul, false};
+    case Op::I32Shl: return {Arithmetic::ShiftOp, false, ADD, SHL};
+    case Op::I32ShrS: return {Arithmetic::ShiftOp, false, ADD, SAR};
+    case Op::I32ShrU: return {Arithmetic::ShiftOp, false, ADD, SHR};
+    case Op::I32Rotl: return {Arithmetic::ShiftOp, false, ADD, ROL};
+    case Op::I32Rotr: return {Arithmetic::ShiftOp, false, ADD, ROR};
+    case Op::I64Add: return {Arithmetic::AluOp, true, ADD};
+    case Op::I64Sub: return {Arithmetic::AluOp, true, SUB};
+    case Op::I64And: return {Arithmetic::AluOp, true, AND};
+    case Op::I64Or: return {Arithmetic::AluOp, true, OR};
+    case Op::I64Xor: return {Arithmetic::AluOp, true, XOR};
+    case Op::I64Mul: return {Arithmetic::Mul, true};
+    case Op::I64Shl: return {Arithmetic::ShiftOp, true, ADD, SHL};
+    case Op::I64ShrS: return {Arithmetic::ShiftOp, true, ADD, SAR};
+    case Op::I64ShrU: return {Arithmetic::ShiftOp, true, ADD, SHR};
+    case Op::I64Rotl: return {Arithmetic::ShiftOp, true, ADD, ROL};
+    case Op::I64Rotr: return {Arithmetic::ShiftOp, true, ADD, ROR};
+    default: return {};
+    }
+}
+
+/// A load's or store's width in bytes.
+uint32_t access_size(Op op) {
+    switch (op) {
+    case Op::I32Load8S:
+    case Op::I32Load8U:
+    case Op::I64Load8S:
+    case Op::I64Load8U:
+    case Op::I32Store8:
+    case Op::I64Store8: return 1;
+    case Op::I32Load16S:
+    case Op::I32Load16U:
+    case Op::I64Load16S:
+    case Op::I64Load16U:
+    case Op::I32Store16:
+    case Op::I64Store16: return 2;
+    case Op::I32Load:
+    case Op::F32Load:
+    case Op::I64Load32S:
+    case Op::I64Load32U:
+    case Op::I32Store:
+    case Op::F32Store:
+    case Op::I64Store32: return 4;
+    default: return 8;
+    }
+}
+
+/// The length of the instruction at `ip` (see the layouts in code.hpp).
+size_t instruction_size(IOp op, const uint8_t* ip) {
+    auto u32_at = [ip](size_t offset) {
+        uint32_t v;
+        std::memcpy(&v, ip + offset, 4);
+        return v;
+    };
+    auto call_sources = [&] { return 4 * size_t{std::max(u32_at(20), call_unrolled_arguments)}; };
+    const IOpInfo& info = iop_infos[index(op)];
+    switch (info.shape) {
+    case Shape::BrIf: return 20;
+    case Shape::BrIfI: return 24;
+    case Shape::Un: return 16;
+    case Shape::Bin: return 20;
+    case Shape::BinI: return 24;
+    case Shape::Ld:
+    case Shape::LdK:
+    case Shape::St:
+    case Shape::StK: return 20;
+    case Shape::LdA:
+    case Shape::StA: return 24;
+    case Shape::Control: break;
+    }
+    switch (op) {
+    case IOp::Unreachable:
+    case IOp::Return: return 8;
+    case IOp::Br:
+    case IOp::Return1:
+    case IOp::MemorySize:
+    case IOp::DataDrop:
+    case IOp::ElemDrop: return 12;
+    case IOp::Copy:
+    case IOp::BrIfNz:
+    case IOp::BrIfZ:
+    case IOp::AccBrIfNz:
+    case IOp::AccBrIfZ:
+    case IOp::MemoryGrow:
+    case IOp::RefIsNull: return 16;
+    case IOp::Const:
+    case IOp::GlobalGet:
+    case IOp::GlobalSet:
+    case IOp::MemoryCopy:
+    case IOp::MemoryFill:
+    case IOp::TableSize: return 20;
+    case IOp::BrTable: return 16 + 4 * (size_t{u32_at(12)} + 1);
+    case IOp::Call: return 24 + call_sources();
+    case IOp::CallLocal: return 40 + call_sources();
+    case IOp::CallIndirect: return 28;
+    case IOp::Select:
+    case IOp::GlobalAddI:
+    case IOp::GlobalBumpI:
+    case IOp::GlobalSetAddI:
+    case IOp::MemoryInit:
+    case IOp::TableGet:
+    case IOp::TableSet: return 24;
+    case IOp::TableGrow:
+    case IOp::TableFill: return 28;
+    case IOp::TableInit: return 32;
+    case IOp::TableCopy: return 36;
+    default: break;
+    }
+    throw Error(fmt::format("internal instruction {} has no compiled form", static_cast<int>(op)));
+}
+
+// --- helpers that compiled code calls (System V convention, never throwing) ---
+
+/// Where the machine stack is now: the frame's address, since a local's may
+/// be on AddressSanitizer's heap-allocated fake stack.
+uintptr_t stack_position() {
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+}
+
+int record_trap(JitRegs* regs, TrapKind kind, const Function* where) {
+    regs->trap = numeric::trap_code(kind);
+    regs->current = where;
+    return regs->trap;
+}
+int record_exception(JitRegs* regs, const Function* where) {
+    regs->result->host_exception = std::current_exception();
+    return record_trap(regs, TrapKind::HostError, where);
+}
+
+void* compile(JitCode& jit, Function& function);
+
+/// Translates and compiles a wasm function if that has not happened yet.
+/// Null when that failed (out of memory), with the trap recorded.
+void* compiled_entry(JitRegs* regs, Function& function) {
+    if (function.jit_compiled) return function.jit_entry;
+    try {
+        return compile(*regs->store->jit, function);
+    } catch (...) {
+        record_exception(regs, &function);
+        return nullptr;
+    }
+}
+
+/// Runs compiled code from C++ through the trampoline; the trap code, or 0.
+/// UBSan's check of indirect calls reads a signature before the callee,
+/// which machine code made here does not have.
+__attribute__((no_sanitize("function"))) int enter(JitRegs* regs, Function& function,
+                                                   uint64_t* fp) {
+    void* code = compiled_entry(regs, function);
+    if (!code) return regs->trap;
+    if (fp + function.compiled->frame_size > regs->stack_end)
+        return record_trap(regs, TrapKind::CallStackExhausted, regs->current);
+    regs->memory_base = function.memory ? function.memory->base : nullptr;
+    regs->memory_size = function.memory ? function.memory->size : 0;
+    reinterpret_cast<EnterFn>(regs->store->jit->enter)(regs, code, fp);
+    return regs->trap;
+}
+
+/// The lazy stub's helper: the callee's code, compiled now.
+void* lazy_compile_helper(JitRegs* regs, Function* callee) {
+    return compiled_entry(regs, *callee);
+}
+
+/// A call that compiled code does not make directly: a host function, or a
+/// function of another instance, whose arguments are at new_fp.
+int call_any(JitRegs* regs, Function* callee, uint64_t* new_fp, Function* caller) {
+    if (--regs->fuel < 0) return record_trap(regs, TrapKind::FuelExhausted, caller);
+    if (callee->is_host()) {
+        if (!call_host(*callee, new_fp, caller->memory, regs->result->host_exception))
+            return record_trap(regs, TrapKind::HostError, caller);
+        return 0;
+    }
+    if (regs->remaining_depth == 0 || stack_position() < regs->native_limit)
+        return record_trap(regs, TrapKind::CallStackExhausted, caller);
+    regs->current = caller; // where a stack overflow on entry is reported
+    --regs->remaining_depth;
+    int trap = enter(regs, *callee, new_fp);
+    ++regs->remaining_depth;
+    return trap;
+}
+
+int call_indirect_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp,
+                         Function* caller) {
+    Table* table;
+    uint32_t type_id, index_slot, base;
+    std::memcpy(&table, instruction + 8, sizeof table);
+    std::memcpy(&type_id, instruction + 16, 4);
+    std::memcpy(&index_slot, instruction + 20, 4);
+    std::memcpy(&base, instruction + 24, 4);
+    auto element = static_cast<uint32_t>(fp[index_slot]);
+    if (element >= table->elements.size()) {
+        regs->result->element = element;
+        return record_trap(regs, TrapKind::UndefinedElement, caller);
+    }
+    auto* callee = reinterpret_cast<Function*>(table->elements[element]);
+    if (!callee) {
+        regs->result->element = element;
+        return record_trap(regs, TrapKind::UninitializedElement, caller);
+    }
+    if (callee->type_id != type_id)
+        return record_trap(regs, TrapKind::IndirectCallTypeMismatch, caller);
+    return call_any(regs, callee, fp + base, caller);
+}
+
+/// A rare instruction, run by the interpreter's handler.
+int rare_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp, Function* caller,
+                size_t size) {
+    try {
+        int trap = execute_one(instruction, size, fp, *caller, regs->store->limits.max_memory_pages,
+                               *regs->result);
+        if (trap) {
+            regs->trap = trap;
+            regs->current = caller;
+        }
+        return trap;
+    } catch (...) {
+        return record_exception(regs, caller);
+    }
+}
+
+// --- compiling one function ---
+
+constexpr Mem slot(uint32_t index) {
+    return {RBX, static_cast<int32_t>(index * 8)};
+}
+
+class FunctionCompiler {
+public:
+    FunctionCompiler(JitCode& jit, Function& function)
+        : jit_(jit), function_(function), cc_(*function.compiled) {}
+
+    std::vector<uint8_t> compile() {
+        const std::vector<uint8_t>& code = cc_.code;
+        native_.assign(code.size() + 1, no_native);
+        prologue();
+        for (size_t at = 0; at < code.size();) {
+            native_[at] = a_.here();
+            const uint8_t* ip = code.data() + at;
+            IOp op = iop_of(ip);
+            size_t size = instruction_size(op, ip);
+            start_ = at;
+            instruction(op, ip, size);
+            at += size;
+        }
+        native_[code.size()] = a_.here();
+        stubs();
+        for (const Jump& jump : jumps_) a_.patch(jump.field, native_.at(jump.target));
+        return std::move(a_.code);
+    }
+
+private:
+    static constexpr size_t no_native = SIZE_MAX;
+    struct Jump {
+        size_t field;
+        size_t target; ///< a slot-code offset
+    };
+    struct TrapJump {
+        size_t field;
+        int kind; ///< a TrapKind, or one of the two below
+    };
+    static constexpr int recorded_by_helper = -1;    ///< the trap and where
+    static constexpr int recorded_by_evaluator = -2; ///< the trap, not where
+    struct JumpTable {
+        size_t lea_field;
+        std::vector<size_t> targets; ///< slot-code offsets
+        size_t from;                 ///< the BrTable's own offset
+    };
+
+    JitCode& jit_;
+    Function& function_;
+    const CompiledCode& cc_;
+    Assembler a_;
+    std::vector<size_t> native_; ///< machine-code offset of each instruction
+    std::vector<Jump> jumps_;
+    std::vector<TrapJump> trap_jumps_;
+    std::vector<JumpTable> tables_;
+    size_t start_ = 0; ///< the instruction being compiled
+
+    template <typename T>
+    static T field(const uint8_t* ip, size_t offset) {
+        T value;
+        std::memcpy(&value, ip + offset, sizeof value);
+        return value;
+    }
+    static uint32_t u32(const uint8_t* ip, size_t offset) { return field<uint32_t>(ip, offset); }
+
+    void trap_if(Cond c, TrapKind kind) {
+        trap_jumps_.push_back({a_.jcc(c), static_cast<int>(kind)});
+    }
+    /// After a helper that returns a recorded trap in eax.
+    void propagate_trap() {
+        a_.test(false, RAX, RAX);
+        trap_jumps_.push_back({a_.jcc(NE), recorded_by_helper});
+    }
+    void charge_fuel() {
+        a_.dec(true, R14);
+        trap_if(S, TrapKind::FuelExhausted);
+    }
+    /// A branch to the slot-code offset start_ + rel, taken when `c` holds
+    /// (or always); going back costs a unit of fuel, as in the interpreter.
+    void branch(std::optional<Cond> c, int32_t rel) {
+        size_t target = start_ + rel;
+        if (rel > 0) {
+            jumps_.push_back({c ? a_.jcc(*c) : a_.jmp(), target});
+            return;
+        }
+        size_t skip = c ? a_.jcc(negate(*c)) : 0;
+        charge_fuel();
+        jumps_.push_back({a_.jmp(), target});
+        if (c) a_.patch(skip, a_.here());
+    }
+    void call_helper(const void* helper) {
+        a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(helper));
+        a_.call(RAX);
+    }
+    /// memory.grow may have changed the size, whoever ran it.
+    void reload_memory_size() {
+        if (!function_.memory) return;
+        a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_.memory->size));
+        a_.mov(true, R13, Mem{RCX});
+    }
+    void load(bool wide, Reg dst, uint32_t slot_index, bool from_acc) {
+        if (from_acc) {
+            if (dst != RAX) a_.mov(wide, dst, RAX);
+        } else {
+            a_.mov(wide, dst, slot(slot_index));
+        }
+    }
+    /// rax, or rcx holding a 64-bit immediate that does not fit an imm32.
+    bool fits_imm32(bool wide, uint64_t imm) {
+        return !wide || static_cast<int64_t>(imm) == static_cast<int32_t>(imm);
+    }
+
+    void prologue() {
+        a_.alu_imm(SUB, true, RSP, 8); // keeps helper calls 16-byte aligned
+        uint32_t first = function_.num_params, count = cc_.num_locals - first;
+        if (count == 0) return;
+        a_.alu(XOR, false, RAX, RAX);
+        if (count <= 16) {
+            for (uint32_t i = 0; i < count; ++i) a_.mov(true, slot(first + i), RAX);
+            return;
+        }
+        a_.lea(RCX, slot(first));
+        a_.mov_imm(RDX, count);
+        size_t loop = a_.here();
+        a_.mov(true, Mem{RCX}, RAX);
+        a_.alu_imm(ADD, true, RCX, 8);
+        a_.dec(false, RDX);
+        a_.patch(a_.jcc(NE), loop);
+    }
+
+    void epilogue() {
+        a_.alu_imm(ADD, true, RSP, 8);
+        a_.ret();
+    }
+
+    void instruction(IOp op, const uint8_t* ip, size_t size) {
+        const IOpInfo& info = iop_infos[index(op)];
+        switch (info.shape) {
+        case Shape::Control: return control(op, ip, size);
+        case Shape::BrIf:
+        case Shape::BrIfI: return compare_branch(info, ip);
+        case Shape::Un: return unary(info, ip);
+        case Shape::Bin:
+        case Shape::BinI: return binary(info, ip);
+        case Shape::Ld:
+        case Shape::LdA:
+        case Shape::LdK: return load_instruction(info, ip);
+        case Shape::St:
+        case Shape::StA:
+        case Shape::StK: return store_instruction(info, ip);
+        }
+    }
+
+    void control(IOp op, const uint8_t* ip, size_t size) {
+        switch (op) {
+        case IOp::Unreachable:
+            trap_jumps_.push_back({a_.jmp(), static_cast<int>(TrapKind::Unreachable)});
+            return;
+        case IOp::Copy:
+            a_.mov(true, RAX, slot(u32(ip, 12)));
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::Const:
+            a_.mov_imm(RAX, field<uint64_t>(ip, 12));
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::Br: return branch(std::nullopt, field<int32_t>(ip, 8));
+        case IOp::BrIfNz:
+        case IOp::BrIfZ:
+            a_.alu_imm(CMP, false, slot(u32(ip, 8)), 0);
+            return branch(op == IOp::BrIfNz ? NE : E, field<int32_t>(ip, 12));
+        case IOp::AccBrIfNz:
+        case IOp::AccBrIfZ:
+            a_.test(false, RAX, RAX);
+            return branch(op == IOp::AccBrIfNz ? NE : E, field<int32_t>(ip, 12));
+        case IOp::BrTable: return branch_table(ip);
+        case IOp::Return: return epilogue();
+        case IOp::Return1:
+            a_.mov(true, RAX, slot(u32(ip, 8)));
+            a_.mov(true, slot(0), RAX);
+            return epilogue();
+        case IOp::Call:
+        case IOp::CallLocal: return call(op, ip);
+        case IOp::CallIndirect:
+            a_.mov(true, regs_fuel, R14);
+            a_.mov(false, regs_depth, RBP);
+            a_.mov(true, RDI, R15);
+            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
+            a_.mov(true, RDX, RBX);
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
+            call_helper(reinterpret_cast<const void*>(&call_indirect_helper));
+            after_call_out();
+            return;
+        case IOp::Select:
+            a_.mov(true, RAX, slot(u32(ip, 12)));
+            a_.alu_imm(CMP, false, slot(u32(ip, 20)), 0);
+            a_.cmov(E, true, RAX, slot(u32(ip, 16)));
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::GlobalGet:
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 12)->value));
+            a_.mov(true, RAX, Mem{RCX});
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::GlobalSet:
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 8)->value));
+            a_.mov(true, RAX, slot(u32(ip, 16)));
+            a_.mov(true, Mem{RCX}, RAX);
+            return;
+        case IOp::GlobalAddI:
+        case IOp::GlobalBumpI:
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 12)->value));
+            a_.mov(false, RAX, Mem{RCX});
+            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(u32(ip, 20)));
+            if (op == IOp::GlobalBumpI) a_.mov(true, Mem{RCX}, RAX);
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::GlobalSetAddI:
+            a_.mov(false, RAX, slot(u32(ip, 16)));
+            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(u32(ip, 20)));
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 8)->value));
+            a_.mov(true, Mem{RCX}, RAX);
+            return;
+        case IOp::MemorySize:
+            a_.mov(true, RAX, R13);
+            a_.shift_imm(SHR, true, RAX, 16);
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        case IOp::RefIsNull:
+            a_.alu_imm(CMP, true, slot(u32(ip, 12)), 0);
+            a_.setcc(E, RAX);
+            a_.movzx8(RAX, RAX);
+            a_.mov(true, slot(u32(ip, 8)), RAX);
+            return;
+        default: return rare(ip, size);
+        }
+    }
+
+    /// Table and bulk-memory instructions and memory.grow: the interpreter's
+    /// handler runs the original instruction.
+    void rare(const uint8_t* ip, size_t size) {
+        a_.mov(true, RDI, R15);
+        a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
+        a_.mov(true, RDX, RBX);
+        a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
+        a_.mov_imm(R8, size);
+        call_helper(reinterpret_cast<const void*>(&rare_helper));
+        reload_memory_size();
+        propagate_trap();
+    }
+
+    /// After a helper that may have run wasm code: it kept fuel in JitRegs.
+    void after_call_out() {
+        a_.mov(true, R14, regs_fuel);
+        reload_memory_size();
+        propagate_trap();
+    }
+
+    void call(IOp op, const uint8_t* ip) {
+        auto* callee = field<Function*>(ip, 8);
+        uint32_t base = u32(ip, 16), count = u32(ip, 20);
+        size_t sources = op == IOp::CallLocal ? 40 : 24;
+        bool direct = !callee->is_host() && callee->memory == function_.memory &&
+                      callee->instance == function_.instance;
+        if (direct) {
+            if (!callee->compiled) compile_function(*callee);
+            charge_fuel();
+            a_.alu_imm(SUB, false, RBP, 1);
+            trap_if(B, TrapKind::CallStackExhausted);
+            a_.lea(RAX, slot(base + callee->compiled->frame_size));
+            a_.alu(CMP, true, RAX, regs_field(offsetof(JitRegs, stack_end)));
+            trap_if(A, TrapKind::CallStackExhausted);
+            a_.alu(CMP, true, RSP, regs_field(offsetof(JitRegs, native_limit)));
+            trap_if(B, TrapKind::CallStackExhausted);
+        }
+        for (uint32_t i = 0; i < count; ++i) {
+            a_.mov(true, RAX, slot(u32(ip, sources + 4 * size_t{i})));
+            a_.mov(true, slot(base + i), RAX);
+        }
+        if (!direct) {
+            a_.mov(true, regs_fuel, R14);
+            a_.mov(false, regs_depth, RBP);
+            a_.mov(true, RDI, R15);
+            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(callee));
+            a_.lea(RDX, slot(base));
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
+            call_helper(reinterpret_cast<const void*>(&call_any));
+            after_call_out();
+            return;
+        }
+        if (!callee->jit_entry) callee->jit_entry = lazy_stub(*callee);
+        if (base) a_.alu_imm(ADD, true, RBX, static_cast<int32_t>(base * 8));
+        a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&callee->jit_entry));
+        a_.call(Mem{RAX});
+        if (base) a_.alu_imm(SUB, true, RBX, static_cast<int32_t>(base * 8));
+        a_.alu_imm(ADD, false, RBP, 1);
+    }
+
+    /// Compiles `callee` on its first call, then jumps to it.
+    void* lazy_stub(Function& callee) {
+        Assembler stub;
+        stub.mov_imm(RSI, reinterpret_cast<uintptr_t>(&callee));
+        stub.mov_imm(RAX, reinterpret_cast<uintptr_t>(jit_.lazy_compile));
+        stub.jmp(RAX);
+        return jit_.install(stub.code);
+    }
+
+    void branch_table(const uint8_t* ip) {
+        uint32_t count = u32(ip, 12);
+        a_.mov(false, RCX, slot(u32(ip, 8)));
+        a_.alu_imm(CMP, false, RCX, static_cast<int32_t>(count));
+        size_t in_range = a_.jcc(BE);
+        a_.mov_imm(RCX, count);
+        a_.patch(in_range, a_.here());
+        JumpTable table{a_.lea_rip(RDX), {}, start_};
+        a_.movsxd(RCX, Mem{RDX, 0, RCX, 2});
+        a_.alu(ADD, true, RCX, RDX);
+        a_.jmp(RCX);
+        for (uint32_t i = 0; i <= count; ++i)
+            table.targets.push_back(start_ + field<int32_t>(ip, 16 + 4 * size_t{i}));
+        tables_.push_back(std::move(table));
+    }
+
+    void compare_branch(const IOpInfo& info, const uint8_t* ip) {
+        bool immediate = info.shape == Shape::BrIfI;
+        int32_t rel = field<int32_t>(ip, immediate ? 20 : 16);
+        Cond cond;
+        bool wide;
+        if (info.op == Op::I32And) {
+            cond = info.bit_test_zero ? E : NE;
+            wide = false;
+        } else {
+            Relation r = *relation(info.op);
+            cond = r.cond;
+            wide = r.wide;
+        }
+        load(wide, RAX, u32(ip, 8), info.acc);
+        if (!immediate) {
+            if (info.op == Op::I32And)
+                a_.test(false, slot(u32(ip, 12)), RAX);
+            else
+                a_.alu(CMP, wide, RAX, slot(u32(ip, 12)));
+        } else {
+            uint64_t imm = field<uint64_t>(ip, 12);
+            if (info.op == Op::I32And) {
+                a_.test_imm(false, RAX, static_cast<uint32_t>(imm));
+            } else if (fits_imm32(wide, imm)) {
+                a_.alu_imm(CMP, wide, RAX, static_cast<int32_t>(imm));
+            } else {
+                a_.mov_imm(RCX, imm);
+                a_.alu(CMP, true, RAX, RCX);
+            }
+        }
+        branch(cond, rel);
+    }
+
+    void unary(const IOpInfo& info, const uint8_t* ip) {
+        uint32_t dst = u32(ip, 8), a = u32(ip, 12);
+        switch (info.op) {
+        case Op::I32Eqz:
+        case Op::I64Eqz:
+            load(info.op == Op::I64Eqz, RAX, a, info.acc);
+            a_.test(info.op == Op::I64Eqz, RAX, RAX);
+            a_.setcc(E, RAX);
+            a_.movzx8(RAX, RAX);
+            break;
+        case Op::I32WrapI64:
+        case Op::I64ExtendI32U:
+            load(false, RAX, a, info.acc);
+            if (info.acc) a_.mov(false, RAX, RAX);
+            break;
+        case Op::I64ExtendI32S:
+            load(false, RAX, a, info.acc);
+            a_.movsxd(RAX, RAX);
+            break;
+        case Op::I32Extend8S:
+        case Op::I64Extend8S:
+            load(false, RAX, a, info.acc);
+            a_.movsx8(info.op == Op::I64Extend8S, RAX, RAX);
+            break;
+        case Op::I32Extend16S:
+        case Op::I64Extend16S:
+            load(false, RAX, a, info.acc);
+            a_.movsx16(info.op == Op::I64Extend16S, RAX, RAX);
+            break;
+        case Op::I64Extend32S:
+            load(false, RAX, a, info.acc);
+            a_.movsxd(RAX, RAX);
+            break;
+        case Op::I32ReinterpretF32:
+        case Op::I64ReinterpretF64:
+        case Op::F32ReinterpretI32:
+        case Op::F64ReinterpretI64: load(true, RAX, a, info.acc); break;
+        default:
+            load(true, RDI, a, info.acc);
+            evaluate(info.op, RSI);
+            break;
+        }
+        a_.mov(true, slot(dst), RAX);
+    }
+
+    /// Calls numeric.hpp's evaluator with the operands in rdi (and rsi) and
+    /// the trap flag's address in `trap_argument`, the next argument register.
+    void evaluate(Op op, Reg trap_argument) {
+        a_.lea(trap_argument, regs_trap);
+        call_helper(evaluators[static_cast<size_t>(op)]);
+        a_.alu_imm(CMP, false, regs_trap, 0);
+        trap_jumps_.push_back({a_.jcc(NE), recorded_by_evaluator});
+    }
+
+    void binary(const IOpInfo& info, const uint8_t* ip) {
+        uint32_t dst = u32(ip, 8), a = u32(ip, 12);
+        bool immediate = info.shape == Shape::BinI;
+        uint64_t imm = immediate ? field<uint64_t>(ip, 16) : 0;
+        uint32_t b = immediate ? 0 : u32(ip, 16);
+        Arithmetic arith = arithmetic(info.op);
+        std::optional<Relation> rel = relation(info.op);
+        if (arith.kind == Arithmetic::None && !rel) {
+            load(true, RDI, a, info.acc);
+            if (immediate)
+                a_.mov_imm(RSI, imm);
+            else
+                a_.mov(true, RSI, slot(b));
+            evaluate(info.op, RDX);
+            a_.mov(true, slot(dst), RAX);
+            return;
+        }
+        bool wide = rel ? rel->wide : arith.wide;
+        load(wide, RAX, a, info.acc);
+        bool imm_ok = immediate && fits_imm32(wide, imm);
+        if (immediate && !imm_ok && arith.kind != Arithmetic::ShiftOp) a_.mov_imm(RCX, imm);
+        if (rel) {
+            if (imm_ok)
+                a_.alu_imm(CMP, wide, RAX, static_cast<int32_t>(imm));
+            else if (immediate)
+                a_.alu(CMP, wide, RAX, RCX);
+            else
+                a_.alu(CMP, wide, RAX, slot(b));
+            a_.setcc(rel->cond, RAX);
+            a_.movzx8(RAX, RAX);
+        } else if (arith.kind == Arithmetic::AluOp) {
+            if (imm_ok)
+                a_.alu_imm(arith.alu, wide, RAX, static_cast<int32_t>(imm));
+            else if (immediate)
+                a_.alu(arith.alu, wide, RAX, RCX);
+            else
+                a_.alu(arith.alu, wide, RAX, slot(b));
+        } else if (arith.kind == Arithmetic::Mul) {
+            if (imm_ok)
+                a_.imul_imm(wide, RAX, RAX, static_cast<int32_t>(imm));
+            else if (immediate)
+                a_.imul(wide, RAX, RCX);
+            else
+                a_.imul(wide, RAX, slot(b));
+        } else {
+            if (immediate) {
+                a_.shift_imm(arith.shift, wide, RAX, static_cast<uint8_t>(imm & (wide ? 63 : 31)));
+            } else {
+                a_.mov(false, RCX, slot(b));
+                a_.shift_cl(arith.shift, wide, RAX);
+            }
+        }
+        a_.mov(true, slot(dst), RAX);
+    }
+
+    /// Puts the effective address's base in rcx and returns the displacement
+    /// to add, after checking [address, address + size) against r13.
+    int32_t address(const IOpInfo& info, const uint8_t* ip, uint32_t base_slot, bool from_acc,
+                    size_t added_at, size_t offset_at, uint32_t size) {
+        if (info.shape == Shape::LdK || info.shape == Shape::StK) {
+            uint64_t constant = field<uint64_t>(ip, 12);
+            if (constant + size <= INT32_MAX) {
+                a_.alu_imm(CMP, true, R13, static_cast<int32_t>(constant + size));
+                trap_if(B, TrapKind::MemoryOutOfBounds);
+                a_.alu(XOR, false, RCX, RCX);
+                return static_cast<int32_t>(constant);
+            }
+            a_.mov_imm(RCX, constant);
+            return bounds_check(0, size);
+        }
+        load(false, RCX, base_slot, from_acc);
+        if (info.shape == Shape::LdA || info.shape == Shape::StA)
+            a_.alu_imm(ADD, false, RCX, static_cast<int32_t>(u32(ip, added_at)));
+        uint32_t offset = u32(ip, offset_at);
+        if (offset > INT32_MAX - 16) {
+            a_.mov_imm(RDX, offset);
+            a_.alu(ADD, true, RCX, RDX);
+            offset = 0;
+        }
+        return bounds_check(static_cast<int32_t>(offset), size);
+    }
+    int32_t bounds_check(int32_t offset, uint32_t size) {
+        a_.lea(RDX, Mem{RCX, offset + static_cast<int32_t>(size)});
+        a_.alu(CMP, true, RDX, R13);
+        trap_if(A, TrapKind::MemoryOutOfBounds);
+        return offset;
+    }
+
+    void load_instruction(const IOpInfo& info, const uint8_t* ip) {
+        bool added = info.shape == Shape::LdA;
+        uint32_t size = access_size(info.op);
+        int32_t disp = address(info, ip, u32(ip, 12), info.acc, 16, added ? 20 : 16, size);
+        Mem m{R12, disp, RCX, 0};
+        switch (info.op) {
+        case Op::I32Load:
+        case Op::F32Load:
+        case Op::I64Load32U: a_.mov(false, RAX, m); break;
+        case Op::I64Load:
+        case Op::F64Load: a_.mov(true, RAX, m); break;
+        case Op::I32Load8S: a_.movsx8(false, RAX, m); break;
+        case Op::I64Load8S: a_.movsx8(true, RAX, m); break;
+        case Op::I32Load8U:
+        case Op::I64Load8U: a_.movzx8(RAX, m); break;
+        case Op::I32Load16S: a_.movsx16(false, RAX, m); break;
+        case Op::I64Load16S: a_.movsx16(true, RAX, m); break;
+        case Op::I32Load16U:
+        case Op::I64Load16U: a_.movzx16(RAX, m); break;
+        case Op::I64Load32S: a_.movsxd(RAX, m); break;
+        default: break;
+        }
+        a_.mov(true, slot(u32(ip, 8)), RAX);
+    }
+
+    void store_instruction(const IOpInfo& info, const uint8_t* ip) {
+        bool constant = info.shape == Shape::StK, added = info.shape == Shape::StA;
+        uint32_t size = access_size(info.op);
+        if (!info.acc) a_.mov(true, RAX, slot(u32(ip, constant ? 8 : 12)));
+        int32_t disp = address(info, ip, u32(ip, 8), false, 16, added ? 20 : 16, size);
+        Mem m{R12, disp, RCX, 0};
+        switch (size) {
+        case 1: a_.mov8(m, RAX); break;
+        case 2: a_.mov16(m, RAX); break;
+        case 4: a_.mov(false, m, RAX); break;
+        default: a_.mov(true, m, RAX); break;
+        }
+    }
+
+    /// Out-of-line code after the body: jump tables and trap exits.
+    void stubs() {
+        for (const JumpTable& table : tables_) {
+            // A backward target goes through a thunk that charges fuel.
+            std::vector<size_t> entries;
+            for (size_t target : table.targets) {
+                if (target > table.from) {
+                    entries.push_back(native_.at(target));
+                    continue;
+                }
+                entries.push_back(a_.here());
+                charge_fuel();
+                jumps_.push_back({a_.jmp(), target});
+            }
+            size_t start = a_.here();
+            a_.patch(table.lea_field, start);
+            for (size_t entry : entries)
+                a_.u32(static_cast<uint32_t>(static_cast<int64_t>(entry) -
+                                             static_cast<int64_t>(start)));
+        }
+        // One exit per kind of trap: record it and where, then unwind.
+        std::unordered_map<int, size_t> exits;
+        for (const TrapJump& jump : trap_jumps_) {
+            auto [exit, added] = exits.try_emplace(jump.kind, a_.here());
+            if (added) {
+                if (jump.kind >= 0)
+                    a_.mov_imm32(regs_trap, static_cast<uint32_t>(numeric::trap_code(
+                                                static_cast<TrapKind>(jump.kind))));
+                if (jump.kind != recorded_by_helper) {
+                    a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&function_));
+                    a_.mov(true, regs_current, RAX);
+                }
+                a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(jit_.trap_exit));
+                a_.jmp(RAX);
+            }
+            a_.patch(jump.field, exit->second);
+        }
+    }
+};
+
+void* compile(JitCode& jit, Function& function) {
+    if (!function.compiled) compile_function(function);
+    std::vector<uint8_t> code = FunctionCompiler(jit, function).compile();
+    void* entry = jit.install(code);
+    function.jit_entry = entry;
+    function.jit_compiled = true;
+    return entry;
+}
+
+uintptr_t native_stack_limit() {
+    // Room below the limit for helpers, host functions and the trampoline.
+    constexpr uintptr_t margin = 256 * 1024;
+    uintptr_t sp = stack_position();
+#ifdef WASMACRO_JIT
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        void* low = nullptr;
+        size_t size = 0;
+        int got = pthread_attr_getstack(&attr, &low, &size);
+        pthread_attr_destroy(&attr);
+        if (got == 0 && low && reinterpret_cast<uintptr_t>(low) + margin < sp)
+            return reinterpret_cast<uintptr_t>(low) + margin;
+    }
+#endif
+    return sp > 2 * margin ? sp - 2 * margin : 0;
+}
+
+/// The shared stubs: the trampoline from C++ and its trap exit, and the
+/// lazy-compilation stub.
+struct SharedStubs {
+    std::vector<uint8_t> code;
+    size_t enter = 0, trap_exit = 0, lazy_compile = 0;
+};
+SharedStubs shared_stubs() {
+    Assembler a;
+    SharedStubs s;
+    // enter(JitRegs* rdi, code rsi, fp rdx): saves the callee-saved registers
+    // and the previous trampoline's stack, loads the pinned ones, calls.
+    s.enter = a.here();
+    for (Reg r : {RBP, RBX, R12, R13, R14, R15}) a.push(r);
+    a.push(Mem{RDI, at(offsetof(JitRegs, entry_rsp))});
+    a.mov(true, Mem{RDI, at(offsetof(JitRegs, entry_rsp))}, RSP);
+    a.mov(true, R15, RDI);
+    a.mov(true, RBX, RDX);
+    a.mov(true, R14, regs_fuel);
+    a.mov(true, R12, regs_field(offsetof(JitRegs, memory_base)));
+    a.mov(true, R13, regs_field(offsetof(JitRegs, memory_size)));
+    a.mov(false, RBP, regs_depth);
+    a.call(RSI);
+    size_t resume = a.here();
+    a.mov(true, regs_fuel, R14);
+    a.pop(regs_entry_rsp);
+    for (Reg r : {R15, R14, R13, R12, RBX, RBP}) a.pop(r);
+    a.ret();
+    s.trap_exit = a.here();
+    a.mov(true, RSP, regs_entry_rsp);
+    a.patch(a.jmp(), resume);
+    // lazy_compile(callee rsi), entered by a call from compiled code.
+    s.lazy_compile = a.here();
+    a.alu_imm(SUB, true, RSP, 8);
+    a.mov(true, RDI, R15);
+    a.mov_imm(RAX, reinterpret_cast<uintptr_t>(&lazy_compile_helper));
+    a.call(RAX);
+    a.alu_imm(ADD, true, RSP, 8);
+    a.test(true, RAX, RAX);
+    size_t failed = a.jcc(E);
+    a.jmp(RAX);
+    a.patch(failed, s.trap_exit);
+    s.code = std::move(a.code);
+    return s;
+}
+
+} // namespace
+
+bool jit_supported() {
+#ifdef WASMACRO_JIT
+    static const bool supported = [] {
+        void* page = mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (page == MAP_FAILED) return false;
+        munmap(page, 4096);
+        return true;
+    }();
+    return supported;
+#else
+    return false;
+#endif
+}
+
+JitCode::JitCode() {
+    SharedStubs s = shared_stubs();
+    auto* base = static_cast<uint8_t*>(install(s.code));
+    enter = base + s.enter;
+    trap_exit = base + s.trap_exit;
+    lazy_compile = base + s.lazy_compile;
+}
+
+JitCode::~JitCode() {
+#ifdef WASMACRO_JIT
+    for (const Chunk& chunk : chunks_) munmap(chunk.base, chunk.size);
+#endif
+}
+
+void* JitCode::install(const std::vector<uint8_t>& code) {
+#ifdef WASMACRO_JIT
+    constexpr size_t chunk_size = size_t{1} << 20, align = 16;
+    static const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    used_ = (used_ + align - 1) & ~(align - 1);
+    if (chunks_.empty() || used_ + code.size() > chunks_.back().size) {
+        size_t size = std::max(chunk_size, (code.size() + page - 1) & ~(page - 1));
+        void* base = mmap(nullptr, size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (base == MAP_FAILED) throw std::bad_alloc();
+        chunks_.push_back({static_cast<uint8_t*>(base), size});
+        used_ = 0;
+    }
+    // Writable only while being written: the pages it touches.
+    uint8_t* target = chunks_.back().base + used_;
+    auto first = reinterpret_cast<uintptr_t>(target) & ~(page - 1);
+    auto last = (reinterpret_cast<uintptr_t>(target) + code.size() + page - 1) & ~(page - 1);
+    auto* pages = reinterpret_cast<void*>(first);
+    if (mprotect(pages, last - first, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+    std::memcpy(target, code.data(), code.size());
+    if (mprotect(pages, last - first, PROT_READ | PROT_EXEC) != 0) throw std::bad_alloc();
+    used_ += code.size();
+    return target;
+#else
+    (void)code;
+    throw Error("this build cannot run compiled code");
+#endif
+}
+
+ExecutionResult jit_execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
+    ExecutionResult result;
+    JitRegs regs;
+    regs.store = &store;
+    regs.result = &result;
+    regs.current = &function;
+    const SandboxLimits& limits = store.limits;
+    regs.stack_end = store.value_stack.get() + store.value_stack_size;
+    regs.native_limit = native_stack_limit();
+    regs.remaining_depth = limits.max_call_depth;
+    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
+    regs.fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+    int trap = 0;
+    if (!function.compiled) {
+        try {
+            compile_function(function);
+        } catch (...) {
+            trap = record_exception(&regs, &function);
+        }
+    }
+    if (!trap && args_and_results + function.compiled->frame_size > regs.stack_end)
+        trap = record_trap(&regs, TrapKind::CallStackExhausted, &function);
+    if (!trap && --regs.fuel < 0) trap = record_trap(&regs, TrapKind::FuelExhausted, &function);
+    if (!trap) trap = enter(&regs, function, args_and_results);
+    if (trap) {
+        result.trapped = true;
+        result.trap = static_cast<TrapKind>(trap - 1);
+        result.trap_function = regs.current;
+    }
+    return result;
+}
+
+} // namespace wasmacro::wasm
