@@ -539,8 +539,9 @@ private:
             a_.mov(wide, dst, slot(slot_index));
         }
     }
-    /// rax, or rcx holding a 64-bit immediate that does not fit an imm32.
-    bool fits_imm32(bool wide, uint64_t imm) {
+    /// Whether an instruction of this width can take the immediate as an
+    /// imm32 (which x86 sign-extends in 64-bit instructions).
+    static bool fits_imm32(bool wide, uint64_t imm) {
         return !wide || static_cast<int64_t>(imm) == static_cast<int32_t>(imm);
     }
 
@@ -897,44 +898,43 @@ private:
         a_.mov(true, slot(dst), RAX);
     }
 
-    /// Puts the effective address's base in rcx and returns the displacement
-    /// to add, after checking [address, address + size) against r13.
-    int32_t address(const IOpInfo& info, const uint8_t* ip, uint32_t base_slot, bool from_acc,
-                    size_t added_at, size_t offset_at, uint32_t size) {
+    /// The memory operand of a load or store, after checking [address,
+    /// address + size) against the memory's size in r13. Uses rcx and rdx.
+    Mem address(const IOpInfo& info, const uint8_t* ip, uint32_t base_slot, bool from_acc,
+                size_t offset_at, uint32_t size) {
         if (info.shape == Shape::LdK || info.shape == Shape::StK) {
             uint64_t constant = field<uint64_t>(ip, 12);
             if (constant + size <= INT32_MAX) {
                 a_.alu_imm(CMP, true, R13, static_cast<int32_t>(constant + size));
                 trap_if(B, TrapKind::MemoryOutOfBounds);
-                a_.alu(XOR, false, RCX, RCX);
-                return static_cast<int32_t>(constant);
+                return {R12, static_cast<int32_t>(constant)};
             }
             a_.mov_imm(RCX, constant);
-            return bounds_check(0, size);
+            return bounds_checked(0, size);
         }
         load(false, RCX, base_slot, from_acc);
         if (info.shape == Shape::LdA || info.shape == Shape::StA)
-            a_.alu_imm(ADD, false, RCX, static_cast<int32_t>(u32(ip, added_at)));
+            a_.alu_imm(ADD, false, RCX, static_cast<int32_t>(u32(ip, 16)));
         uint32_t offset = u32(ip, offset_at);
         if (offset > INT32_MAX - 16) {
             a_.mov_imm(RDX, offset);
             a_.alu(ADD, true, RCX, RDX);
             offset = 0;
         }
-        return bounds_check(static_cast<int32_t>(offset), size);
+        return bounds_checked(static_cast<int32_t>(offset), size);
     }
-    int32_t bounds_check(int32_t offset, uint32_t size) {
+    /// [r12 + rcx + offset], checked.
+    Mem bounds_checked(int32_t offset, uint32_t size) {
         a_.lea(RDX, Mem{RCX, offset + static_cast<int32_t>(size)});
         a_.alu(CMP, true, RDX, R13);
         trap_if(A, TrapKind::MemoryOutOfBounds);
-        return offset;
+        return {R12, offset, RCX, 0};
     }
 
     void load_instruction(const IOpInfo& info, const uint8_t* ip) {
         bool added = info.shape == Shape::LdA;
         uint32_t size = access_size(info.op);
-        int32_t disp = address(info, ip, u32(ip, 12), info.acc, 16, added ? 20 : 16, size);
-        Mem m{R12, disp, RCX, 0};
+        Mem m = address(info, ip, u32(ip, 12), info.acc, added ? 20 : 16, size);
         switch (info.op) {
         case Op::I32Load:
         case Op::F32Load:
@@ -959,8 +959,7 @@ private:
         bool constant = info.shape == Shape::StK, added = info.shape == Shape::StA;
         uint32_t size = access_size(info.op);
         if (!info.acc) a_.mov(true, RAX, slot(u32(ip, constant ? 8 : 12)));
-        int32_t disp = address(info, ip, u32(ip, 8), false, 16, added ? 20 : 16, size);
-        Mem m{R12, disp, RCX, 0};
+        Mem m = address(info, ip, u32(ip, 8), false, added ? 20 : 16, size);
         switch (size) {
         case 1: a_.mov8(m, RAX); break;
         case 2: a_.mov16(m, RAX); break;

@@ -133,23 +133,15 @@ public:
     void alu(Alu kind, bool w, Reg dst, Reg src) {
         op(w, {static_cast<uint8_t>(kind << 3 | 3)}, dst, src);
     }
-    void alu_imm(Alu kind, bool w, Reg dst, int32_t imm) {
-        if (imm >= -128 && imm <= 127) {
-            op(w, {0x83}, kind, dst);
+    /// `op dst, imm`, dst a register or memory.
+    template <typename Operand>
+    void alu_imm(Alu kind, bool w, Operand dst, int32_t imm) {
+        bool short_form = imm >= -128 && imm <= 127;
+        op(w, {static_cast<uint8_t>(short_form ? 0x83 : 0x81)}, kind, dst);
+        if (short_form)
             byte(static_cast<uint8_t>(imm));
-        } else {
-            op(w, {0x81}, kind, dst);
+        else
             u32(static_cast<uint32_t>(imm));
-        }
-    }
-    void alu_imm(Alu kind, bool w, Mem dst, int32_t imm) {
-        if (imm >= -128 && imm <= 127) {
-            op(w, {0x83}, kind, dst);
-            byte(static_cast<uint8_t>(imm));
-        } else {
-            op(w, {0x81}, kind, dst);
-            u32(static_cast<uint32_t>(imm));
-        }
     }
     void test(bool w, Reg a, Reg b) { op(w, {0x85}, b, a); }
     void test(bool w, Mem a, Reg b) { op(w, {0x85}, b, a); }
