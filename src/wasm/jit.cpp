@@ -1017,22 +1017,29 @@ void* compile(JitCode& jit, Function& function) {
     return entry;
 }
 
+/// The lowest address compiled code's calls may bring the machine stack to
+/// on this thread. Read once per thread: glibc finds the main thread's stack
+/// by reading /proc/self/maps, some 50 us, and a macro expansion makes
+/// several calls.
 uintptr_t native_stack_limit() {
     // Room below the limit for helpers, host functions and the trampoline.
     constexpr uintptr_t margin = 256 * 1024;
-    uintptr_t sp = stack_position();
+    thread_local const uintptr_t limit = [] {
+        uintptr_t sp = stack_position();
 #ifdef WASMACRO_JIT
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void* low = nullptr;
-        size_t size = 0;
-        int got = pthread_attr_getstack(&attr, &low, &size);
-        pthread_attr_destroy(&attr);
-        if (got == 0 && low && reinterpret_cast<uintptr_t>(low) + margin < sp)
-            return reinterpret_cast<uintptr_t>(low) + margin;
-    }
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            void* low = nullptr;
+            size_t size = 0;
+            int got = pthread_attr_getstack(&attr, &low, &size);
+            pthread_attr_destroy(&attr);
+            if (got == 0 && low && reinterpret_cast<uintptr_t>(low) + margin < sp)
+                return reinterpret_cast<uintptr_t>(low) + margin;
+        }
 #endif
-    return sp > 2 * margin ? sp - 2 * margin : 0;
+        return sp > 2 * margin ? sp - 2 * margin : 0;
+    }();
+    return limit;
 }
 
 /// The shared stubs: the trampoline from C++ and its trap exit, and the
