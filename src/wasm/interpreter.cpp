@@ -8,6 +8,8 @@
 #include "wasm/numeric.hpp"
 #include "wasm/runtime.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -317,18 +319,9 @@ HANDLER(CallLocal) {
     NEXT();
 }
 HANDLER(CallIndirect) {
-    Table* table = PTR(Table, 8);
-    uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
-    if (index >= table->elements.size()) {
-        ctx->result.element = index;
-        TRAP(UndefinedElement);
-    }
-    auto* callee = reinterpret_cast<Function*>(table->elements[index]);
-    if (!callee) {
-        ctx->result.element = index;
-        TRAP(UninitializedElement);
-    }
-    if (callee->type_id != U32(16)) TRAP(IndirectCallTypeMismatch);
+    Function* callee =
+        indirect_callee(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(20)]), U32(16), ctx->result);
+    if (!callee) TRAP_CODE(numeric::trap_code(ctx->result.trap));
     ENTER(callee, fp + U32(24), ip + 28);
 }
 HANDLER(Select) {
@@ -591,7 +584,8 @@ int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function&
     // The handler goes on to whatever follows its instruction, so it runs on
     // a copy followed by Stop.
     alignas(8) uint8_t copy[64];
-    if (size + sizeof(Handler) > sizeof copy) return numeric::trap_code(TrapKind::Unreachable);
+    if (size + sizeof(Handler) > sizeof copy)
+        throw Error(fmt::format("a {}-byte instruction cannot run on its own", size));
     std::memcpy(copy, instruction, size);
     Handler stop = &H_Stop;
     std::memcpy(copy + size, &stop, sizeof stop);
@@ -627,14 +621,15 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     ctx.max_memory_pages = limits.max_memory_pages;
     ctx.stack_end = store.value_stack.get() + store.value_stack_size;
 
+    // The entry is charged like a call: fuel first, then room for its frame.
+    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
+    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+    if (--fuel < 0) return trapped(TrapKind::FuelExhausted);
     if (!function.compiled) ensure_compiled(function);
     const CompiledCode& cc = *function.compiled;
     if (args_and_results + cc.frame_size > ctx.stack_end)
         return trapped(TrapKind::CallStackExhausted);
     zero_locals(args_and_results + function.num_params, cc.num_locals - function.num_params);
-    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
-    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
-    if (--fuel < 0) return trapped(TrapKind::FuelExhausted);
     ctx.memory = function.memory;
     uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
     uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;

@@ -400,18 +400,9 @@ int call_indirect_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp
     std::memcpy(&type_id, instruction + 16, 4);
     std::memcpy(&index_slot, instruction + 20, 4);
     std::memcpy(&base, instruction + 24, 4);
-    auto element = static_cast<uint32_t>(fp[index_slot]);
-    if (element >= table->elements.size()) {
-        regs->result->element = element;
-        return record_trap(regs, TrapKind::UndefinedElement, caller);
-    }
-    auto* callee = reinterpret_cast<Function*>(table->elements[element]);
-    if (!callee) {
-        regs->result->element = element;
-        return record_trap(regs, TrapKind::UninitializedElement, caller);
-    }
-    if (callee->type_id != type_id)
-        return record_trap(regs, TrapKind::IndirectCallTypeMismatch, caller);
+    Function* callee =
+        indirect_callee(*table, static_cast<uint32_t>(fp[index_slot]), type_id, *regs->result);
+    if (!callee) return record_trap(regs, regs->result->trap, caller);
     return call_any(regs, callee, fp + base, caller);
 }
 
@@ -441,6 +432,10 @@ class FunctionCompiler {
 public:
     FunctionCompiler(JitCode& jit, Function& function)
         : jit_(jit), function_(function), cc_(*function.compiled) {}
+
+    /// Callees called directly but not compiled yet, and the offset of each
+    /// one's lazy stub in the code: their jit_entry until they are compiled.
+    std::unordered_map<Function*, size_t> lazy_stubs_;
 
     std::vector<uint8_t> compile() {
         const std::vector<uint8_t>& code = cc_.code;
@@ -695,8 +690,8 @@ private:
         auto* callee = field<Function*>(ip, 8);
         uint32_t base = u32(ip, 16), count = u32(ip, 20);
         size_t sources = op == IOp::CallLocal ? 40 : 24;
-        bool direct = !callee->is_host() && callee->memory == function_.memory &&
-                      callee->instance == function_.instance;
+        // A function of the same instance shares the memory in r12 and r13.
+        bool direct = !callee->is_host() && callee->instance == function_.instance;
         if (direct) {
             if (!callee->compiled) compile_function(*callee);
             charge_fuel();
@@ -723,21 +718,12 @@ private:
             after_call_out();
             return;
         }
-        if (!callee->jit_entry) callee->jit_entry = lazy_stub(*callee);
+        if (!callee->jit_entry) lazy_stubs_.try_emplace(callee, 0);
         if (base) a_.alu_imm(ADD, true, RBX, static_cast<int32_t>(base * 8));
         a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&callee->jit_entry));
         a_.call(Mem{RAX});
         if (base) a_.alu_imm(SUB, true, RBX, static_cast<int32_t>(base * 8));
         a_.alu_imm(ADD, false, RBP, 1);
-    }
-
-    /// Compiles `callee` on its first call, then jumps to it.
-    void* lazy_stub(Function& callee) {
-        Assembler stub;
-        stub.mov_imm(RSI, reinterpret_cast<uintptr_t>(&callee));
-        stub.mov_imm(RAX, reinterpret_cast<uintptr_t>(jit_.lazy_compile));
-        stub.jmp(RAX);
-        return jit_.install(stub.code);
     }
 
     void branch_table(const uint8_t* ip) {
@@ -968,8 +954,15 @@ private:
         }
     }
 
-    /// Out-of-line code after the body: jump tables and trap exits.
+    /// Out-of-line code after the body: jump tables, trap exits, and the
+    /// stubs that compile a callee on its first call.
     void stubs() {
+        for (auto& [callee, offset] : lazy_stubs_) {
+            offset = a_.here();
+            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(callee));
+            a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(jit_.lazy_compile));
+            a_.jmp(RAX);
+        }
         for (const JumpTable& table : tables_) {
             // A backward target goes through a thunk that charges fuel.
             std::vector<size_t> entries;
@@ -1010,8 +1003,10 @@ private:
 
 void* compile(JitCode& jit, Function& function) {
     if (!function.compiled) compile_function(function);
-    std::vector<uint8_t> code = FunctionCompiler(jit, function).compile();
-    void* entry = jit.install(code);
+    FunctionCompiler compiler(jit, function);
+    auto* entry = static_cast<uint8_t*>(jit.install(compiler.compile()));
+    for (auto [callee, offset] : compiler.lazy_stubs_)
+        if (!callee->jit_entry) callee->jit_entry = entry + offset;
     function.jit_entry = entry;
     function.jit_compiled = true;
     return entry;
@@ -1157,18 +1152,9 @@ ExecutionResult jit_execute(Store::Impl& store, Function& function, uint64_t* ar
     regs.remaining_depth = limits.max_call_depth;
     // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
     regs.fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
-    int trap = 0;
-    if (!function.compiled) {
-        try {
-            compile_function(function);
-        } catch (...) {
-            trap = record_exception(&regs, &function);
-        }
-    }
-    if (!trap && args_and_results + function.compiled->frame_size > regs.stack_end)
-        trap = record_trap(&regs, TrapKind::CallStackExhausted, &function);
-    if (!trap && --regs.fuel < 0) trap = record_trap(&regs, TrapKind::FuelExhausted, &function);
-    if (!trap) trap = enter(&regs, function, args_and_results);
+    // The entry is charged like a call: fuel first, then what enter checks.
+    int trap = --regs.fuel < 0 ? record_trap(&regs, TrapKind::FuelExhausted, &function)
+                               : enter(&regs, function, args_and_results);
     if (trap) {
         result.trapped = true;
         result.trap = static_cast<TrapKind>(trap - 1);

@@ -115,6 +115,25 @@ struct ExecutionResult {
     std::exception_ptr host_exception;
 };
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
+
+/// call_indirect's checks: the function at `element` of `table`, if there is
+/// one and its type is `type_id`; otherwise null, with the trap (and for a
+/// missing function, the element) recorded in `result`.
+inline Function* indirect_callee(const Table& table, uint32_t element, uint32_t type_id,
+                                 ExecutionResult& result) {
+    auto* callee = element < table.elements.size()
+                       ? reinterpret_cast<Function*>(table.elements[element])
+                       : nullptr;
+    if (!callee) {
+        result.trap = element < table.elements.size() ? TrapKind::UninitializedElement
+                                                      : TrapKind::UndefinedElement;
+        result.element = element;
+    } else if (callee->type_id != type_id) {
+        result.trap = TrapKind::IndirectCallTypeMismatch;
+        return nullptr;
+    }
+    return callee;
+}
 /// Runs one instruction of slot code that neither branches nor calls, on its
 /// own (for the compiling tier's rare instructions); the trap code, or 0.
 int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
