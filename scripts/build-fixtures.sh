@@ -47,10 +47,15 @@ export RUSTFLAGS="-C target-feature=+bulk-memory --remap-path-prefix=$root=/wasm
 export SOURCE_DATE_EPOCH=0
 target_dir=${WASMACRO_FIXTURES_TARGET:-$root/build/fixtures-target}
 out_dir=$target_dir/wasm32-unknown-unknown/release
+# The wasi fixture is built for wasm32-wasi (Debian's rustc 1.63 ships its
+# std; newer rustc calls the target wasm32-wasip1): a macro that imports
+# wasi_snapshot_preview1 as well as watt-0.5.
+wasi_fixtures=(wasi)
+wasi_out_dir=$target_dir/wasm32-wasi/release
 
 # fixture name, cargo artifact, expected decls records (one a line, in order)
 # and the wasm exports besides memory and the two helpers.
-fixtures=(demo serde_derive thiserror example_macros hostile)
+fixtures=(demo serde_derive thiserror example_macros hostile wasi)
 declare -A artifact records exports
 artifact[demo]=fixture_demo
 records[demo]='derive:Demo:derive_demo
@@ -78,8 +83,14 @@ bang:unbounded_recursion:bang_unbounded_recursion
 bang:bad_abi:bang_bad_abi
 edition:2021'
 exports[hostile]='derive_panic bang_infinite_loop bang_unbounded_alloc bang_unbounded_recursion bang_bad_abi'
+artifact[wasi]=fixture_wasi
+records[wasi]='bang:wasi_probe:bang_wasi_probe
+edition:2021'
+exports[wasi]='bang_wasi_probe'
 
 watt_imports='bytes_len bytes_read literal_to_string print_panic string_len string_new string_read token_stream_deserialize token_stream_parse token_stream_serialize'
+# What std on wasm32-wasi imports for the wasi fixture's uses of it.
+wasi_imports='args_get args_sizes_get clock_time_get environ_get environ_sizes_get fd_write proc_exit random_get'
 
 fail() { echo "build-fixtures: $*" >&2; exit 1; }
 
@@ -99,6 +110,10 @@ verify() {
   [[ -n $imports ]] || fail "$name: imports nothing"
   while read -r imp; do
     [[ -z $imp ]] && continue
+    if [[ $name == wasi && $imp == wasi_snapshot_preview1.* ]]; then
+      [[ " $wasi_imports " == *" ${imp#wasi_snapshot_preview1.} "* ]] || fail "$name: imports unexpected $imp"
+      continue
+    fi
     [[ $imp == watt-0.5.* ]] || fail "$name: imports $imp (only watt-0.5 is allowed)"
     [[ " $watt_imports " == *" ${imp#watt-0.5.} "* ]] || fail "$name: imports unknown $imp"
   done <<<"$imports"
@@ -125,13 +140,17 @@ fi
 echo "== building fixtures (Debian rustc: $($RUSTC --version))"
 start=$SECONDS
 (cd rust/fixtures && $cargo_wasm build --release --locked --offline \
-  --target wasm32-unknown-unknown --target-dir "$target_dir")
+  --target wasm32-unknown-unknown --target-dir "$target_dir" --workspace \
+  "${wasi_fixtures[@]/#/--exclude=fixture-}")
+(cd rust/fixtures && $cargo_wasm build --release --locked --offline \
+  --target wasm32-wasi --target-dir "$target_dir" "${wasi_fixtures[@]/#/--package=fixture-}")
 echo "built in $((SECONDS - start)) s"
 
 staged=$target_dir/fixtures
 mkdir -p "$staged"
 for name in "${fixtures[@]}"; do
   wasm=$out_dir/${artifact[$name]}.wasm
+  if [[ " ${wasi_fixtures[*]} " == *" $name "* ]]; then wasm=$wasi_out_dir/${artifact[$name]}.wasm; fi
   [[ -f $wasm ]] || fail "$name: $wasm was not built"
   verify "$name" "$wasm"
   cp "$wasm" "$staged/$name.wasm"

@@ -3,6 +3,7 @@
 #include "abi/wire.hpp"
 #include "tokens/tokenize.hpp"
 #include "tokens/unicode.hpp"
+#include "wasi/wasi.hpp"
 
 #include <fmt/format.h>
 
@@ -83,11 +84,16 @@ constexpr size_t kParseBytesPerTextByte = sizeof(tokens::Tree) + 1;
 
 void check_imports(const wasm::Module& module) {
     for (const wasm::Import& import : module.imports) {
+        // Macros built for wasm32-wasip1 import WASI too; the shim links them.
+        if (wasi::is_wasi_import(import)) {
+            wasi::check_import(module, import);
+            continue;
+        }
         if (import.module != kImportModule)
-            throw wasm::LinkError(
-                fmt::format("the module imports {} \"{}\" \"{}\": a macro module may import only "
-                            "the functions of \"{}\"",
-                            name(import.kind), import.module, import.name, kImportModule));
+            throw wasm::LinkError(fmt::format(
+                "the module imports {} \"{}\" \"{}\": a macro module may import only "
+                "the functions of \"{}\" (and \"{}\")",
+                name(import.kind), import.module, import.name, kImportModule, wasi::kImportModule));
         if (import.kind != wasm::ExternKind::Func)
             throw wasm::LinkError(fmt::format("the module imports {} \"{}\" \"{}\": \"{}\" "
                                               "provides only functions",
@@ -130,12 +136,27 @@ bool is_entry_point(const wasm::Module& module, std::string_view name, size_t pa
     return e && module.type_of_function(e->index) == i32_type(params, 1);
 }
 
+/// How deeply groups nest in `stream`.
+static size_t nesting_depth(const TokenStream& stream) {
+    std::vector<size_t> open_ends; // of the groups around the current tree
+    size_t deepest = 0;
+    for (size_t i = 0; i < stream.size(); ++i) {
+        while (!open_ends.empty() && open_ends.back() == i) open_ends.pop_back();
+        if (!stream[i].is_group()) continue;
+        open_ends.push_back(stream[i].end);
+        deepest = std::max(deepest, open_ends.size());
+    }
+    return deepest;
+}
+
 struct Host::State final : WireTables {
     std::shared_ptr<const wasm::Module> module;
     wasm::SandboxLimits limits;
     tokens::Edition edition;
 
     std::unique_ptr<wasm::Store> store;
+    // No arguments, environment or stdin; its stderr is shown with an error.
+    wasi::Wasi wasi;
     wasm::Instance* instance = nullptr;
     wasm::Function* raw_to_token_stream = nullptr;
     wasm::Function* token_stream_into_raw = nullptr;
@@ -154,10 +175,10 @@ struct Host::State final : WireTables {
     std::vector<std::vector<uint8_t>> bytes;
     size_t bytes_used = 0;
     std::vector<Span> spans;
-    // What the tables hold, against the budget: a guest that calls the
-    // imports in a loop must not be able to exhaust the host's memory.
+    // What the tables hold, charged to the store's budget with the guest's
+    // memory: a guest that calls the imports in a loop must not be able to
+    // exhaust the host's memory.
     size_t table_bytes = 0;
-    size_t table_budget = kDefaultTableBudget;
 
     State(std::shared_ptr<const wasm::Module> m, wasm::SandboxLimits l, tokens::Edition e)
         : module(std::move(m)), limits(l), edition(e) {}
@@ -193,16 +214,19 @@ struct Host::State final : WireTables {
         return make_handle(HandleKind::Stream, streams.size() - 1, import);
     }
 
-    /// Refuses to go on if `more` bytes would take the tables over budget.
+    /// Refuses to go on if `more` bytes would take the store over budget.
     void check_budget(size_t more, const char* import) const {
-        if (more > table_budget || table_bytes > table_budget - more)
-            throw AbiError(fmt::format("{}: the expansion's host-side data would exceed {} MiB "
-                                       "(the host's limit per expansion)",
-                                       import, table_budget >> 20));
+        if (more > store->available_bytes()) over_budget(more, import);
     }
     void charge(size_t more, const char* import) {
-        check_budget(more, import);
+        if (!store->charge_host_bytes(more)) over_budget(more, import);
         table_bytes += more;
+    }
+    [[noreturn]] void over_budget(size_t more, const char* import) const {
+        throw AbiError(fmt::format(
+            "{}: {} more bytes of host-side data would exceed the {} MiB that the macro's "
+            "memory, tables and host data may hold together ({} bytes of host data so far)",
+            import, more, store->limits().max_store_bytes >> 20, table_bytes));
     }
 
     uint32_t add_owned_stream(TokenStream stream, const char* import) {
@@ -260,6 +284,7 @@ struct Host::State final : WireTables {
         }
         strings_used = 0;
         bytes_used = 0;
+        store->release_host_bytes(table_bytes);
         table_bytes = 0;
     }
 
@@ -353,6 +378,10 @@ struct Host::State final : WireTables {
         std::string_view text = guest_text(call, import, arg(call, 0), arg(call, 1));
         check_budget(text.size() * kParseBytesPerTextByte, import);
         std::optional<TokenStream> s = tokens::parse_text(text, edition, Span{});
+        if (s && nesting_depth(*s) > kMaxNesting)
+            throw AbiError(fmt::format("{}: the text nests groups {} deep; the host accepts at "
+                                       "most {}, as for token_stream_deserialize",
+                                       import, nesting_depth(*s), kMaxNesting));
         call.results[0] = s ? add_owned_stream(std::move(*s), import) : kCallSiteSpan;
     }
 
@@ -434,13 +463,19 @@ struct Host::State final : WireTables {
                 [this, m](wasm::HostCall& call) { (this->*m)(call); },
                 std::string(kImports[i].name));
         }
+        wasi.link(*store);
+        wasi.begin_call();
         instance = &store->instantiate(
             module, [&](const wasm::Import& import) -> std::optional<wasm::Extern> {
+                if (wasi::is_wasi_import(import)) return wasi.resolve(import);
                 if (import.module != kImportModule) return std::nullopt;
                 for (size_t i = 0; i < kImports.size(); ++i)
                     if (kImports[i].name == import.name) return wasm::Extern{functions[i]};
                 return std::nullopt;
             });
+        // A wasm32-wasip1 library (a "reactor") initialises its libc here.
+        if (wasm::Function* init = instance->exported_function("_initialize"))
+            store->call(*init, {});
         raw_to_token_stream = instance->exported_function(kRawToTokenStream);
         token_stream_into_raw = instance->exported_function(kTokenStreamIntoRaw);
         needs_instance = false;
@@ -491,12 +526,12 @@ const wasm::Module& Host::module() const {
     return *state_->module;
 }
 
-size_t& Host::table_budget() {
-    return state_->table_budget;
-}
-
 uint32_t Host::instantiations() const {
     return state_->instantiations;
+}
+
+const std::string& Host::guest_stderr() const {
+    return state_->wasi.stderr_text();
 }
 
 TokenStream Host::expand(std::string_view entry, const TokenStream& input,
@@ -507,6 +542,7 @@ TokenStream Host::expand(std::string_view entry, const TokenStream& input,
         s.instantiate();
     }
     wasm::Function& f = s.entry(entry, args ? 2 : 1);
+    s.wasi.begin_call();
     struct Clear {
         State& s;
         ~Clear() { s.clear_tables(); }

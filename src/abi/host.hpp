@@ -63,15 +63,13 @@ public:
                                const tokens::TokenStream* args = nullptr);
 
     wasm::SandboxLimits& limits();
-    /// Cap on the host-side data (streams, strings, bytes, spans) one
-    /// expansion may make the host hold; beyond it the expansion fails with
-    /// an AbiError. Real expansions hold a few MiB.
-    static constexpr size_t kDefaultTableBudget = size_t{512} << 20;
-    size_t& table_budget();
     const wasm::Module& module() const;
     /// How many times the module was instantiated (1 + one per failed expansion
     /// followed by another); for tests.
     uint32_t instantiations() const;
+    /// What the module wrote to WASI stderr during the last expansion (for
+    /// wasm32-wasip1 macros; a macro's `eprintln!` explains its failure).
+    const std::string& guest_stderr() const;
 
 private:
     struct State;

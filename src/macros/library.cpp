@@ -36,16 +36,23 @@ public:
         auto what = [&] {
             return fmt::format("{}: {} macro `{}`", display_name(), name(macro.kind), macro.name);
         };
+        // A wasm32-wasip1 macro may have said why on stderr before failing.
+        auto stderr_note = [&] {
+            std::string_view text = host_.guest_stderr();
+            if (text.ends_with('\n')) text.remove_suffix(1);
+            return text.empty() ? std::string() : fmt::format("\nthe macro's stderr:\n{}", text);
+        };
         try {
             return host_.expand(macro.export_name, input, attr_args);
         } catch (const abi::GuestPanic& e) {
-            throw ExpansionError(Cause::Panic, fmt::format("{} panicked: {}", what(), e.what()));
+            throw ExpansionError(Cause::Panic,
+                                 fmt::format("{} panicked: {}{}", what(), e.what(), stderr_note()));
         } catch (const abi::AbiError& e) {
-            throw ExpansionError(Cause::Abi,
-                                 fmt::format("{} broke the watt-0.5 ABI: {}", what(), e.what()));
+            throw ExpansionError(Cause::Abi, fmt::format("{} broke the watt-0.5 ABI: {}{}", what(),
+                                                         e.what(), stderr_note()));
         } catch (const wasm::Trap& e) {
-            throw ExpansionError(Cause::Trap, fmt::format("{} trapped: {}{}", what(), e.what(),
-                                                          limit_hint(e.kind())));
+            throw ExpansionError(Cause::Trap, fmt::format("{} trapped: {}{}{}", what(), e.what(),
+                                                          limit_hint(e.kind()), stderr_note()));
         }
     }
 

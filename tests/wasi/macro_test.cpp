@@ -1,0 +1,100 @@
+// The wasm32-wasi fixture macro (rust/fixtures/wasi) through `wasmacro call`:
+// it writes to stderr, reads the environment, the clock and random bytes,
+// panics or exits on request. Driven in-process through driver::run().
+#include "driver/commands.hpp"
+#include "macros/library.hpp"
+#include "tokens/printer.hpp"
+#include "tokens/tokenize.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using testing::HasSubstr;
+
+struct Result {
+    int code;
+    std::string out, err;
+};
+
+Result run_tool(std::vector<std::string> args, const std::string& stdin_text = {}) {
+    args.insert(args.begin(), "wasmacro");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    std::istringstream in(stdin_text);
+    std::ostringstream out, err;
+    int code = wasmacro::driver::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
+    return {code, out.str(), err.str()};
+}
+
+const std::string kFixture = std::string(WASMACRO_FIXTURES_DIR) + "/wasi.wasm";
+
+TEST(WasiMacro, ExpandsSeeingNothingOfTheHost) {
+    // The host's environment, arguments and clock stay out of the macro.
+    ::setenv("WASI_PROBE", "from the host", 1);
+    Result r = run_tool({"call", kFixture, "wasi_probe"}, "a b c");
+    ::unsetenv("WASI_PROBE");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "const WASI_PROBE: (&str, u64, usize, usize) = (\"unset\", 0u64, 0usize, 3usize);\n");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(run_tool({"call", kFixture, "wasi_probe"}, "a b c").out, r.out);
+}
+
+TEST(WasiMacro, APanicShowsTheMacrosStderr) {
+    Result r = run_tool({"call", kFixture, "wasi_probe"}, "x panic");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "error: wasi.wasm: bang macro `wasi_probe` panicked: wasi_probe panicked on "
+                     "purpose\nthe macro's stderr:\nwasi_probe: 2 words\nwasi_probe: about to "
+                     "panic, as asked\n");
+}
+
+TEST(WasiMacro, ProcExitEndsTheExpansion) {
+    Result r = run_tool({"call", kFixture, "wasi_probe"}, "exit");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_THAT(r.err, HasSubstr("bang macro `wasi_probe` trapped"));
+    EXPECT_THAT(r.err, HasSubstr("wasi_snapshot_preview1.proc_exit"));
+    EXPECT_THAT(r.err, HasSubstr("exited with code 3"));
+    EXPECT_THAT(r.err, HasSubstr("the macro's stderr:\nwasi_probe: 1 words\n"));
+}
+
+TEST(WasiMacro, ALibraryRecoversAndStartsEachExpansionAfresh) {
+    std::ifstream in(kFixture, std::ios::binary);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+    auto lib = wasmacro::macros::Library::load(bytes, "wasi.wasm");
+    const auto* macro = lib->decls().find("wasi_probe");
+    ASSERT_NE(macro, nullptr);
+    auto tokens = [](std::string_view text) {
+        auto file = wasmacro::tokens::SourceFile::from_bytes("t", std::string(text));
+        return wasmacro::tokens::tokenize(file, {}).stream;
+    };
+    EXPECT_THROW(lib->expand(*macro, tokens("panic")), wasmacro::macros::ExpansionError);
+    try {
+        lib->expand(*macro, tokens("exit"));
+        FAIL() << "no error";
+    } catch (const wasmacro::macros::ExpansionError& e) {
+        // Only this expansion's stderr, not the panic's before it.
+        EXPECT_THAT(e.what(), testing::EndsWith("stderr:\nwasi_probe: 1 words"));
+    }
+    EXPECT_EQ(wasmacro::tokens::to_pretty_string(lib->expand(*macro, tokens("p q p"))),
+              "const WASI_PROBE: (&str, u64, usize, usize) = (\"unset\", 0u64, 0usize, 2usize);\n");
+}
+
+TEST(WasiMacro, InspectListsItsWasiImports) {
+    Result r = run_tool({"inspect", kFixture});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("wasi_snapshot_preview1"));
+    EXPECT_THAT(r.out, HasSubstr("wasi_probe"));
+}
+
+} // namespace
