@@ -33,6 +33,12 @@ struct SandboxLimits {
     uint32_t max_memory_pages = 16384;
     /// Cap on nested wasm calls.
     uint32_t max_call_depth = 10000;
+    /// Cap on the host memory a store holds for its guests, all together:
+    /// linear memories (as they grow), tables, globals, element segments, and
+    /// what host functions keep for the guest (charge_host_bytes), such as a
+    /// macro host's handle tables. Room for a full 1 GiB memory plus a
+    /// quarter of that, so one expansion stays well within a build machine.
+    uint64_t max_store_bytes = uint64_t{1280} << 20;
 };
 
 /// How a store runs wasm code.
@@ -150,6 +156,14 @@ public:
 
     SandboxLimits& limits();
     Tier tier() const;
+
+    /// Host-side data kept for the guest counts against limits().max_store_bytes
+    /// with the store's own objects: false, charging nothing, if `bytes` more
+    /// would go over it.
+    bool charge_host_bytes(uint64_t bytes);
+    void release_host_bytes(uint64_t bytes);
+    /// What the budget has left.
+    uint64_t available_bytes() const;
 
     Function* create_host_function(FuncType type, HostFunction function, std::string name);
     Memory* create_memory(MemoryType type);

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <new>
+#include <vector>
 
 namespace wasmacro::wasm {
 namespace {
@@ -137,9 +139,15 @@ WASMACRO_STORE(I64Store32, uint32_t)
 struct Context {
     Store::Impl::Frame* frames = nullptr;
     uint32_t depth = 0;
+    /// How many frames `frames` has room for: fewer than the depth cap until
+    /// a call goes that deep, since the cap may be far beyond what any call
+    /// needs (and 32 bytes a level).
+    uint32_t frame_capacity = 0;
     uint32_t max_depth = 0;
+    std::vector<Store::Impl::Frame>* frame_storage = nullptr;
     uint32_t max_memory_pages = 0;
-    int trap = 0; ///< numeric::trap_code of the trap that ended the run, or 0
+    int trap = 0;          ///< numeric::trap_code of the trap that ended the run, or 0
+    int64_t fuel_left = 0; ///< what execute_one's instruction left
     uint64_t* stack_end = nullptr;
     Function* current = nullptr;
     Memory* memory = nullptr;
@@ -174,6 +182,12 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
         return;                                                                                    \
     } while (0)
 #define TRAP(kind) TRAP_CODE(numeric::trap_code(TrapKind::kind))
+// A bulk instruction pays for the bytes it touches before it touches them.
+#define CHARGE_BULK(bytes)                                                                         \
+    do {                                                                                           \
+        fuel -= bulk_fuel(bytes);                                                                  \
+        if (fuel < 0) TRAP(FuelExhausted);                                                         \
+    } while (0)
 // A taken branch; going back (to a loop header) costs a unit of fuel.
 #define JUMP(rel_expr)                                                                             \
     do {                                                                                           \
@@ -190,14 +204,33 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
         memory_size = memory_ ? memory_->size : 0;                                                 \
     } while (0)
 
+/// Room for one more call frame, up to the depth cap: the trap code when
+/// there is none, or 0. Out of line: a call reaches it once per doubling.
+[[gnu::noinline]] int more_frames(Context* ctx) {
+    if (ctx->depth >= ctx->max_depth) return numeric::trap_code(TrapKind::CallStackExhausted);
+    try {
+        std::vector<Store::Impl::Frame>& frames = *ctx->frame_storage;
+        size_t wanted = std::max<size_t>({frames.size() * 2, size_t{ctx->depth} + 1, 256});
+        frames.resize(std::min<size_t>(wanted, ctx->max_depth));
+        ctx->frames = frames.data();
+        ctx->frame_capacity = static_cast<uint32_t>(frames.size());
+        return 0;
+    } catch (const std::bad_alloc&) {
+        return numeric::trap_code(TrapKind::MemoryLimitExceeded);
+    }
+}
+
 // Entering a wasm function whose arguments are at new_fp: its code, frame
 // size, number of parameters and of declared locals are `entry`,
 // `frame_size`, `params` and `zeroed`.
 #define ENTER_CODE(callee, new_fp, return_ip, entry, frame_size, params, zeroed)                   \
     do {                                                                                           \
         uint64_t* nfp_ = (new_fp);                                                                 \
-        if (ctx->depth >= ctx->max_depth || nfp_ + (frame_size) > ctx->stack_end)                  \
-            TRAP(CallStackExhausted);                                                              \
+        if (ctx->depth >= ctx->frame_capacity || nfp_ + (frame_size) > ctx->stack_end)             \
+            [[unlikely]] {                                                                         \
+            if (nfp_ + (frame_size) > ctx->stack_end) TRAP(CallStackExhausted);                    \
+            if (int trap_ = more_frames(ctx)) TRAP_CODE(trap_);                                    \
+        }                                                                                          \
         zero_locals(nfp_ + (params), (zeroed));                                                    \
         ctx->frames[ctx->depth++] = {(return_ip), fp, ctx->current, ctx->memory};                  \
         fp = nfp_;                                                                                 \
@@ -373,6 +406,7 @@ HANDLER(MemoryCopy) {
     uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
     uint64_t src = static_cast<uint32_t>(fp[U32(12)]);
     uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
+    CHARGE_BULK(n);
     if (src + n > memory_size || dst + n > memory_size) TRAP(MemoryOutOfBounds);
     std::memmove(memory_base + dst, memory_base + src, n);
     ip += 20;
@@ -382,12 +416,14 @@ HANDLER(MemoryFill) {
     uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
     auto value = static_cast<uint8_t>(fp[U32(12)]);
     uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
+    CHARGE_BULK(n);
     if (dst + n > memory_size) TRAP(MemoryOutOfBounds);
     std::memset(memory_base + dst, value, n);
     ip += 20;
     NEXT();
 }
 HANDLER(MemoryInit) {
+    CHARGE_BULK(static_cast<uint32_t>(fp[U32(20)]));
     if (!memory_init(ctx->current->instance->impl(), *ctx->memory, U32(8),
                      static_cast<uint32_t>(fp[U32(12)]), static_cast<uint32_t>(fp[U32(16)]),
                      static_cast<uint32_t>(fp[U32(20)])))
@@ -422,11 +458,13 @@ HANDLER(TableSize) {
     NEXT();
 }
 HANDLER(TableGrow) {
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(24)])} * sizeof(uint64_t));
     fp[U32(8)] = table_grow(*PTR(Table, 12), fp[U32(20)], static_cast<uint32_t>(fp[U32(24)]));
     ip += 28;
     NEXT();
 }
 HANDLER(TableFill) {
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(24)])} * sizeof(uint64_t));
     if (!table_fill(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(16)]), fp[U32(20)],
                     static_cast<uint32_t>(fp[U32(24)])))
         TRAP(TableOutOfBounds);
@@ -434,6 +472,7 @@ HANDLER(TableFill) {
     NEXT();
 }
 HANDLER(TableCopy) {
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(32)])} * sizeof(uint64_t));
     if (!table_copy(*PTR(Table, 8), *PTR(Table, 16), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)]), static_cast<uint32_t>(fp[U32(32)])))
         TRAP(TableOutOfBounds);
@@ -441,6 +480,7 @@ HANDLER(TableCopy) {
     NEXT();
 }
 HANDLER(TableInit) {
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(28)])} * sizeof(uint64_t));
     if (!table_init(ctx->current->instance->impl(), *PTR(Table, 8), U32(16),
                     static_cast<uint32_t>(fp[U32(20)]), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)])))
@@ -534,8 +574,10 @@ WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #include "wasm/opcodes.def"
 #undef WASM_OP
 
-// Ends a run of one instruction (see execute_one).
-HANDLER(Stop) {}
+// Ends a run of one instruction (see execute_one), handing back the fuel.
+HANDLER(Stop) {
+    ctx->fuel_left = fuel;
+}
 
 #define WASMACRO_ADDRESS_OF(name) reinterpret_cast<const void*>(&H_##name),
 const void* const handler_table[] = {
@@ -580,7 +622,7 @@ const void* const* interpreter_handlers() {
 }
 
 int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
-                uint32_t max_memory_pages, ExecutionResult& result) {
+                uint32_t max_memory_pages, int64_t& fuel, ExecutionResult& result) {
     // The handler goes on to whatever follows its instruction, so it runs on
     // a copy followed by Stop.
     alignas(8) uint8_t copy[64];
@@ -595,8 +637,9 @@ int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function&
     ctx.max_memory_pages = max_memory_pages;
     uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
     uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;
-    field<Handler>(copy, 0)(copy, fp, 0, memory_base, memory_size, INT64_MAX, &ctx);
+    field<Handler>(copy, 0)(copy, fp, 0, memory_base, memory_size, fuel, &ctx);
     if (ctx.result.element) result.element = ctx.result.element;
+    if (!ctx.trap) fuel = ctx.fuel_left;
     return ctx.trap;
 }
 
@@ -616,8 +659,11 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     }
     if (store.jit) return jit_execute(store, function, args_and_results);
     const SandboxLimits& limits = store.limits;
+    ctx.frame_storage = &store.frames;
     ctx.frames = store.frames.data();
     ctx.max_depth = limits.max_call_depth;
+    ctx.frame_capacity =
+        static_cast<uint32_t>(std::min<size_t>(store.frames.size(), ctx.max_depth));
     ctx.max_memory_pages = limits.max_memory_pages;
     ctx.stack_end = store.value_stack.get() + store.value_stack_size;
 

@@ -411,7 +411,7 @@ int rare_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp, Functio
                 size_t size) {
     try {
         int trap = execute_one(instruction, size, fp, *caller, regs->store->limits.max_memory_pages,
-                               *regs->result);
+                               regs->fuel, *regs->result);
         if (trap) {
             regs->trap = trap;
             regs->current = caller;
@@ -667,16 +667,16 @@ private:
     }
 
     /// Table and bulk-memory instructions and memory.grow: the interpreter's
-    /// handler runs the original instruction.
+    /// handler runs the original instruction, and charges its fuel.
     void rare(const uint8_t* ip, size_t size) {
+        a_.mov(true, regs_fuel, R14);
         a_.mov(true, RDI, R15);
         a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
         a_.mov(true, RDX, RBX);
         a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
         a_.mov_imm(R8, size);
         call_helper(reinterpret_cast<const void*>(&rare_helper));
-        reload_memory_size();
-        propagate_trap();
+        after_call_out();
     }
 
     /// After a helper that may have run wasm code: it kept fuel in JitRegs.

@@ -3,6 +3,7 @@
 
 #include "wasm/engine.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -47,15 +48,33 @@ struct Function {
 /// room beyond the last frame it admits.
 constexpr size_t frame_overrun_slots = 8;
 
+/// The bytes a store holds for its guests, against SandboxLimits::max_store_bytes.
+struct ByteBudget {
+    const SandboxLimits* limits = nullptr;
+    uint64_t held = 0;
+
+    uint64_t available() const {
+        return held < limits->max_store_bytes ? limits->max_store_bytes - held : 0;
+    }
+    /// False, taking nothing, when `bytes` would exceed the budget.
+    bool take(uint64_t bytes) {
+        if (bytes > available()) return false;
+        held += bytes;
+        return true;
+    }
+    void give_back(uint64_t bytes) { held -= std::min(bytes, held); }
+};
+
 constexpr uint64_t page_size = 65536;
 constexpr uint32_t max_pages_32bit = 65536; ///< 4 GiB: the most a 32-bit memory can have
 
 struct Memory {
     MemoryType type;
-    uint8_t* base = nullptr; ///< reserved once for the largest size allowed, so it never moves
-    uint64_t size = 0;       ///< in bytes
-    uint64_t reserved = 0;   ///< bytes reserved at base
-    uint32_t max_pages = 0;  ///< declared maximum, or the 32-bit limit
+    uint8_t* base = nullptr;      ///< reserved once for the largest size allowed, so it never moves
+    uint64_t size = 0;            ///< in bytes
+    uint64_t reserved = 0;        ///< bytes reserved at base
+    uint32_t max_pages = 0;       ///< declared maximum, or the 32-bit limit
+    ByteBudget* budget = nullptr; ///< the owning store's, charged as it grows
 
     Memory() = default;
     Memory(const Memory&) = delete;
@@ -68,6 +87,7 @@ struct Table {
     TableType type;
     std::vector<uint64_t> elements;
     uint32_t max_size = 0;
+    ByteBudget* budget = nullptr; ///< the owning store's, charged as it grows
 };
 
 struct Global {
@@ -135,9 +155,18 @@ inline Function* indirect_callee(const Table& table, uint32_t element, uint32_t 
     return callee;
 }
 /// Runs one instruction of slot code that neither branches nor calls, on its
-/// own (for the compiling tier's rare instructions); the trap code, or 0.
+/// own (for the compiling tier's rare instructions), charging `fuel` as the
+/// interpreter would; the trap code, or 0.
 int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
-                uint32_t max_memory_pages, ExecutionResult& result);
+                uint32_t max_memory_pages, int64_t& fuel, ExecutionResult& result);
+
+/// Fuel for a bulk instruction (memory.fill, table.copy, ...) that touches
+/// `bytes` bytes of memory or table: one unit, plus one per 64 bytes, about
+/// what a loop doing the same work would cost. Without it one instruction
+/// could fill a gigabyte for the price of one unit.
+constexpr int64_t bulk_fuel(uint64_t bytes) {
+    return 1 + static_cast<int64_t>(bytes / 64);
+}
 /// Calls a host function with its arguments at `slots`, writing its results
 /// there; false when it threw, with the exception in `failure`.
 bool call_host(Function& callee, uint64_t* slots, Memory* memory, std::exception_ptr& failure);
@@ -148,6 +177,7 @@ struct Store::Impl {
     Impl();
     ~Impl();
     SandboxLimits limits;
+    ByteBudget budget{&limits};
     /// The compiling tier's code; null when the store interprets.
     std::unique_ptr<JitCode> jit;
     std::vector<std::unique_ptr<Function>> functions;

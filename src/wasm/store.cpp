@@ -17,11 +17,20 @@ namespace {
 /// The value stack every call of a store shares, in slots. Reserved, not
 /// touched, so its size costs address space only.
 constexpr size_t value_stack_slots = size_t{4} << 20;
-/// The most elements a table may grow to: each costs 8 bytes of host memory.
-constexpr uint32_t max_table_elements = 10'000'000;
 
 std::string import_name(const Import& import) {
     return fmt::format("\"{}\" \"{}\"", import.module, import.name);
+}
+
+/// Takes `bytes` from the store's budget for `what`, or throws the trap that
+/// says what went over.
+void take_or_trap(ByteBudget& budget, uint64_t bytes, std::string_view what) {
+    if (!budget.take(bytes))
+        throw Trap(TrapKind::MemoryLimitExceeded, {},
+                   fmt::format("{} needs {} bytes, and the store has {} of its {} MiB left for "
+                               "memories, tables, globals, segments and host data",
+                               what, bytes, budget.available(),
+                               budget.limits->max_store_bytes >> 20));
 }
 
 bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max,
@@ -109,9 +118,13 @@ std::span<uint8_t> HostCall::guest_bytes(uint32_t address, uint32_t length) cons
 }
 
 std::shared_ptr<const Module> load_module(std::span<const uint8_t> bytes) {
-    auto module = std::make_shared<Module>(decode_module(bytes));
-    validate_module(*module);
-    return module;
+    try {
+        auto module = std::make_shared<Module>(decode_module(bytes));
+        validate_module(*module);
+        return module;
+    } catch (const std::bad_alloc&) {
+        throw DecodeError("module", 0, "the host has not the memory to load it");
+    }
 }
 
 // --- runtime objects ---
@@ -154,7 +167,8 @@ uint32_t memory_grow(Memory& memory, uint32_t delta, uint32_t sandbox_cap, bool&
     uint64_t old_pages = memory.pages();
     uint64_t new_pages = old_pages + delta;
     if (new_pages > memory.max_pages) return 0xFFFFFFFF;
-    if (new_pages > sandbox_cap || new_pages * page_size > memory.reserved) {
+    if (new_pages > sandbox_cap || new_pages * page_size > memory.reserved ||
+        !memory.budget->take(uint64_t{delta} * page_size)) {
         limit_exceeded = true;
         return 0xFFFFFFFF;
     }
@@ -165,8 +179,16 @@ uint32_t memory_grow(Memory& memory, uint32_t delta, uint32_t sandbox_cap, bool&
 uint32_t table_grow(Table& table, uint64_t init, uint32_t delta) {
     uint64_t old_size = table.elements.size();
     uint64_t new_size = old_size + delta;
-    if (new_size > table.max_size || new_size > max_table_elements) return 0xFFFFFFFF;
-    table.elements.resize(new_size, init);
+    // Past the store's budget the wasm answer is the same as past the
+    // table's maximum: -1, which the spec allows for any resource limit.
+    uint64_t bytes = uint64_t{delta} * sizeof(uint64_t);
+    if (new_size > table.max_size || !table.budget->take(bytes)) return 0xFFFFFFFF;
+    try {
+        table.elements.resize(new_size, init);
+    } catch (const std::bad_alloc&) {
+        table.budget->give_back(bytes);
+        return 0xFFFFFFFF;
+    }
     return static_cast<uint32_t>(old_size);
 }
 
@@ -227,6 +249,9 @@ Memory* Store::Impl::new_memory(MemoryType type) {
         throw Trap(TrapKind::MemoryLimitExceeded, {},
                    fmt::format("the module needs {} pages of memory at start, the limit is {}",
                                type.limits.min, limits.max_memory_pages));
+    take_or_trap(budget, type.limits.min * page_size,
+                 fmt::format("a memory of {} pages at start", type.limits.min));
+    memory->budget = &budget;
     // Reserve the most the memory may ever have, so its base never moves and
     // the interpreter can keep it in a register.
     uint64_t reserve_pages =
@@ -269,6 +294,16 @@ Tier Store::tier() const {
     return impl_->jit ? Tier::Compiler : Tier::Interpreter;
 }
 
+bool Store::charge_host_bytes(uint64_t bytes) {
+    return impl_->budget.take(bytes);
+}
+void Store::release_host_bytes(uint64_t bytes) {
+    impl_->budget.give_back(bytes);
+}
+uint64_t Store::available_bytes() const {
+    return impl_->budget.available();
+}
+
 Function* Store::create_host_function(FuncType type, HostFunction function, std::string name) {
     auto f = std::make_unique<Function>();
     f->owned_type = std::make_unique<FuncType>(std::move(type));
@@ -287,11 +322,10 @@ Memory* Store::create_memory(MemoryType type) {
 }
 
 Table* Store::create_table(TableType type, Value init) {
-    if (type.limits.min > max_table_elements)
-        throw Trap(TrapKind::MemoryLimitExceeded, {},
-                   fmt::format("a table of {} elements is larger than the limit of {}",
-                               type.limits.min, max_table_elements));
+    take_or_trap(impl_->budget, uint64_t{type.limits.min} * sizeof(uint64_t),
+                 fmt::format("a table of {} elements", type.limits.min));
     auto table = std::make_unique<Table>();
+    table->budget = &impl_->budget;
     table->type = type;
     table->max_size =
         static_cast<uint32_t>(std::min<uint64_t>(type.limits.max.value_or(0xFFFFFFFF), 0xFFFFFFFF));
@@ -301,6 +335,7 @@ Table* Store::create_table(TableType type, Value init) {
 }
 
 Global* Store::create_global(GlobalType type, Value value) {
+    take_or_trap(impl_->budget, sizeof(Global), "a global");
     auto global = std::make_unique<Global>();
     global->type = type;
     global->value = value.bits;
@@ -396,6 +431,8 @@ Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
         inst.tables.push_back(create_table(type, Value::null(type.element)));
     for (const MemoryType& type : module.memories) inst.memories.push_back(create_memory(type));
     Memory* memory0 = inst.memories.empty() ? nullptr : inst.memories[0];
+    take_or_trap(impl_->budget, module.functions.size() * sizeof(Function),
+                 fmt::format("{} functions", module.functions.size()));
     for (size_t i = 0; i < module.functions.size(); ++i) {
         auto f = std::make_unique<Function>();
         f->index = module.imported_functions + static_cast<uint32_t>(i);
@@ -413,6 +450,8 @@ Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
         inst.globals.push_back(
             create_global(global.type, {global.type.type, evaluate(global.init, inst)}));
     for (const ElementSegment& segment : module.elements) {
+        take_or_trap(impl_->budget, segment.items.size() * sizeof(uint64_t),
+                     fmt::format("element segment {}", inst.elements.size()));
         std::vector<uint64_t> items;
         items.reserve(segment.items.size());
         for (const ConstExpr& item : segment.items) items.push_back(evaluate(item, inst));
@@ -453,9 +492,6 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
                      std::span<uint64_t> results) {
     Impl& store = *impl_;
     if (store.running) throw Error("a wasm call cannot start while another runs in the same store");
-    // Only the interpreter keeps its call frames there; compiled code uses the machine stack.
-    if (!store.jit && store.frames.size() < store.limits.max_call_depth + size_t{1})
-        store.frames.resize(store.limits.max_call_depth + size_t{1});
     uint64_t* slots = store.value_stack.get();
     std::copy(args.begin(), args.end(), slots);
 
@@ -464,8 +500,15 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
         explicit Running(bool& f) : flag(f) { flag = true; }
         ~Running() { flag = false; }
     } running(store.running);
-    ExecutionResult result = execute(store, function, slots);
-    if (result.host_exception) std::rethrow_exception(result.host_exception);
+    ExecutionResult result;
+    try {
+        result = execute(store, function, slots);
+        if (result.host_exception) std::rethrow_exception(result.host_exception);
+    } catch (const std::bad_alloc&) {
+        // A translation, or a host function, could not get memory: the call
+        // fails, the store and the process go on.
+        throw Trap(TrapKind::MemoryLimitExceeded, {}, "the host could not allocate memory for it");
+    }
     if (result.trapped) {
         std::string detail;
         if (result.trap == TrapKind::FuelExhausted)
@@ -474,8 +517,9 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
             detail = fmt::format("more than {} nested calls, or the value stack is full",
                                  store.limits.max_call_depth);
         else if (result.trap == TrapKind::MemoryLimitExceeded)
-            detail = fmt::format("memory may not grow beyond {} pages of 64 KiB",
-                                 store.limits.max_memory_pages);
+            detail = fmt::format("memory may not grow beyond {} pages of 64 KiB, nor the "
+                                 "store's memories, tables and host data beyond {} MiB",
+                                 store.limits.max_memory_pages, store.limits.max_store_bytes >> 20);
         throw Trap(result.trap,
                    result.trap_function ? function_display_name(*result.trap_function) : "", detail,
                    result.element);

@@ -135,16 +135,18 @@ const std::vector<uint8_t> kFlood = {
     0x0b, 0x1a, 0x00, 0x41, 0x00, 0x41, 0x3b, 0x41, 0x80, 0x20, 0xfc, 0x0b, 0x00, 0x03, 0x40, 0x41,
     0x00, 0x41, 0x80, 0x20, 0x10, 0x00, 0x1a, 0x0c, 0x00, 0x0b, 0x00, 0x0b};
 
-TEST(Host, TableBudgetStopsAFloodOfHostData) {
+// The host's tables share the store's budget with the guest's memory.
+TEST(Host, StoreBudgetStopsAFloodOfHostData) {
     abi::Host host(wasm::load_module(kFlood), {}, tokens::Edition::E2021);
-    host.table_budget() = size_t{8} << 20;
+    host.limits().max_store_bytes = uint64_t{8} << 20;
     for (int i = 0; i < 2; ++i) {
         try {
             host.expand("flood", {});
             FAIL() << "returned";
         } catch (const abi::AbiError& e) {
             EXPECT_NE(std::string(e.what()).find(
-                          "token_stream_parse: the expansion's host-side data would exceed 8 MiB"),
+                          "would exceed the 8 MiB that the macro's memory, tables and host "
+                          "data may hold together"),
                       std::string::npos)
                 << e.what();
         }
