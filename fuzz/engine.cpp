@@ -8,6 +8,8 @@
 // return or trap with, or in the memory and globals they leave, is a bug too.
 #include "wasm/engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -45,9 +47,12 @@ std::optional<Extern> stand_in(Store& store, const Module& module, const Import&
     return std::nullopt;
 }
 
-/// A funcref is a pointer into its store, so of it only null compares.
+/// A funcref is a pointer into its store, so of it only null compares. A
+/// float compares by its bits, so that NaN payloads must agree too.
 std::string comparable(const Value& value) {
     if (value.type == ValType::FuncRef) return value.bits ? "funcref" : "funcref:null";
+    if (value.type == ValType::F32 || value.type == ValType::F64)
+        return fmt::format("{} ({:#x})", to_string(value), value.bits);
     return to_string(value);
 }
 

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 
 namespace wasmacro::wasm::numeric {
@@ -169,16 +170,38 @@ inline uint64_t eval_I64RemU(uint64_t a, uint64_t b, int& trap) {
     return a % b;
 }
 
+inline float quieted(float x) {
+    return std::bit_cast<float>(std::bit_cast<uint32_t>(x) | 0x00400000u);
+}
+inline double quieted(double x) {
+    return std::bit_cast<double>(std::bit_cast<uint64_t>(x) | uint64_t{0x0008000000000000});
+}
+/// The result of a binary float operator of which an operand is NaN: the
+/// first NaN operand, quieted, as x86 gives for `x op y` (and so V8). Written
+/// out because the C++ compiler may swap the operands of `+` and `*`, and
+/// does so differently where the interpreter inlines them and where the
+/// compiling tier calls them: with two NaNs, the tiers would disagree.
+template <typename F>
+F nan_result(F x, F y) {
+    return quieted(std::isnan(x) ? x : y);
+}
+template <typename F, typename Op>
+F float_arith(F x, F y, Op op) {
+    if (std::isnan(x) || std::isnan(y)) [[unlikely]]
+        return nan_result(x, y);
+    return op(x, y);
+}
+
 // Float min/max: NaN if either is NaN, and -0 < +0 (which fmin/fmax don't promise).
 template <typename F>
 F wasm_min(F x, F y) {
-    if (std::isnan(x) || std::isnan(y)) return x + y;
+    if (std::isnan(x) || std::isnan(y)) return nan_result(x, y);
     if (x == y) return std::signbit(x) ? x : y;
     return x < y ? x : y;
 }
 template <typename F>
 F wasm_max(F x, F y) {
-    if (std::isnan(x) || std::isnan(y)) return x + y;
+    if (std::isnan(x) || std::isnan(y)) return nan_result(x, y);
     if (x == y) return std::signbit(x) ? y : x;
     return x > y ? x : y;
 }
@@ -197,10 +220,10 @@ WASMACRO_UN(F32Floor, round_quieting(f32(a), [](float x) { return std::floor(x);
 WASMACRO_UN(F32Trunc, round_quieting(f32(a), [](float x) { return std::trunc(x); }))
 WASMACRO_UN(F32Nearest, round_quieting(f32(a), [](float x) { return std::nearbyint(x); }))
 WASMACRO_UN(F32Sqrt, std::sqrt(f32(a)))
-WASMACRO_BIN(F32Add, f32(a) + f32(b))
-WASMACRO_BIN(F32Sub, f32(a) - f32(b))
-WASMACRO_BIN(F32Mul, f32(a) * f32(b))
-WASMACRO_BIN(F32Div, f32(a) / f32(b))
+WASMACRO_BIN(F32Add, float_arith(f32(a), f32(b), std::plus<>()))
+WASMACRO_BIN(F32Sub, float_arith(f32(a), f32(b), std::minus<>()))
+WASMACRO_BIN(F32Mul, float_arith(f32(a), f32(b), std::multiplies<>()))
+WASMACRO_BIN(F32Div, float_arith(f32(a), f32(b), std::divides<>()))
 WASMACRO_BIN(F32Min, wasm_min(f32(a), f32(b)))
 WASMACRO_BIN(F32Max, wasm_max(f32(a), f32(b)))
 WASMACRO_BIN(F32Copysign, (u32(a) & 0x7FFFFFFFu) | (u32(b) & 0x80000000u))
@@ -211,10 +234,10 @@ WASMACRO_UN(F64Floor, round_quieting(f64(a), [](double x) { return std::floor(x)
 WASMACRO_UN(F64Trunc, round_quieting(f64(a), [](double x) { return std::trunc(x); }))
 WASMACRO_UN(F64Nearest, round_quieting(f64(a), [](double x) { return std::nearbyint(x); }))
 WASMACRO_UN(F64Sqrt, std::sqrt(f64(a)))
-WASMACRO_BIN(F64Add, f64(a) + f64(b))
-WASMACRO_BIN(F64Sub, f64(a) - f64(b))
-WASMACRO_BIN(F64Mul, f64(a) * f64(b))
-WASMACRO_BIN(F64Div, f64(a) / f64(b))
+WASMACRO_BIN(F64Add, float_arith(f64(a), f64(b), std::plus<>()))
+WASMACRO_BIN(F64Sub, float_arith(f64(a), f64(b), std::minus<>()))
+WASMACRO_BIN(F64Mul, float_arith(f64(a), f64(b), std::multiplies<>()))
+WASMACRO_BIN(F64Div, float_arith(f64(a), f64(b), std::divides<>()))
 WASMACRO_BIN(F64Min, wasm_min(f64(a), f64(b)))
 WASMACRO_BIN(F64Max, wasm_max(f64(a), f64(b)))
 WASMACRO_BIN(F64Copysign, (a & uint64_t{0x7FFFFFFFFFFFFFFF}) | (b & uint64_t{0x8000000000000000}))
