@@ -331,7 +331,7 @@ const Scenario kScenarios[] = {
     {"wire_bad_literal_handle", "token_stream_deserialize", "unknown literal handle 0x7fff0000"},
     {"wire_bad_literal_text", "token_stream_deserialize", "`not a literal` is not a literal"},
     {"wire_huge_length", "token_stream_deserialize", "4294967040 bytes, but only 3"},
-    {"wire_deep_nesting", "token_stream_deserialize", "nested more than 65536 deep"},
+    {"wire_deep_nesting", "token_stream_deserialize", "nested more than 4096 deep"},
     {"stream_handle", "token_stream_serialize", "0x7fff0000 is not a token stream handle"},
     {"literal_handle", "literal_to_string", "0x7fff0000 is not a literal handle"},
     {"string_handle", "string_len", "0x7fff0000 is not a string handle"},
