@@ -66,7 +66,8 @@ void run_inspect(const InspectOptions& o, Context& ctx) {
         j["file"] = o.file;
         j["size"] = bytes.size();
         j["has_decls"] = decls.has_value();
-        j["edition"] = decls ? std::string(tokens::edition_name(decls->edition)) : nullptr;
+        j["edition"] = nullptr;
+        if (decls) j["edition"] = std::string(tokens::edition_name(decls->edition));
         j["macros"] = nlohmann::json::array();
         if (decls)
             for (const macros::MacroDecl& m : decls->macros)

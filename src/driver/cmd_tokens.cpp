@@ -10,6 +10,8 @@
 
 #include <memory>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace wasmacro::driver {
 namespace {
@@ -22,34 +24,57 @@ nlohmann::json span_json(const Span& s) {
             {"end_col", s.end_col}, {"lo", s.lo},   {"hi", s.hi}};
 }
 
-nlohmann::json trees_json(const TokenStream& s, std::size_t begin, std::size_t end) {
-    nlohmann::json out = nlohmann::json::array();
-    for (std::size_t i = begin; i < end; i = s.next_sibling(i)) {
-        const Tree& t = s[i];
-        nlohmann::json j = {{"kind", kind_name(t.kind)}};
-        switch (t.kind) {
-        case TreeKind::Group:
-            j["delimiter"] = t.delimiter == Delimiter::None ? "None" : open_char(t.delimiter);
-            j["children"] = trees_json(s, i + 1, t.end);
-            break;
-        case TreeKind::Ident:
-            j["text"] = std::string(t.text());
-            j["raw"] = t.raw;
-            break;
-        case TreeKind::Punct:
-            j["text"] = std::string(t.text());
-            j["spacing"] = t.spacing == Spacing::Joint ? "Joint" : "Alone";
-            break;
-        case TreeKind::Literal:
-            j["text"] = std::string(t.text());
-            j["lit"] = lit_kind_name(t.lit);
-            break;
-        }
-        if (t.from_doc) j["doc"] = true;
-        j["span"] = span_json(t.span);
-        out.push_back(std::move(j));
+nlohmann::json tree_json(const Tree& t) {
+    nlohmann::json j = {{"kind", kind_name(t.kind)}};
+    switch (t.kind) {
+    case TreeKind::Group:
+        j["delimiter"] = t.delimiter == Delimiter::None ? "None" : open_char(t.delimiter);
+        break;
+    case TreeKind::Ident:
+        j["text"] = std::string(t.text());
+        j["raw"] = t.raw;
+        break;
+    case TreeKind::Punct:
+        j["text"] = std::string(t.text());
+        j["spacing"] = t.spacing == Spacing::Joint ? "Joint" : "Alone";
+        break;
+    case TreeKind::Literal:
+        j["text"] = std::string(t.text());
+        j["lit"] = lit_kind_name(t.lit);
+        break;
     }
-    return out;
+    if (t.from_doc) j["doc"] = true;
+    j["span"] = span_json(t.span);
+    return j;
+}
+
+/// The trees as a JSON array, one tree a line, a group's trees in its
+/// "children". Written as it goes, without recursion and without indenting
+/// by depth, so that a file of any nesting gives output of linear size.
+void write_trees_json(const TokenStream& s, std::ostream& out) {
+    std::vector<std::size_t> ends; // of the groups being written
+    bool first = true;
+    out << "[";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        for (; !ends.empty() && ends.back() == i; ends.pop_back()) {
+            out << "\n]}";
+            first = false;
+        }
+        const Tree& t = s[i];
+        std::string text = tree_json(t).dump();
+        out << (first ? "\n" : ",\n");
+        if (t.is_group()) {
+            text.pop_back(); // the closing brace: its children come first
+            out << text << ",\"children\":[";
+            ends.push_back(t.end);
+            first = true;
+        } else {
+            out << text;
+            first = false;
+        }
+    }
+    for (; !ends.empty(); ends.pop_back()) out << "\n]}";
+    out << "\n]\n";
 }
 
 struct TokensOptions {
@@ -76,9 +101,9 @@ void run_tokens(const TokensOptions& o, Context& ctx) {
     else if (o.print)
         ctx.out << to_string(r.stream) << "\n";
     else if (o.json)
-        ctx.out << trees_json(r.stream, 0, r.stream.size()).dump(1) << "\n";
+        write_trees_json(r.stream, ctx.out);
     else
-        ctx.out << dump_text(r.stream);
+        dump_text(r.stream, ctx.out);
 }
 
 } // namespace

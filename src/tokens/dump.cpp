@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <ostream>
+#include <sstream>
+
 namespace wasmacro::tokens {
 
 void append_one_line(std::string& out, std::string_view text) {
@@ -14,33 +17,42 @@ void append_one_line(std::string& out, std::string_view text) {
     }
 }
 
-std::string dump_text(const TokenStream& s) {
-    std::string out;
+void dump_text(const TokenStream& s, std::ostream& os) {
+    std::string line;
     std::vector<std::size_t> ends;
     for (std::size_t i = 0; i < s.size(); ++i) {
         while (!ends.empty() && ends.back() == i) ends.pop_back();
         const Tree& t = s[i];
-        out.append(ends.size() * 2, ' ');
-        out += fmt::format("{}:{}-{}:{} {} ", t.span.line, t.span.col, t.span.end_line,
-                           t.span.end_col, kind_name(t.kind));
+        line.clear();
+        size_t depth = ends.size();
+        line.append(std::min(depth, kDumpIndentLevels) * 2, ' ');
+        if (depth > kDumpIndentLevels) line += fmt::format("[depth {}] ", depth);
+        line += fmt::format("{}:{}-{}:{} {} ", t.span.line, t.span.col, t.span.end_line,
+                            t.span.end_col, kind_name(t.kind));
         switch (t.kind) {
         case TreeKind::Group:
-            out += t.delimiter == Delimiter::None ? "None" : open_char(t.delimiter);
+            line += t.delimiter == Delimiter::None ? "None" : open_char(t.delimiter);
             if (t.end > i + 1) ends.push_back(t.end);
             break;
         case TreeKind::Ident:
-            if (t.raw) out += "r#";
-            out += t.text();
+            if (t.raw) line += "r#";
+            line += t.text();
             break;
         case TreeKind::Punct:
-            out += t.text();
-            out += t.spacing == Spacing::Joint ? " Joint" : " Alone";
+            line += t.text();
+            line += t.spacing == Spacing::Joint ? " Joint" : " Alone";
             break;
-        case TreeKind::Literal: append_one_line(out, t.text()); break;
+        case TreeKind::Literal: append_one_line(line, t.text()); break;
         }
-        out += '\n';
+        line += '\n';
+        os << line;
     }
-    return out;
+}
+
+std::string dump_text(const TokenStream& s) {
+    std::ostringstream out;
+    dump_text(s, out);
+    return std::move(out).str();
 }
 
 } // namespace wasmacro::tokens
