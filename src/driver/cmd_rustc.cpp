@@ -19,8 +19,9 @@
 //                       wasm bytes
 //   locks/, tmp/        one lock file per entry; entries are built in tmp/ and
 //                       renamed into place, so a reader never sees half of one
-// Each entry has a `stamp` with the size and hash of its artifact; an entry
-// whose artifact does not match is rebuilt.
+// Keys are SHA-256 digests. Each entry has a `stamp` with its full key and
+// the size and digest of its artifact; an entry whose stamp does not match
+// its key or its artifact is rebuilt.
 #include "driver/commands.hpp"
 
 #include "common/error.hpp"
@@ -41,6 +42,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -49,6 +51,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <spawn.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -73,46 +76,41 @@ namespace fs = std::filesystem;
 
 // --- Hashing -----------------------------------------------------------------
 
-/// A 128-bit non-cryptographic hash for cache keys and stamps: it only has to
-/// tell versions of a file apart, and it runs over the C++ archive on every
-/// invocation that uses a wasm macro, so it reads eight bytes a step.
+/// SHA-256 (OpenSSL's) for cache keys and stamps. A key must be
+/// collision-resistant: modules are untrusted input, and two that shared a
+/// key would share one cached macro crate, the second silently running the
+/// first's macros. Each update is length-prefixed, so "ab"+"c" and "a"+"bc"
+/// differ.
 class Hasher {
 public:
+    Hasher() : ctx_(EVP_MD_CTX_new()) {
+        if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
+            throw Error("cannot start a SHA-256 digest (OpenSSL)");
+    }
     Hasher& update(std::span<const uint8_t> bytes) {
-        size_t i = 0;
-        for (; i + 8 <= bytes.size(); i += 8) {
-            uint64_t w;
-            std::memcpy(&w, bytes.data() + i, 8);
-            mix(w);
-        }
-        uint64_t tail = 0;
-        if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
-        mix(tail ^ (uint64_t{bytes.size() - i} << 56));
-        mix(bytes.size()); // keeps "ab"+"c" apart from "a"+"bc"
+        uint64_t size = bytes.size();
+        EVP_DigestUpdate(ctx_.get(), &size, sizeof size);
+        EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
         return *this;
     }
     Hasher& update(std::string_view text) {
         return update({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     }
-    std::string hex() const {
-        return fmt::format("{:016x}{:016x}", finish(a_ ^ b_), finish(b_ + 0x9E3779B97F4A7C15ull));
+    std::string hex() {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        if (EVP_DigestFinal_ex(ctx_.get(), digest, &length) != 1)
+            throw Error("cannot finish a SHA-256 digest (OpenSSL)");
+        std::string out;
+        for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+        return out;
     }
 
 private:
-    void mix(uint64_t w) {
-        a_ = rotl((a_ ^ w) * 0x87C37B91114253D5ull, 31);
-        b_ = rotl((b_ + w) * 0x4CF5AD432745937Full, 27) ^ a_;
-    }
-    static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-    static uint64_t finish(uint64_t x) {
-        x ^= x >> 33;
-        x *= 0xFF51AFD7ED558CCDull;
-        x ^= x >> 33;
-        x *= 0xC4CEB9FE1A85EC53ull;
-        return x ^ (x >> 33);
-    }
-    uint64_t a_ = 0x6A09E667F3BCC908ull;
-    uint64_t b_ = 0xBB67AE8584CAA73Bull;
+    struct Free {
+        void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+    };
+    std::unique_ptr<EVP_MD_CTX, Free> ctx_;
 };
 
 std::optional<std::vector<uint8_t>> read_file(const fs::path& path, std::string* why = nullptr) {
@@ -271,39 +269,43 @@ private:
     int fd_ = -1;
 };
 
-constexpr std::string_view kStampMagic = "wasmacro-cache-entry-v1";
+constexpr std::string_view kStampMagic = "wasmacro-cache-entry-v2";
 
-std::string stamp_for(const fs::path& artifact) {
+std::string stamp_for(const std::string& key, const fs::path& artifact) {
     auto bytes = read_file(artifact);
     if (!bytes) throw Error(fmt::format("cannot read {}", artifact.string()));
-    return fmt::format("{} {} {} {}\n", kStampMagic, artifact.filename().string(), bytes->size(),
-                       Hasher().update(*bytes).hex());
+    return fmt::format("{} {} {} {} {}\n", kStampMagic, key, artifact.filename().string(),
+                       bytes->size(), Hasher().update(*bytes).hex());
 }
 
-/// Whether `entry` holds `artifact` exactly as its stamp describes it.
-bool entry_is_valid(const fs::path& entry, std::string_view artifact) {
+/// Whether `entry` holds `artifact` for `key` exactly as its stamp describes
+/// it: an entry made for another key is a miss, whatever its name says.
+bool entry_is_valid(const fs::path& entry, const std::string& key, std::string_view artifact) {
     std::error_code ec;
     if (!fs::is_regular_file(entry / artifact, ec)) return false;
     auto stamp = read_file(entry / "stamp");
     if (!stamp) return false;
     try {
-        return std::string(stamp->begin(), stamp->end()) == stamp_for(entry / artifact);
+        return std::string(stamp->begin(), stamp->end()) == stamp_for(key, entry / artifact);
     } catch (const Error&) {
         return false;
     }
 }
 
-/// The cache entry `name` holding `artifact`, built by `build` (into the
-/// directory it is given) unless a valid one exists. Safe against concurrent
-/// builders: one builds under the lock, the others wait and then use it.
-fs::path ensure_entry(const fs::path& root, const std::string& name, std::string_view artifact,
+/// The cache entry `prefix-key` holding `artifact`, built by `build` (into
+/// the directory it is given) unless a valid one exists. Safe against
+/// concurrent builders: one builds under the lock, the others wait and then
+/// use it.
+fs::path ensure_entry(const fs::path& root, const std::string& prefix, const std::string& key,
+                      std::string_view artifact,
                       const std::function<void(const fs::path&)>& build) {
+    const std::string name = prefix + "-" + key;
     fs::path entry = root / name;
-    if (entry_is_valid(entry, artifact)) return entry;
+    if (entry_is_valid(entry, key, artifact)) return entry;
     fs::create_directories(root / "locks");
     fs::create_directories(root / "tmp");
     FileLock lock(root / "locks" / (name + ".lock"));
-    if (entry_is_valid(entry, artifact)) return entry;
+    if (entry_is_valid(entry, key, artifact)) return entry;
     std::error_code ec;
     if (fs::exists(entry, ec)) {
         // Corrupted or half-deleted: move it aside first so that the rename
@@ -318,7 +320,7 @@ fs::path ensure_entry(const fs::path& root, const std::string& name, std::string
     fs::create_directories(tmp);
     try {
         build(tmp);
-        write_file(tmp / "stamp", stamp_for(tmp / artifact));
+        write_file(tmp / "stamp", stamp_for(key, tmp / artifact));
         fs::rename(tmp, entry);
     } catch (...) {
         fs::remove_all(tmp, ec);
@@ -405,7 +407,7 @@ const fs::path& ensure_bridge(Toolchain& tc) {
         compile(args, "the wasmacro bridge");
     };
     tc.bridge_dir =
-        ensure_entry(tc.root, "bridge-" + tc.bridge_key, "libwasmacro_bridge.rlib", build);
+        ensure_entry(tc.root, "bridge", tc.bridge_key, "libwasmacro_bridge.rlib", build);
     return tc.bridge_dir;
 }
 
@@ -416,7 +418,8 @@ std::string generate_crate(const macros::Decls& decls, std::string_view crate_na
         "extern crate proc_macro;\n"
         "extern crate wasmacro_bridge;\n\n"
         "use proc_macro::TokenStream;\n\n"
-        "static MODULE: wasmacro_bridge::WasmMacro =\n"
+        "#[allow(non_upper_case_globals)]\n"
+        "static __wasmacro_module: wasmacro_bridge::WasmMacro =\n"
         "    wasmacro_bridge::WasmMacro::named(include_bytes!(\"macro.wasm\"), \"{0}\");\n",
         crate_name);
     size_t index = 0;
@@ -431,20 +434,20 @@ std::string generate_crate(const macros::Decls& decls, std::string_view crate_na
             else
                 src += fmt::format("#[proc_macro_derive({}, attributes({}))]\n", m.name, helpers);
             src += fmt::format("pub fn __wasmacro_derive_{}(input: TokenStream) -> TokenStream {{\n"
-                               "    MODULE.derive(\"{}\", input)\n}}\n",
+                               "    __wasmacro_module.derive(\"{}\", input)\n}}\n",
                                index, m.name);
             break;
         }
         case macros::MacroKind::Attribute:
             src += fmt::format("#[proc_macro_attribute]\n"
                                "pub fn {0}(args: TokenStream, input: TokenStream) -> TokenStream "
-                               "{{\n    MODULE.attribute(\"{0}\", args, input)\n}}\n",
+                               "{{\n    __wasmacro_module.attribute(\"{0}\", args, input)\n}}\n",
                                m.name);
             break;
         case macros::MacroKind::Bang:
             src += fmt::format("#[proc_macro]\n"
                                "pub fn {0}(input: TokenStream) -> TokenStream {{\n"
-                               "    MODULE.bang(\"{0}\", input)\n}}\n",
+                               "    __wasmacro_module.bang(\"{0}\", input)\n}}\n",
                                m.name);
             break;
         }
@@ -477,7 +480,7 @@ fs::path macro_crate(Toolchain& tc, const WasmMacroArg& arg,
                           .hex();
     std::string artifact = fmt::format("lib{}.so", arg.name);
     const std::string entry_name = arg.name + "-" + key;
-    fs::path entry = ensure_entry(tc.root, entry_name, artifact, [&](const fs::path& tmp) {
+    fs::path entry = ensure_entry(tc.root, arg.name, key, artifact, [&](const fs::path& tmp) {
         // Loading checks everything rustc cannot: that this is wasm, valid,
         // imports only watt-0.5, and declares its macros.
         auto library = macros::Library::load(*wasm, arg.path);

@@ -41,6 +41,27 @@ bool is_identifier(std::string_view s) {
     return s != "_";
 }
 
+/// Why `name` cannot name a macro or a helper attribute, or empty if it can.
+/// The rules are rustc's, checked here so that a bad name is an error at
+/// load time rather than a confusing one from inside the bridge crate.
+std::string name_problem(std::string_view name, std::string_view what) {
+    if (!is_identifier(name)) return fmt::format("`{}` is not {}", name, what);
+    if (tokens::is_keyword(name))
+        return fmt::format("`{}` is a Rust keyword and cannot be {}", name, what);
+    if (name.starts_with(kReservedPrefix))
+        return fmt::format("`{}` starts with `{}`, which wasmacro keeps for the items it "
+                           "generates",
+                           name, kReservedPrefix);
+    return {};
+}
+
+/// The form rustc compares identifiers in: Unicode NFC.
+std::string normalized(std::string_view name) {
+    std::string out;
+    if (!tokens::to_nfc(name, out)) out = name;
+    return out;
+}
+
 uint32_t read_leb_u32(std::span<const uint8_t> bytes, size_t& pos, const char* what) {
     uint64_t value = 0;
     for (int shift = 0; shift < 35; shift += 7) {
@@ -119,8 +140,8 @@ Decls parse_decls(std::string_view text) {
                 if (fields.size() == 4) {
                     for (std::string_view h : split(fields[3], ',')) {
                         h = trim(h);
-                        if (!is_identifier(h))
-                            throw fail(fmt::format("`{}` is not a helper attribute name", h));
+                        std::string problem = name_problem(h, "a helper attribute name");
+                        if (!problem.empty()) throw fail(problem);
                         m.helpers.emplace_back(h);
                     }
                 }
@@ -132,14 +153,24 @@ Decls parse_decls(std::string_view text) {
                 throw fail(
                     fmt::format("unknown record kind `{}` (derive, attr, bang or edition)", kind));
             }
-            if (!is_identifier(fields[1]))
-                throw fail(fmt::format("`{}` is not a macro name", fields[1]));
+            std::string problem = name_problem(fields[1], "a macro name");
+            if (!problem.empty()) throw fail(problem);
             if (fields[2].empty()) throw fail("the export name is empty");
             m.name = fields[1];
             m.export_name = fields[2];
-            for (const MacroDecl& other : decls.macros)
+            // Derives, attributes and function-like macros share rustc's
+            // macro namespace, whose names are compared after NFC.
+            for (const MacroDecl& other : decls.macros) {
                 if (other.name == m.name && other.kind == m.kind)
                     throw fail(fmt::format("{} `{}` is declared twice", name(m.kind), m.name));
+                if (normalized(other.name) == normalized(m.name))
+                    throw fail(fmt::format("{} `{}` has the same name as {} `{}`{}", name(m.kind),
+                                           m.name, name(other.kind), other.name,
+                                           other.name == m.name
+                                               ? " (one crate's macros share one namespace)"
+                                               : " once both are in Unicode NFC, as rustc "
+                                                 "compares them"));
+            }
             decls.macros.push_back(std::move(m));
         }
     }

@@ -46,6 +46,10 @@ Decls parse_decls(std::string_view text);
 /// The section text for `decls`, one record a line.
 std::string format_decls(const Decls& decls);
 
+/// Macro and helper names may not start with this: the crates wasmacro
+/// generates name their own items so.
+inline constexpr std::string_view kReservedPrefix = "__wasmacro";
+
 /// The custom section that holds the decls records.
 inline constexpr std::string_view kDeclsSection = ".rustc_proc_macro_decls";
 

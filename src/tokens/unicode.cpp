@@ -197,4 +197,20 @@ void append_utf8(std::string& out, char32_t c) {
     }
 }
 
+bool is_keyword(std::string_view ident) noexcept {
+    // The Reference's strict and reserved keywords of every edition, 2024 included.
+    static constexpr std::string_view keywords[] = {
+        "Self",    "abstract", "as",    "async",  "await",  "become", "box",     "break",
+        "const",   "continue", "crate", "do",     "dyn",    "else",   "enum",    "extern",
+        "false",   "final",    "fn",    "for",    "gen",    "if",     "impl",    "in",
+        "let",     "loop",     "macro", "match",  "mod",    "move",   "mut",     "override",
+        "priv",    "pub",      "ref",   "return", "self",   "static", "struct",  "super",
+        "trait",   "true",     "try",   "type",   "typeof", "unsafe", "unsized", "use",
+        "virtual", "where",    "while", "yield",
+    };
+    for (std::string_view k : keywords)
+        if (k == ident) return true;
+    return false;
+}
+
 } // namespace wasmacro::tokens

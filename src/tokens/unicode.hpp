@@ -40,6 +40,11 @@ bool is_valid_utf8(std::string_view s) noexcept;
 /// identifier. Returns false (and leaves `out` alone) if `text` already is.
 bool to_nfc(std::string_view text, std::string& out);
 
+/// Whether `ident` is a keyword of Rust in some edition, strict or reserved
+/// (`fn`, `self`, `async`, `gen`, `abstract`, ...): a name that cannot be
+/// used plainly for an item such as a macro.
+bool is_keyword(std::string_view ident) noexcept;
+
 /// Appends the UTF-8 encoding of `c`.
 void append_utf8(std::string& out, char32_t c);
 

@@ -156,7 +156,21 @@ cache)
   # A stamp that does not match is as bad as a damaged library.
   echo garbage >"$entry/stamp"
   compile_ok derive_demo --wasm-proc-macro demo="$F/demo.wasm"
-  grep -q '^wasmacro-cache-entry-v1 libdemo.so ' "$entry/stamp" || fail "the stamp was not rewritten"
+  key=${entry##*/demo-}
+  [[ $key =~ ^[0-9a-f]{64}$ ]] || fail "the entry's key is not a SHA-256 digest: $key"
+  grep -q "^wasmacro-cache-entry-v2 $key libdemo.so " "$entry/stamp" || fail "the stamp was not rewritten"
+  # Another module's entry under this module's name (what a key collision
+  # would give) is a miss: the stamp names the full key it was built for.
+  "$WASMACRO" rustc "$cases/derive_demo.rs" --edition 2021 -o other \
+    --wasm-proc-macro demo="$F/example_macros.wasm" >other.log 2>&1 || true
+  other=$(find "$WASMACRO_CACHE_DIR" -maxdepth 1 -name 'demo-*' ! -name "demo-$key")
+  [[ -n $other && -f $other/stamp ]] || fail "no entry was made for a second module: $(cat other.log)"
+  rm -rf "$other"
+  cp -r "$entry" "$other"
+  "$WASMACRO" rustc "$cases/derive_demo.rs" --edition 2021 -o other \
+    --wasm-proc-macro demo="$F/example_macros.wasm" >other.log 2>&1 || true
+  grep -q "^wasmacro-cache-entry-v2 ${other##*/demo-} libdemo.so " "$other/stamp" ||
+    fail "an entry built for another key was used: $(cat "$other/stamp")"
   ;;
 wrapper_chain)
   # As Cargo's RUSTC_WRAPPER (argv[1] is the rustc path), chained to another

@@ -91,8 +91,33 @@ TEST(Decls, ErrorsNameTheLine) {
     EXPECT_NE(error_of("derive:A:a\nderive:A:b").find("derive `A` is declared twice"),
               std::string::npos);
     EXPECT_NE(error_of("bang:a:\xff").find("not valid UTF-8"), std::string::npos);
-    // The same name as two kinds is fine (rustc's namespaces differ).
-    EXPECT_EQ(error_of("derive:A:a\nbang:A:b"), "(accepted)");
+    // One crate's macros of all kinds share rustc's macro namespace
+    // (E0428 for a derive and a function-like macro both named `A`).
+    EXPECT_NE(error_of("derive:A:a\nbang:A:b").find("bang `A` has the same name as derive `A`"),
+              std::string::npos);
+}
+
+// Names that the old check let through, and rustc then refused inside the
+// generated bridge crate with an error about code the user never wrote.
+TEST(Decls, NamesThatBreakTheBridgeCrateAreRejected) {
+    EXPECT_NE(error_of("bang:fn:f").find("`fn` is a Rust keyword and cannot be a macro name"),
+              std::string::npos);
+    EXPECT_NE(error_of("attr:async:f").find("`async` is a Rust keyword"), std::string::npos);
+    EXPECT_NE(error_of("derive:Self:f").find("`Self` is a Rust keyword"), std::string::npos);
+    EXPECT_NE(error_of("derive:A:f:self")
+                  .find("`self` is a Rust keyword and cannot be a helper attribute name"),
+              std::string::npos);
+    EXPECT_NE(error_of("derive:A:f:serde,crate").find("`crate` is a Rust keyword"),
+              std::string::npos);
+    EXPECT_NE(error_of("bang:__wasmacro_derive_0:f").find("starts with `__wasmacro`"),
+              std::string::npos);
+    // U+00E9 and e + U+0301 are one identifier to rustc.
+    EXPECT_NE(
+        error_of("bang:caf\xc3\xa9:f\nattr:cafe\xcc\x81:g").find("once both are in Unicode NFC"),
+        std::string::npos);
+    // The bridge crate's own static no longer takes a plain name from macros.
+    EXPECT_EQ(error_of("bang:MODULE:f"), "(accepted)");
+    EXPECT_EQ(error_of("derive:Serialize:f:serde"), "(accepted)");
 }
 
 TEST(Decls, FormatReadsBack) {
