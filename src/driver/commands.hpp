@@ -25,6 +25,7 @@ void add_inspect_command(CLI::App& app, Context& ctx);
 void add_annotate_command(CLI::App& app, Context& ctx);
 void add_call_command(CLI::App& app, Context& ctx);
 void add_rustc_command(CLI::App& app, Context& ctx);
+void add_expand_command(CLI::App& app, Context& ctx);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
 /// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).

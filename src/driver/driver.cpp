@@ -57,6 +57,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_annotate_command(app, ctx);
     add_call_command(app, ctx);
     add_rustc_command(app, ctx);
+    add_expand_command(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
