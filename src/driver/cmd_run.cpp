@@ -1,8 +1,11 @@
 // `wasmacro run FILE.wasm EXPORT [ARG...]`: calls one export of a module
 // without imports and prints its results, one per line. For trying the
 // engine on plain modules; macros go through the other commands.
+// `wasmacro run --wasi FILE.wasm [--dir DIR]... [-- ARGS...]` runs a WASI
+// command's `_start` instead, with stdio, its arguments and read-only DIRs.
 #include "driver/commands.hpp"
 
+#include "wasi/wasi.hpp"
 #include "wasm/engine.hpp"
 
 #include <fmt/format.h>
@@ -25,6 +28,8 @@ struct RunOptions {
     std::vector<std::string> args;
     SandboxLimits limits;
     bool interpreter = false;
+    bool wasi = false;
+    std::vector<std::string> dirs;
 };
 
 template <typename T>
@@ -81,14 +86,75 @@ std::string format_result(const Value& v) {
     }
 }
 
-int run_export(Context& ctx, const RunOptions& opts) {
+/// The decoded module, or null after printing why it would not load.
+std::shared_ptr<const Module> load(Context& ctx, const RunOptions& opts) {
     std::vector<uint8_t> bytes = read_file_bytes(opts.file);
-
-    std::shared_ptr<const Module> module;
     try {
-        module = load_module(bytes);
+        return load_module(bytes);
     } catch (const Error& e) {
         ctx.err << "error: " << opts.file << ": " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
+/// `run --wasi`: the command's `_start` with the process's stdio, the
+/// arguments after FILE (argv[0] is FILE) and read-only access to the DIRs
+/// only. The exit status is the one it passed to proc_exit, else 0.
+int run_wasi_command(Context& ctx, const RunOptions& opts) {
+    std::shared_ptr<const Module> module = load(ctx, opts);
+    if (!module) return 1;
+    wasi::Options options;
+    options.args.push_back(opts.file);
+    if (!opts.export_name.empty()) options.args.push_back(opts.export_name);
+    options.args.insert(options.args.end(), opts.args.begin(), opts.args.end());
+    for (const std::string& dir : opts.dirs) options.preopens.push_back({dir, dir});
+    options.output = [&ctx](int fd, std::string_view bytes) {
+        std::ostream& stream = fd == 1 ? ctx.out : ctx.err;
+        stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    };
+    options.input = [&ctx](std::span<uint8_t> buffer) {
+        ctx.in.read(reinterpret_cast<char*>(buffer.data()),
+                    static_cast<std::streamsize>(buffer.size()));
+        return static_cast<size_t>(ctx.in.gcount());
+    };
+    try {
+        for (const Import& import : module->imports) {
+            if (!wasi::is_wasi_import(import))
+                throw LinkError(fmt::format("the module imports {} \"{}\" \"{}\", and `run "
+                                            "--wasi` provides only \"{}\"",
+                                            name(import.kind), import.module, import.name,
+                                            wasi::kImportModule));
+            wasi::check_import(*module, import);
+        }
+        wasi::Wasi shim(std::move(options));
+        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
+        shim.link(store);
+        Instance& instance =
+            store.instantiate(module, [&](const Import& import) { return shim.resolve(import); });
+        Function* start = instance.exported_function("_start");
+        if (!start || !type_of(*start).params.empty())
+            throw Error("the module exports no function \"_start\" () -> (), so it is not a "
+                        "WASI command");
+        try {
+            store.call(*start, {});
+        } catch (const wasi::ProcExit& e) {
+            ctx.out.flush();
+            return static_cast<int>(e.code());
+        }
+    } catch (const Error& e) {
+        ctx.out.flush();
+        ctx.err << "error: " << opts.file << ": " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+int run_export(Context& ctx, const RunOptions& opts) {
+    if (opts.wasi) return run_wasi_command(ctx, opts);
+    std::shared_ptr<const Module> module = load(ctx, opts);
+    if (!module) return 1;
+    if (opts.export_name.empty()) {
+        ctx.err << "error: `run` needs the EXPORT to call (or --wasi, to run a WASI command)\n";
         return 1;
     }
     if (!module->imports.empty()) {
@@ -134,9 +200,11 @@ int run_export(Context& ctx, const RunOptions& opts) {
 void add_run_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<RunOptions>();
     CLI::App* cmd = app.add_subcommand("run", "Call an exported function of a module (without "
-                                              "imports) and print its results");
+                                              "imports) and print its results, or run a WASI "
+                                              "command (--wasi)");
     cmd->add_option("FILE", opts->file, "The .wasm module")->required();
-    cmd->add_option("EXPORT", opts->export_name, "The exported function to call")->required();
+    cmd->add_option("EXPORT", opts->export_name,
+                    "The exported function to call (with --wasi: the command's first argument)");
     cmd->add_option("ARG", opts->args,
                     "Arguments, converted to the function's parameter types (i32, i64, f32, "
                     "f64); use -- before negative numbers");
@@ -146,6 +214,12 @@ void add_run_command(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
         ->capture_default_str();
+    cmd->add_flag("--wasi", opts->wasi,
+                  "Run the module's _start as a WASI preview 1 command: stdin, stdout, stderr, "
+                  "the arguments after FILE (put -- before them), read-only --dir directories, "
+                  "nothing else of the host");
+    cmd->add_option("--dir", opts->dirs,
+                    "With --wasi: a directory the command may read, under the same name");
     cmd->add_flag("--interpreter", opts->interpreter,
                   "Interpret the code instead of compiling it to machine code (the only tier "
                   "on hosts other than x86-64 Linux; also WASMACRO_TIER=interpreter)");
