@@ -71,6 +71,9 @@ enum class TrapKind : uint8_t {
     FuelExhausted,
     MemoryLimitExceeded,
     HostError,
+    /// Compiled code's wasm calls are machine calls: the thread's stack ran
+    /// out before the depth cap was reached. Worded as CallStackExhausted.
+    MachineStackExhausted,
 };
 /// The spec's wording, e.g. "integer divide by zero".
 std::string_view message(TrapKind kind);

@@ -383,8 +383,9 @@ int call_any(JitRegs* regs, Function* callee, uint64_t* new_fp, Function* caller
             return record_trap(regs, TrapKind::HostError, caller);
         return 0;
     }
-    if (regs->remaining_depth == 0 || stack_position() < regs->native_limit)
-        return record_trap(regs, TrapKind::CallStackExhausted, caller);
+    if (regs->remaining_depth == 0) return record_trap(regs, TrapKind::CallStackExhausted, caller);
+    if (stack_position() < regs->native_limit)
+        return record_trap(regs, TrapKind::MachineStackExhausted, caller);
     regs->current = caller; // where a stack overflow on entry is reported
     --regs->remaining_depth;
     int trap = enter(regs, *callee, new_fp);
@@ -701,7 +702,7 @@ private:
             a_.alu(CMP, true, RAX, regs_field(offsetof(JitRegs, stack_end)));
             trap_if(A, TrapKind::CallStackExhausted);
             a_.alu(CMP, true, RSP, regs_field(offsetof(JitRegs, native_limit)));
-            trap_if(B, TrapKind::CallStackExhausted);
+            trap_if(B, TrapKind::MachineStackExhausted);
         }
         for (uint32_t i = 0; i < count; ++i) {
             a_.mov(true, RAX, slot(u32(ip, sources + 4 * size_t{i})));
@@ -993,6 +994,9 @@ private:
                     a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&function_));
                     a_.mov(true, regs_current, RAX);
                 }
+                // The depth the trap happened at, for its message.
+                if (jump.kind == static_cast<int>(TrapKind::MachineStackExhausted))
+                    a_.mov(false, regs_depth, RBP);
                 a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(jit_.trap_exit));
                 a_.jmp(RAX);
             }
@@ -1012,13 +1016,22 @@ void* compile(JitCode& jit, Function& function) {
     return entry;
 }
 
-/// The lowest address compiled code's calls may bring the machine stack to
-/// on this thread. Read once per thread: glibc finds the main thread's stack
-/// by reading /proc/self/maps, some 50 us, and a macro expansion makes
-/// several calls.
+/// Room kept below the limit for helpers, host functions (a macro host's
+/// lexer, an exception's unwinding) and the trampoline.
+constexpr uintptr_t stack_margin = 256 * 1024;
+/// A thread whose stack has less room than this below the first call runs
+/// compiled code on a thread of the engine's own: musl's threads have 128 KiB,
+/// and `ulimit -s` can make the main thread's as small.
+constexpr uintptr_t min_stack_room = 4 * stack_margin;
+/// The stack of the engine's own threads.
+constexpr size_t engine_stack_size = size_t{8} << 20;
+
+/// The lowest address compiled code's calls may bring this thread's machine
+/// stack to, or 0 when the thread has too little room (or its bounds are
+/// unknown) and a call must run on a thread of the engine's own. Read once
+/// per thread: glibc finds the main thread's stack by reading
+/// /proc/self/maps, some 50 us, and a macro expansion makes several calls.
 uintptr_t native_stack_limit() {
-    // Room below the limit for helpers, host functions and the trampoline.
-    constexpr uintptr_t margin = 256 * 1024;
     thread_local const uintptr_t limit = [] {
         uintptr_t sp = stack_position();
 #ifdef WASMACRO_JIT
@@ -1028,13 +1041,56 @@ uintptr_t native_stack_limit() {
             size_t size = 0;
             int got = pthread_attr_getstack(&attr, &low, &size);
             pthread_attr_destroy(&attr);
-            if (got == 0 && low && reinterpret_cast<uintptr_t>(low) + margin < sp)
-                return reinterpret_cast<uintptr_t>(low) + margin;
+            auto bottom = reinterpret_cast<uintptr_t>(low);
+            if (got == 0 && low && bottom + min_stack_room < sp) return bottom + stack_margin;
         }
 #endif
-        return sp > 2 * margin ? sp - 2 * margin : 0;
+        return uintptr_t{0};
     }();
     return limit;
+}
+
+ExecutionResult execute_here(Store::Impl& store, Function& function, uint64_t* args_and_results);
+
+/// Runs the call on a new thread with a stack of engine_stack_size, while
+/// this one waits: for a thread whose own stack is too small.
+ExecutionResult execute_on_engine_thread(Store::Impl& store, Function& function,
+                                         uint64_t* args_and_results) {
+#ifdef WASMACRO_JIT
+    struct Job {
+        Store::Impl* store;
+        Function* function;
+        uint64_t* args_and_results;
+        ExecutionResult result;
+        std::exception_ptr failure;
+    } job{&store, &function, args_and_results, {}, {}};
+    auto run = [](void* p) -> void* {
+        auto& j = *static_cast<Job*>(p);
+        try {
+            j.result = execute_here(*j.store, *j.function, j.args_and_results);
+        } catch (...) {
+            j.failure = std::current_exception();
+        }
+        return nullptr;
+    };
+    pthread_attr_t attr;
+    pthread_t thread;
+    int started = pthread_attr_init(&attr);
+    if (started == 0) {
+        pthread_attr_setstacksize(&attr, engine_stack_size);
+        started = pthread_create(&thread, &attr, run, &job);
+        pthread_attr_destroy(&attr);
+    }
+    if (started == 0) {
+        pthread_join(thread, nullptr);
+        if (job.failure) std::rethrow_exception(job.failure);
+        return job.result;
+    }
+#endif
+    throw Trap(TrapKind::MachineStackExhausted, function_display_name(function),
+               fmt::format("this thread has less than {} KiB of machine stack left for compiled "
+                           "wasm, and no thread with a stack of its own could be started",
+                           min_stack_room >> 10));
 }
 
 /// The shared stubs: the trampoline from C++ and its trap exit, and the
@@ -1141,6 +1197,14 @@ void* JitCode::install(const std::vector<uint8_t>& code) {
 }
 
 ExecutionResult jit_execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
+    if (native_stack_limit() == 0)
+        return execute_on_engine_thread(store, function, args_and_results);
+    return execute_here(store, function, args_and_results);
+}
+
+namespace {
+
+ExecutionResult execute_here(Store::Impl& store, Function& function, uint64_t* args_and_results) {
     ExecutionResult result;
     JitRegs regs;
     regs.store = &store;
@@ -1159,8 +1223,12 @@ ExecutionResult jit_execute(Store::Impl& store, Function& function, uint64_t* ar
         result.trapped = true;
         result.trap = static_cast<TrapKind>(trap - 1);
         result.trap_function = regs.current;
+        result.depth = limits.max_call_depth - regs.remaining_depth;
+        result.machine_stack_bytes = stack_position() - regs.native_limit;
     }
     return result;
 }
+
+} // namespace
 
 } // namespace wasmacro::wasm

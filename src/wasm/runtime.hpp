@@ -133,6 +133,9 @@ struct ExecutionResult {
     const Function* trap_function = nullptr;
     std::optional<uint32_t> element; ///< for undefined and uninitialized elements
     std::exception_ptr host_exception;
+    // For MachineStackExhausted: how deep the calls were, and the stack they had.
+    uint32_t depth = 0;
+    uint64_t machine_stack_bytes = 0;
 };
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
 

@@ -87,6 +87,7 @@ std::string_view message(TrapKind kind) {
     case TrapKind::FuelExhausted: return "fuel exhausted";
     case TrapKind::MemoryLimitExceeded: return "memory limit exceeded";
     case TrapKind::HostError: return "host function failed";
+    case TrapKind::MachineStackExhausted: return "call stack exhausted";
     }
     return "trap";
 }
@@ -516,6 +517,10 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
         else if (result.trap == TrapKind::CallStackExhausted)
             detail = fmt::format("more than {} nested calls, or the value stack is full",
                                  store.limits.max_call_depth);
+        else if (result.trap == TrapKind::MachineStackExhausted)
+            detail = fmt::format("the machine stack ran out at a depth of {} calls; this thread "
+                                 "has {} KiB of it for wasm",
+                                 result.depth, result.machine_stack_bytes >> 10);
         else if (result.trap == TrapKind::MemoryLimitExceeded)
             detail = fmt::format("memory may not grow beyond {} pages of 64 KiB, nor the "
                                  "store's memories, tables and host data beyond {} MiB",

@@ -11,7 +11,10 @@
 #include <pthread.h>
 
 using namespace wasmacro::wasm;
+using testing::AllOf;
 using testing::HasSubstr;
+using testing::Not;
+using testing::StartsWith;
 
 namespace {
 
@@ -290,36 +293,61 @@ TEST(Limits, CallDepth) {
     EXPECT_EQ(deep.trap("recurse").kind(), TrapKind::CallStackExhausted);
 }
 
+/// What `recurse` traps with, under a depth cap of ten million, on a thread
+/// with a machine stack of `stack_size` bytes.
+std::string deep_recursion_on_thread(size_t stack_size) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, stack_size);
+    pthread_t thread;
+    std::string outcome;
+    auto body = [](void* arg) -> void* {
+        auto* result = static_cast<std::string*>(arg);
+        SandboxLimits deep;
+        deep.max_call_depth = 10'000'000;
+        Fixture f(limits_wasm, deep);
+        Trap trap = f.trap("recurse");
+        *result = std::string(message(trap.kind())) + " | " + trap.what();
+        if (f.call_i32("answer") != 42) *result += " | the store failed afterwards";
+        return nullptr;
+    };
+    EXPECT_EQ(pthread_create(&thread, &attr, body, &outcome), 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    return outcome;
+}
+
 TEST(Limits, DeepRecursionStopsBeforeTheMachineStackEnds) {
     // `recurse` has a frame of no slots, so the value stack never fills, and
     // ten million calls need more machine stack than a thread has: compiled
-    // code, whose wasm calls are machine calls, must end that with a trap.
-    // (The interpreter's frames are not on the machine stack.)
+    // code, whose wasm calls are machine calls, must end that with a trap
+    // that says so. (The interpreter's frames are not on the machine stack.)
     if (Store().tier() != Tier::Compiler) GTEST_SKIP() << "the interpreter does not recurse";
     SandboxLimits limits;
     limits.max_call_depth = 10'000'000;
     Fixture m(limits_wasm, limits);
-    EXPECT_EQ(m.trap("recurse").kind(), TrapKind::CallStackExhausted);
+    Trap trap = m.trap("recurse");
+    EXPECT_EQ(trap.kind(), TrapKind::MachineStackExhausted);
+    EXPECT_THAT(trap.what(), HasSubstr("call stack exhausted"));
+    EXPECT_THAT(trap.what(), HasSubstr("the machine stack ran out at a depth of"));
+    EXPECT_THAT(trap.what(), Not(HasSubstr("10000000 nested calls")));
     EXPECT_EQ(m.call_i32("answer"), 42u);
 
     // The same on a thread of a small stack, whose size compiled code reads.
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, size_t{1} << 20);
-    pthread_t thread;
-    std::optional<TrapKind> kind;
-    auto body = [](void* arg) -> void* {
-        auto* result = static_cast<std::optional<TrapKind>*>(arg);
-        SandboxLimits deep;
-        deep.max_call_depth = 10'000'000;
-        Fixture f(limits_wasm, deep);
-        *result = f.trap("recurse").kind();
-        return nullptr;
-    };
-    ASSERT_EQ(pthread_create(&thread, &attr, body, &kind), 0);
-    pthread_join(thread, nullptr);
-    pthread_attr_destroy(&attr);
-    EXPECT_EQ(kind, TrapKind::CallStackExhausted);
+    EXPECT_THAT(deep_recursion_on_thread(size_t{1} << 20),
+                AllOf(StartsWith("call stack exhausted | "), Not(HasSubstr("failed afterwards"))));
+}
+
+// A regression: with a fixed margin of 256 KiB below the stack's end, a
+// thread whose whole stack was that small (musl's default is 128 KiB) got a
+// limit past the end of its stack, and the recursion crashed the process.
+TEST(Limits, DeepRecursionOnATinyStackTrapsCleanly) {
+    if (Store().tier() != Tier::Compiler) GTEST_SKIP() << "the interpreter does not recurse";
+    for (size_t stack : {size_t{128} << 10, size_t{256} << 10})
+        EXPECT_THAT(deep_recursion_on_thread(stack),
+                    AllOf(StartsWith("call stack exhausted | "), HasSubstr("machine stack"),
+                          Not(HasSubstr("failed afterwards"))))
+            << stack;
 }
 
 TEST(Tiers, ChosenPerStore) {
