@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds fuzz_engine's seed corpus in OUT: every binary module of the spec
-# tests (converted with wast2json), and modules that wasm-opt -ttf makes from
-# random bytes (seeded, so the corpus is the same every time).
+# tests (converted with wast2json), modules that wasm-opt -ttf makes from
+# random bytes (seeded, so the corpus is the same every time), and
+# WASI-importing modules: the wasm32-wasi fixture macro, and per preview 1
+# function small modules that call it with in-bounds, edge and wild pointers.
 set -euo pipefail
 suite=$1
 out=$2
@@ -22,5 +24,39 @@ for i in $(seq 1 40); do
   python3 -c "import random, sys; random.seed($i); sys.stdout.buffer.write(random.randbytes(4096))" >"$work/random.bin"
   wasm-opt -ttf "$work/random.bin" --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
     --enable-mutable-globals --enable-multivalue --enable-reference-types -o "$out/ttf-$i.wasm" >/dev/null 2>&1 || true
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
+cp "$root/tests/fixtures/wasi.wasm" "$out/wasi-fixture.wasm"
+# The functions and their parameter types, from the shim's own table.
+grep -o '{"[a-z_]*", "[iI]*"' "$root/src/wasi/wasi.cpp" | tr -d '{",' >"$work/wasi-functions"
+python3 - "$work" <<'PY'
+import sys
+work = sys.argv[1]
+# An iovec at 1024 naming 16 bytes at 2048; a path at 3072.
+data = '(data (i32.const 1024) "\\00\\08\\00\\00\\10\\00\\00\\00")' \
+       '(data (i32.const 2048) "hello, wasi fuzz")(data (i32.const 3072) "a/../b.txt")'
+variants = {
+    "zero": lambda i, t: 0,
+    "inbounds": lambda i, t: [3, 1024, 1, 2048, 16, 3072, 10, 4096, 5000][i % 9],
+    "edge": lambda i, t: [1, 65532, 8, 65535, 2, 65528, 4, 65530, 65534][i % 9],
+    "wild": lambda i, t: [0xFFFFFFF0, 0x7FFFFFFF, 0xFFFFFFFF, 65536][i % 4],
+}
+for line in open(f"{work}/wasi-functions"):
+    name, params = line.split()[0], (line.split() + [""])[1]
+    returns = name != "proc_exit"
+    sig = "".join(f" (param {'i64' if p == 'I' else 'i32'})" for p in params)
+    sig += " (result i32)" if returns else ""
+    for variant, value in variants.items():
+        args = "".join(
+            f" ({'i64' if p == 'I' else 'i32'}.const {value(i, p) if p == 'i' else value(i, p) - (1 << 32) * (value(i, p) >= 1 << 31)})"
+            for i, p in enumerate(params))
+        call = f"(call $f{args})" + ("" if returns else " (i32.const 0)")
+        with open(f"{work}/wasi-{name}-{variant}.wat", "w") as f:
+            f.write(f'(module (import "wasi_snapshot_preview1" "{name}" (func $f{sig}))'
+                    f' (memory (export "memory") 1) {data}'
+                    f' (func (export "go") (result i32) {call}))\n')
+PY
+for wat in "$work"/wasi-*.wat; do
+  wat2wasm "$wat" -o "$out/$(basename "$wat" .wat).wasm"
 done
 touch "$out/.done"
