@@ -60,7 +60,8 @@ struct Edit {
 struct FileState {
     uint32_t id = 0;
     fs::path path;
-    std::string rel;
+    std::string rel;     ///< relative to the root's directory: the name in OUT_DIR
+    std::string display; ///< as rustc would name it: joined to the root as given
     std::string raw;
     tokens::SourceFile source;
     TokenStream stream;
@@ -164,9 +165,12 @@ private:
                                        std::string_view name) const;
     std::optional<Resolved> resolve(const Path& path, MacroKind kind, const Scope& scope) const;
     bool is_macro_crate(std::string_view name) const { return registry_.find_crate(name); }
-    void import_tree(const TokenStream& s, std::size_t lo, std::size_t hi, const std::string& crate,
-                     Scope& scope);
-    std::optional<std::string> use_root_crate(const TokenStream& s, const Item& item) const;
+    /// Binds the macros that a use tree imports (into `scope`, if given);
+    /// whether every name it imports is a macro of `crate`.
+    bool import_tree(const TokenStream& s, std::size_t lo, std::size_t hi, const std::string& crate,
+                     Scope* scope) const;
+    /// Whether `item` is a `use` of macros of a registered crate only.
+    bool imports_macros(const TokenStream& s, const Item& item, Scope* scope) const;
 
     // cfg.
     bool configure_attr(const TokenStream& s, const Attr& a, std::vector<TokenStream>& out);
@@ -198,7 +202,8 @@ private:
     const macros::Registry& registry_;
     const Options& options_;
     fs::path root_dir_;
-    Scope crate_scope_; ///< `#[macro_use] extern crate` names, seen everywhere
+    fs::path display_dir_; ///< the root's directory as the command line gave it
+    Scope crate_scope_;    ///< `#[macro_use] extern crate` names, seen everywhere
     std::vector<std::unique_ptr<FileState>> files_;
     std::set<fs::path> seen_;
     std::vector<Diagnostic> diagnostics_;
@@ -210,6 +215,7 @@ private:
 CrateExpansion Expander::run(const std::string& root_path) {
     fs::path root = fs::absolute(root_path).lexically_normal();
     root_dir_ = root.parent_path();
+    display_dir_ = fs::path(root_path).parent_path();
     Where w;
     w.file_dir = root_dir_;
     w.child_dir = root_dir_;
@@ -217,7 +223,7 @@ CrateExpansion Expander::run(const std::string& root_path) {
 
     CrateExpansion out;
     for (auto& f : files_) {
-        out.source_names.push_back(f->rel);
+        out.source_names.push_back(f->display);
         out.source_texts.push_back(*f->source.text);
     }
     for (auto& f : files_) finish_file(*f, out);
@@ -235,36 +241,36 @@ void Expander::process_file(const fs::path& path, const Where& parent, const std
                                       "so it has no place in the expanded crate",
                                       norm.string(), root_dir_.string()),
                           decl_site);
-    {
-        std::error_code ec;
-        if (!fs::is_regular_file(norm, ec)) {
-            if (mod_name.empty())
-                throw ExpandError(
-                    fmt::format("cannot read crate root {}: no such file", norm.string()),
-                    decl_site);
-            throw ExpandError(
-                fmt::format("file not found for module `{}`", mod_name), decl_site,
-                {fmt::format("to create the module `{}`, create file \"{}\" or \"{}\"", mod_name,
-                             (parent.child_dir / (mod_name + ".rs"))
-                                 .lexically_relative(root_dir_)
-                                 .generic_string(),
-                             (parent.child_dir / mod_name / "mod.rs")
-                                 .lexically_relative(root_dir_)
-                                 .generic_string())});
-        }
+    std::error_code ec;
+    if (!fs::is_regular_file(norm, ec)) {
+        auto shown = [&](const fs::path& p) {
+            return (display_dir_ / p.lexically_relative(root_dir_)).generic_string();
+        };
+        if (mod_name.empty())
+            throw ExpandError(fmt::format("couldn't read `{}`: no such file", path.string()),
+                              decl_site);
+        std::string note =
+            owns_dir && path != parent.child_dir / mod_name / "mod.rs"
+                ? fmt::format("the `#[path]` attribute names \"{}\"", shown(norm))
+                : fmt::format("to create the module `{}`, create file \"{}\" or \"{}\"", mod_name,
+                              shown(parent.child_dir / (mod_name + ".rs")),
+                              shown(parent.child_dir / mod_name / "mod.rs"));
+        throw ExpandError(fmt::format("file not found for module `{}`", mod_name), decl_site,
+                          {note});
     }
     auto state = std::make_unique<FileState>();
     FileState& f = *state;
     f.id = static_cast<uint32_t>(files_.size() + 1);
     f.path = norm;
     f.rel = rel;
+    f.display = (display_dir_ / rel).generic_string();
     {
         std::ifstream in(norm, std::ios::binary);
         f.raw.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         if (!in && !in.eof())
             throw ExpandError(fmt::format("cannot read {}", norm.string()), decl_site);
     }
-    f.source = tokens::SourceFile::from_bytes(rel, f.raw, f.id);
+    f.source = tokens::SourceFile::from_bytes(f.display, f.raw, f.id);
     files_.push_back(std::move(state));
 
     tokens::LexOptions lex;
@@ -382,45 +388,43 @@ std::optional<Expander::Resolved> Expander::resolve(const Path& path, MacroKind 
     return std::nullopt;
 }
 
-std::optional<std::string> Expander::use_root_crate(const TokenStream& s, const Item& item) const {
-    std::size_t i = item.keyword + 1;
-    auto path = parse_path(s, i, item.end);
-    if (!path || !is_macro_crate(path->segments[0])) return std::nullopt;
-    return std::string(path->segments[0]);
-}
-
-void Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
-                           const std::string& crate, Scope& scope) {
-    if (lo >= hi) return;
+bool Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
+                           const std::string& crate, Scope* scope) const {
+    if (lo >= hi) return true;
     macros::Library* lib = registry_.find_crate(crate);
     if (is_punct(s[lo], '*')) {
-        scope.globs.push_back(crate);
-        return;
+        if (scope) scope->globs.push_back(crate);
+        return true;
     }
     if (is_group(s[lo], Delimiter::Brace)) {
-        for (auto [a, b] : split_commas(s, lo + 1, s[lo].end)) import_tree(s, a, b, crate, scope);
-        return;
+        bool all = true;
+        for (auto [a, b] : split_commas(s, lo + 1, s[lo].end))
+            all &= import_tree(s, a, b, crate, scope);
+        return all;
     }
-    if (s[lo].kind != TreeKind::Ident) return;
+    if (s[lo].kind != TreeKind::Ident) return false;
     std::string name(s[lo].text());
-    if (name == "self") return;
-    if (lo + 1 < hi && is_punct(s[lo + 1], ':'))
-        throw ExpandError(fmt::format("unresolved import `{}::{}::...`: `{}` is a proc-macro crate "
-                                      "with macros only, no modules",
-                                      crate, name, crate),
-                          s[lo].span);
+    if (name == "self" && lo + 1 == hi) return true;
+    // A module path (`thiserror::__private::...`, which thiserror's own
+    // output uses) is the runtime crate's business, not a macro.
+    if (lo + 1 < hi && is_punct(s[lo + 1], ':')) return false;
     bool known = false;
     for (const macros::MacroDecl& m : lib->decls().macros) known |= m.name == name;
-    if (!known)
-        throw ExpandError(
-            fmt::format("unresolved import `{}::{}`: the crate `{}` ({}) has no macro "
-                        "`{}`; it has {}",
-                        crate, name, crate, lib->display_name(), name, macro_list(*lib)),
-            s[lo].span);
+    if (!known) return false;
     std::string as = name;
     if (lo + 2 < hi && is_ident(s[lo + 1], "as") && s[lo + 2].kind == TreeKind::Ident)
         as = std::string(s[lo + 2].text());
-    if (as != "_") scope.names[as] = Binding{crate, name};
+    if (scope && as != "_") scope->names[as] = Binding{crate, name};
+    return true;
+}
+
+bool Expander::imports_macros(const TokenStream& s, const Item& item, Scope* scope) const {
+    auto path = parse_path(s, item.keyword + 1, item.end);
+    if (!path || !is_macro_crate(path->segments[0])) return false;
+    // The tree after `NAME::` (or `::NAME::`).
+    std::size_t k = item.keyword + 1 + (path->global ? 2 : 0) + 3;
+    std::size_t stop = item.end - (is_punct(s[item.end - 1], ';') ? 1 : 0);
+    return import_tree(s, std::min(k, stop), stop, std::string(path->segments[0]), scope);
 }
 
 void Expander::prepass(const TokenStream& s, std::size_t lo, std::size_t hi, Scope& scope) {
@@ -443,13 +447,7 @@ void Expander::prepass(const TokenStream& s, std::size_t lo, std::size_t hi, Sco
                 !configure_attrs(s, attrs, configured))
                 continue;
             if (item.kind == ItemKind::Use) {
-                if (auto crate = use_root_crate(s, item)) {
-                    // The tree after `NAME::` (or `::NAME::`).
-                    bool global = is_punct(s[item.keyword + 1], ':');
-                    std::size_t k = item.keyword + 1 + (global ? 2 : 0) + 3;
-                    std::size_t stop = item.end - (is_punct(s[item.end - 1], ';') ? 1 : 0);
-                    import_tree(s, k, stop, *crate, scope);
-                }
+                imports_macros(s, item, &scope);
             } else if (item.name != npos && is_macro_crate(s[item.name].text())) {
                 for (const TokenStream& a : configured) {
                     auto pa = parse_attr(a, 0, a.size());
@@ -643,7 +641,7 @@ void Expander::handle_item(const TokenStream& s, std::size_t start, const std::v
         if (!configure_attrs(s, attrs, configured)) return; // rustc removes it
         switch (item.kind) {
         case ItemKind::Use:
-            if (use_root_crate(s, item)) remove(); // the macro crate does not exist for rustc
+            if (imports_macros(s, item, nullptr)) remove(); // the crate does not exist for rustc
             return;
         case ItemKind::ExternCrate:
             if (item.name != npos && is_macro_crate(s[item.name].text())) remove();
@@ -752,6 +750,21 @@ void Expander::warn_in_macro_rules(const TokenStream& s, std::size_t lo, std::si
 // ---------------------------------------------------------------------------
 // Expansion
 
+/// Identifiers a macro made (call-site spans) take the macro's edition in
+/// rustc. Printed into a crate of a later edition, those that became keywords
+/// there (`try!` from serde_derive, an edition-2015 crate) are written raw.
+void keep_macro_edition(TokenStream& out, tokens::Edition macro, tokens::Edition crate) {
+    if (macro >= crate) return;
+    for (Tree& t : out.mutable_nodes()) {
+        if (t.kind != TreeKind::Ident || t.raw || t.span.has_location()) continue;
+        std::string_view n = t.text();
+        bool reserved = (crate >= tokens::Edition::E2018 && macro < tokens::Edition::E2018 &&
+                         (n == "async" || n == "await" || n == "try")) ||
+                        (crate >= tokens::Edition::E2024 && n == "gen");
+        if (reserved) t.raw = true;
+    }
+}
+
 TokenStream Expander::call(const Resolved& r, const TokenStream& input, const TokenStream* args,
                            const Where& w, Span at) {
     if (w.depth >= options_.max_depth) {
@@ -773,6 +786,7 @@ TokenStream Expander::call(const Resolved& r, const TokenStream& input, const To
     } catch (const Error& e) {
         throw ExpandError(e.what(), at);
     }
+    keep_macro_edition(out, r.library->decls().edition, options_.edition);
     std::vector<std::pair<std::string, Span>> errors;
     find_compile_errors(out, errors);
     if (!errors.empty()) {
@@ -1014,8 +1028,8 @@ void Expander::finish_file(FileState& f, CrateExpansion& out) const {
             m.out_end = cur.at;
             m.macro = e.macro;
             m.kind = e.kind;
-            if (e.at.has_location() && e.at.source >= 1 && e.at.source <= out.source_names.size())
-                m.file = out.source_names[e.at.source - 1];
+            if (e.at.has_location() && e.at.source >= 1 && e.at.source <= files_.size())
+                m.file = files_[e.at.source - 1]->rel;
             m.at = {e.at.line, e.at.col};
             o.map.push_back(std::move(m));
         }

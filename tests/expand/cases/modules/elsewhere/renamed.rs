@@ -1,0 +1,2 @@
+#[derive(Demo::Demo)]
+pub struct Pathed;

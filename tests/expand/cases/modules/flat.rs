@@ -1,0 +1,4 @@
+pub mod child;
+
+#[derive(Demo::Demo)]
+pub struct Flat;

@@ -1,0 +1,4 @@
+use Demo::Demo;
+
+#[derive(Demo)]
+pub struct Child;

@@ -1,0 +1,4 @@
+pub mod leaf;
+
+#[derive(Demo::Demo)]
+pub struct Nested;

@@ -1,0 +1,2 @@
+// No invocation here.
+pub const UNTOUCHED: &str = "untouched";
