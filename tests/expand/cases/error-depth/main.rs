@@ -1,0 +1,5 @@
+use t::rec;
+
+rec!();
+
+fn main() {}

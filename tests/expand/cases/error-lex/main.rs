@@ -1,0 +1,3 @@
+mod bad;
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod missing_too;
+
+pub fn f() {
+    t::reject!(three);
+}

@@ -1,0 +1,6 @@
+#[derive(Demo::Nope)]
+struct S;
+
+fn main() {
+    Demo::nope!();
+}

@@ -1,0 +1,6 @@
+#[derive(Demo::Demo)]
+struct S;
+
+mod absent;
+
+fn main() {}

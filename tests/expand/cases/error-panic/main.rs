@@ -1,0 +1,4 @@
+#[derive(Debug, hostile::Panic)]
+struct S;
+
+fn main() {}

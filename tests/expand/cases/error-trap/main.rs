@@ -1,0 +1,3 @@
+fn main() {
+    hostile::infinite_loop!();
+}
