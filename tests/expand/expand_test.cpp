@@ -286,4 +286,43 @@ TEST_F(Expansion, WritesAllOrNothing) {
         EXPECT_EQ(e.path().filename().string().find(".wasmacro-"), std::string::npos);
 }
 
+TEST_F(Expansion, HelpersNoDeriveDeclaresAreLeftForRustc) {
+    Crate c("helpers");
+    // demo's derive declares no helpers: `#[serde]` is not ours to remove.
+    c.write("main.rs", "#[derive(Demo::Demo, Clone)]\n#[serde(rename = \"x\")]\nstruct S;\n");
+    expand::CrateExpansion r = run(c);
+    ASSERT_TRUE(r.ok()) << r.render_all();
+    EXPECT_NE(r.files[0].bytes.find("# [derive (Clone)] # [serde (rename = \"x\")] struct S ;"),
+              std::string::npos)
+        << r.files[0].bytes;
+}
+
+TEST_F(Expansion, SourceMapPointsBackToInvocations) {
+    Crate c("map");
+    c.write("main.rs", "mod m;\nfn main() {}\n");
+    c.write("m.rs", "\n\nfn f() -> u32 { 1 + t::id!(2) }\n");
+    expand::CrateExpansion r = run(c);
+    ASSERT_TRUE(r.ok()) << r.render_all();
+    std::string json = expand::source_map_json(r);
+    EXPECT_NE(json.find("\"file\": \"m.rs\""), std::string::npos) << json;
+    ASSERT_EQ(r.files[1].map.size(), 1u);
+    const expand::MapEntry& m = r.files[1].map[0];
+    EXPECT_EQ(m.macro, "t::id!");
+    EXPECT_EQ(m.file, "m.rs");
+    EXPECT_EQ(m.at.line, 3u);
+    EXPECT_EQ(m.at.col, 21u);
+    EXPECT_EQ(m.out_start.line, 3u);
+    EXPECT_EQ(m.out_start.col, 21u);
+    EXPECT_EQ(m.out_end.col, 24u); // `(2)`
+    EXPECT_EQ(r.files[1].bytes, "\n\nfn f() -> u32 { 1 + (2) }\n");
+}
+
+TEST_F(Expansion, DeriveOnAFunctionIsAnError) {
+    Crate c("derive_fn");
+    c.write("main.rs", "#[derive(Demo::Demo)]\nfn main() {}\n");
+    expand::CrateExpansion r = run(c);
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_NE(r.diagnostics[0].message.find("may only be applied"), std::string::npos);
+}
+
 } // namespace
