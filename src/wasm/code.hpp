@@ -9,6 +9,7 @@
 // Branch offsets are relative to the start of the branching instruction.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace wasmacro::wasm {
@@ -16,7 +17,9 @@ namespace wasmacro::wasm {
 // Control and miscellaneous instructions. Operand layouts (u32 unless noted):
 //   Copy dst src | Const dst imm64 | Br rel:i32 | BrIfNz/BrIfZ cond rel:i32
 //   BrTable index count [rel:i32 x count+1] (last is the default)
-//   A taken branch with rel <= 0 (back to a loop header) charges one unit of fuel.
+//   A taken branch with rel <= 0 (back to a loop header) charges back_branch_fuel(rel).
+//   Fuel units: charges `units`; the first instruction of a function whose
+//   code is long enough to cost more than its call (see entry_fuel)
 //   Return | Return1 src | Call callee:ptr base count [source x max(count, 4)]
 //   CallLocal callee:ptr base count entry:ptr frame_size zeroed [source x max(count, 4)]
 //   for a wasm callee in the caller's instance (so with the caller's memory):
@@ -80,7 +83,8 @@ namespace wasmacro::wasm {
     X(TableCopy)                                                                                   \
     X(TableInit)                                                                                   \
     X(ElemDrop)                                                                                    \
-    X(RefIsNull)
+    X(RefIsNull)                                                                                   \
+    X(Fuel)
 
 // Integer comparisons that fuse with a following br_if / if into one
 // compare-and-branch (BrIf_<op> a b rel, BrIfI_<op> a imm64 rel), with the
@@ -140,6 +144,24 @@ enum class IOp : uint16_t {
 #undef WASM_OP
             Count_
 };
+
+// Fuel stands for work, and code without a backward branch runs each of its
+// instructions at most once, so a unit may cover at most fuel_code_bytes of
+// slot code: a loop pays for the length of its body on every iteration, a
+// function for its length on every call. Without that, a loop around a
+// megabyte of straight-line code would run it all for one unit an iteration.
+// (A short loop, or a call of a short function, still costs one unit.)
+constexpr unsigned fuel_code_shift = 8;
+constexpr int64_t fuel_code_bytes = int64_t{1} << fuel_code_shift;
+/// Fuel for a taken branch `rel` bytes back (rel <= 0), to a loop's header.
+constexpr int64_t back_branch_fuel(int32_t rel) {
+    return 1 + ((-int64_t{rel}) >> fuel_code_shift);
+}
+/// Fuel for entering a function of `code_bytes` of slot code, beyond the
+/// unit every call costs.
+constexpr int64_t entry_fuel(std::size_t code_bytes) {
+    return static_cast<int64_t>(code_bytes >> fuel_code_shift);
+}
 
 /// Call and CallLocal copy this many arguments whatever the count, without a
 /// loop: sources beyond the count are slot 0, and the copies land in the

@@ -1016,6 +1016,14 @@ std::unique_ptr<CompiledCode> Translator::translate() {
     }
 
     auto compiled = std::make_unique<CompiledCode>();
+    if (uint64_t units = entry_fuel(code_.size())) {
+        // Branches are relative, so the code moves down unchanged.
+        std::vector<uint8_t> translated = std::move(code_);
+        code_.clear();
+        emit(IOp::Fuel);
+        u32(static_cast<uint32_t>(std::min<uint64_t>(units, UINT32_MAX)));
+        append(translated.data(), translated.size());
+    }
     compiled->code = std::move(code_);
     compiled->num_locals = num_locals_;
     compiled->frame_size = std::max(num_locals_ + max_height_, function_.num_results);

@@ -188,12 +188,12 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
         fuel -= bulk_fuel(bytes);                                                                  \
         if (fuel < 0) TRAP(FuelExhausted);                                                         \
     } while (0)
-// A taken branch; going back (to a loop header) costs a unit of fuel.
+// A taken branch; going back (to a loop header) costs fuel for the loop's length.
 #define JUMP(rel_expr)                                                                             \
     do {                                                                                           \
         int32_t rel_ = (rel_expr);                                                                 \
         ip += rel_;                                                                                \
-        if (rel_ <= 0 && --fuel < 0) TRAP(FuelExhausted);                                          \
+        if (rel_ <= 0 && (fuel -= back_branch_fuel(rel_)) < 0) TRAP(FuelExhausted);                \
         NEXT();                                                                                    \
     } while (0)
 #define LOAD_MEMORY(memory_expr)                                                                   \
@@ -490,6 +490,12 @@ HANDLER(TableInit) {
 }
 HANDLER(ElemDrop) {
     ctx->current->instance->impl().elements[U32(8)].clear();
+    ip += 12;
+    NEXT();
+}
+HANDLER(Fuel) {
+    fuel -= U32(8);
+    if (fuel < 0) TRAP(FuelExhausted);
     ip += 12;
     NEXT();
 }

@@ -285,6 +285,7 @@ size_t instruction_size(IOp op, const uint8_t* ip) {
     case IOp::Unreachable:
     case IOp::Return: return 8;
     case IOp::Br:
+    case IOp::Fuel:
     case IOp::Return1:
     case IOp::MemorySize:
     case IOp::DataDrop:
@@ -501,12 +502,15 @@ private:
         a_.test(false, RAX, RAX);
         trap_jumps_.push_back({a_.jcc(NE), recorded_by_helper});
     }
-    void charge_fuel() {
-        a_.dec(true, R14);
+    void charge_fuel(int64_t units = 1) {
+        if (units == 1)
+            a_.dec(true, R14);
+        else
+            a_.alu_imm(SUB, true, R14, static_cast<int32_t>(std::min<int64_t>(units, INT32_MAX)));
         trap_if(S, TrapKind::FuelExhausted);
     }
     /// A branch to the slot-code offset start_ + rel, taken when `c` holds
-    /// (or always); going back costs a unit of fuel, as in the interpreter.
+    /// (or always); going back costs fuel, as in the interpreter.
     void branch(std::optional<Cond> c, int32_t rel) {
         size_t target = start_ + rel;
         if (rel > 0) {
@@ -514,7 +518,7 @@ private:
             return;
         }
         size_t skip = c ? a_.jcc(negate(*c)) : 0;
-        charge_fuel();
+        charge_fuel(back_branch_fuel(rel));
         jumps_.push_back({a_.jmp(), target});
         if (c) a_.patch(skip, a_.here());
     }
@@ -596,6 +600,7 @@ private:
             a_.mov(true, slot(u32(ip, 8)), RAX);
             return;
         case IOp::Br: return branch(std::nullopt, field<int32_t>(ip, 8));
+        case IOp::Fuel: return charge_fuel(u32(ip, 8));
         case IOp::BrIfNz:
         case IOp::BrIfZ:
             a_.alu_imm(CMP, false, slot(u32(ip, 8)), 0);
@@ -973,7 +978,8 @@ private:
                     continue;
                 }
                 entries.push_back(a_.here());
-                charge_fuel();
+                charge_fuel(back_branch_fuel(static_cast<int32_t>(
+                    static_cast<int64_t>(target) - static_cast<int64_t>(table.from))));
                 jumps_.push_back({a_.jmp(), target});
             }
             size_t start = a_.here();
