@@ -6,8 +6,8 @@
 // report, another exception, a hang — is a bug. Where the compiling tier
 // runs, each module runs in both tiers, and any difference in what the calls
 // return or trap with, or in the memory and globals they leave, is a bug too.
-#include "wasi/wasi.hpp"
 #include "wasm/engine.hpp"
+#include "wasi/wasi.hpp"
 
 #include <fmt/format.h>
 
@@ -28,6 +28,7 @@ SandboxLimits fuzz_limits() {
     limits.fuel = 20'000;
     limits.max_memory_pages = 64;
     limits.max_call_depth = 200;
+    limits.max_store_bytes = 64 << 20;
     return limits;
 }
 
@@ -75,9 +76,8 @@ std::vector<std::string> run_exports(const std::shared_ptr<const Module>& module
     wasi.link(store);
     wasi.begin_call("fuzz input");
     try {
-        Instance& instance = store.instantiate(module, [&](const Import& import) {
-            return stand_in(store, *module, import, wasi);
-        });
+        Instance& instance = store.instantiate(
+            module, [&](const Import& import) { return stand_in(store, *module, import, wasi); });
         for (const Export& e : module->exports) {
             if (e.kind != ExternKind::Func) continue;
             Function& function = *instance.exported_function(e.name);

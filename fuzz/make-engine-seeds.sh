@@ -59,4 +59,31 @@ PY
 for wat in "$work"/wasi-*.wat; do
   wat2wasm "$wat" -o "$out/$(basename "$wat" .wat).wasm"
 done
+# Bulk memory and tables: the regression modules (fills in loops, tables over
+# the store's budget, NaN payloads), and each bulk instruction over lengths
+# from none to past the end, in a loop, so that fuel and bounds meet.
+here=$(cd "$(dirname "$0")" && pwd)
+for wat in "$here"/../tests/regression/*.wat; do
+  wat2wasm --enable-all "$wat" -o "$out/regression-$(basename "$wat" .wat).wasm"
+done
+for n in 0 1 64 65536 1048576 4294967295; do
+  cat >"$work/bulk-$n.wat" <<WAT
+(module
+  (memory 16) (table 4096 funcref) (elem func \$f) (data "abcdefgh")
+  (func \$f)
+  (func (export "fill") (result i32)
+    (loop \$l (memory.fill (i32.const 8) (i32.const 1) (i32.const $n)) (br \$l)) (i32.const 0))
+  (func (export "copy") (result i32)
+    (loop \$l (memory.copy (i32.const 0) (i32.const 16) (i32.const $n)) (br \$l)) (i32.const 0))
+  (func (export "init") (result i32)
+    (loop \$l (memory.init 0 (i32.const 0) (i32.const 0) (i32.const $n)) (br \$l)) (i32.const 0))
+  (func (export "table_fill") (result i32)
+    (loop \$l (table.fill 0 (i32.const 0) (ref.null func) (i32.const $n)) (br \$l)) (i32.const 0))
+  (func (export "table_copy") (result i32)
+    (loop \$l (table.copy (i32.const 1) (i32.const 0) (i32.const $n)) (br \$l)) (i32.const 0))
+  (func (export "table_grow") (result i32)
+    (table.grow 0 (ref.null func) (i32.const $n))))
+WAT
+  wat2wasm --enable-all "$work/bulk-$n.wat" -o "$out/bulk-$n.wasm"
+done
 touch "$out/.done"

@@ -81,8 +81,9 @@ bang:infinite_loop:bang_infinite_loop
 bang:unbounded_alloc:bang_unbounded_alloc
 bang:unbounded_recursion:bang_unbounded_recursion
 bang:bad_abi:bang_bad_abi
+bang:bulk_fill_loop:bang_bulk_fill_loop
 edition:2021'
-exports[hostile]='derive_panic bang_infinite_loop bang_unbounded_alloc bang_unbounded_recursion bang_bad_abi'
+exports[hostile]='derive_panic bang_infinite_loop bang_unbounded_alloc bang_unbounded_recursion bang_bad_abi bang_bulk_fill_loop'
 artifact[wasi]=fixture_wasi
 records[wasi]='bang:wasi_probe:bang_wasi_probe
 edition:2021'

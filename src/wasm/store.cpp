@@ -149,7 +149,7 @@ uint64_t memory_size_pages(const Memory& memory) {
     return memory.pages();
 }
 std::span<uint8_t> memory_bytes(Memory& memory) {
-    return {memory.base, memory.size};
+    return {memory.base, static_cast<size_t>(memory.size)};
 }
 GlobalType type_of(const Global& global) {
     return global.type;
@@ -426,6 +426,20 @@ Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
 
     impl_->instances.push_back(std::make_unique<Instance>(std::move(impl)));
     Instance& instance = *impl_->instances.back();
+
+    // All the module's objects against the budget before any is made: a
+    // module over it is refused without first zero-filling what fits.
+    uint64_t needed =
+        module.functions.size() * sizeof(Function) + module.globals.size() * sizeof(Global);
+    for (const TableType& type : module.tables) needed += type.limits.min * sizeof(uint64_t);
+    for (const MemoryType& type : module.memories) needed += type.limits.min * page_size;
+    for (const ElementSegment& segment : module.elements)
+        needed += segment.items.size() * sizeof(uint64_t);
+    if (needed > impl_->budget.available())
+        take_or_trap(impl_->budget, needed,
+                     fmt::format("the module ({} tables, {} memories, {} globals, {} functions)",
+                                 module.tables.size(), module.memories.size(),
+                                 module.globals.size(), module.functions.size()));
 
     for (const FuncType& type : module.types) inst.type_ids.push_back(impl_->intern(type));
     for (const TableType& type : module.tables)

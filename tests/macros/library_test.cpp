@@ -290,6 +290,19 @@ TEST_F(Hostile, InfiniteLoopStopsAtTheFuelLimitQuickly) {
     expect_recovers();
 }
 
+// A regression: memory.fill cost one unit of fuel whatever its length, so a
+// loop of 16 MiB fills ran for days under the default fuel.
+TEST_F(Hostile, BulkFillLoopStopsAtTheFuelLimit) {
+    double start = cpu_seconds();
+    ExpansionError e = expect_failure(*hostile, "bulk_fill_loop", "");
+    double seconds = cpu_seconds() - start;
+    EXPECT_EQ(e.cause(), ExpansionError::Cause::Trap);
+    EXPECT_NE(std::string(e.what()).find("fuel exhausted"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bulk_fill_loop"), std::string::npos) << e.what();
+    std::printf("bulk_fill_loop: fuel trap after %.3f s of CPU time\n", seconds);
+    expect_recovers();
+}
+
 TEST_F(Hostile, UnboundedAllocStopsAtTheMemoryLimit) {
     wasm::SandboxLimits limits;
     limits.max_memory_pages = 512; // 32 MiB keeps the test light
@@ -345,6 +358,8 @@ const Scenario kScenarios[] = {
     {"bytes_read_oob", "bytes_read", "at 0xfffffff0 are outside guest memory"},
     {"parse_oob", "token_stream_parse", "4096 bytes at 0xfffffff0 are outside guest memory"},
     {"parse_utf8", "token_stream_parse", "not valid UTF-8"},
+    {"parse_deep_nesting", "token_stream_parse",
+     "nests groups 1000000 deep; the host accepts at most 4096"},
     {"deserialize_oob", "token_stream_deserialize", "100 bytes at 0xfffffff0 are outside"},
 };
 

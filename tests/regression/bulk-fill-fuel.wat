@@ -1,0 +1,16 @@
+;; memory.fill and table.fill in a loop. Each fill cost one unit of fuel
+;; whatever its length, so under the default fuel these ran for days; the
+;; fuel must be charged for the bytes and elements touched.
+(module
+  (memory 256)
+  (table 1000000 funcref)
+  (func (export "fill_memory") (result i32)
+    (loop $again
+      (memory.fill (i32.const 0) (i32.const 7) (i32.const 16777216))
+      (br $again))
+    (i32.const 0))
+  (func (export "fill_table") (result i32)
+    (loop $again
+      (table.fill 0 (i32.const 0) (ref.null func) (i32.const 1000000))
+      (br $again))
+    (i32.const 0)))

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Regression tests, each named after the problem it pins: run.sh CASE.
+# Every case must end with a clean error or the right answer, never with a
+# signal or a hang (ctest's timeout catches a hang; nothing here is timed).
+# Environment: WASMACRO (the binary), WAT2WASM, FIXTURES, EXAMPLES, WORK.
+set -euo pipefail
+case_name=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$WORK/$case_name
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+
+fail() {
+  echo "FAIL $case_name: $*" >&2
+  exit 1
+}
+# Runs the command; it must exit with status 1 and print `error: ` and the
+# expected text on stderr.
+expect_error() {
+  local want=$1 status=0
+  shift
+  "$@" >out.txt 2>err.txt || status=$?
+  [[ $status == 1 ]] || fail "expected exit 1, got $status from $*: $(head -c 400 err.txt)"
+  grep -q '^error: ' err.txt || fail "no 'error: ' line from $*: $(head -c 400 err.txt)"
+  grep -qF -- "$want" err.txt || fail "expected '$want' from $*, got: $(head -c 400 err.txt)"
+}
+wat() { "$WAT2WASM" --enable-all "$here/$1.wat" -o "$1.wasm"; }
+
+case $case_name in
+bulk-fill-fuel)
+  wat bulk-fill-fuel
+  for tier in "" --interpreter; do
+    expect_error "fuel exhausted" "$WASMACRO" run $tier bulk-fill-fuel.wasm fill_memory
+    expect_error "fuel exhausted" "$WASMACRO" run $tier bulk-fill-fuel.wasm fill_table
+  done
+  ;;
+straight-line-fuel)
+  # A loop around 20,000 straight-line instructions cost one unit an
+  # iteration: 12 minutes under the default fuel. Now its length is paid for.
+  python3 -c '
+body = "\n".join(["local.get 0 i32.const 1 i32.add local.set 0"] * 20000)
+print("(module (func (export \"spin\") (result i32) (local i32) (loop $l", body, "br $l) local.get 0)")
+print("(func $long (param i32) (result i32)", "\n".join(["local.get 0 i32.const 3 i32.mul local.set 0"] * 20000), "local.get 0)")
+print("(func (export \"call_long\") (result i32) (loop $l i32.const 1 call $long drop br $l) i32.const 0))")
+' >straight.wat
+  "$WAT2WASM" straight.wat -o straight.wasm
+  for tier in "" --interpreter; do
+    expect_error "fuel exhausted" "$WASMACRO" run $tier straight.wasm spin
+    expect_error "fuel exhausted" "$WASMACRO" run $tier straight.wasm call_long
+  done
+  ;;
+many-tables)
+  wat many-tables
+  expect_error "the module (30 tables, 0 memories, 0 globals, 1 functions) needs 2400000152 bytes" \
+    "$WASMACRO" run many-tables.wasm answer
+  ;;
+frames-on-demand)
+  # The interpreter allocated 32 bytes of frame for every level of the depth
+  # cap before the first call: 3.1 GB for fib(3), and an uncaught bad_alloc
+  # for the largest cap.
+  for depth in 100000000 4294967295; do
+    [[ $("$WASMACRO" run --interpreter --max-call-depth $depth "$EXAMPLES/fib/fib.wasm" fib_recursive 3) == 2 ]] ||
+      fail "fib(3) with --max-call-depth $depth"
+  done
+  ;;
+nan-payload-tiers)
+  wat nan-payload-tiers
+  for tier in "" --interpreter; do
+    [[ $("$WASMACRO" run $tier nan-payload-tiers.wasm add32) == 2145386497 ]] || fail "add32 $tier"
+    [[ $("$WASMACRO" run $tier nan-payload-tiers.wasm mul32 2141192193 2143289346) == 2145386497 ]] || fail "mul32 $tier"
+    [[ $("$WASMACRO" run $tier nan-payload-tiers.wasm mul32 2143289346 2141192193) == 2143289346 ]] || fail "mul32 swapped $tier"
+    [[ $("$WASMACRO" run $tier nan-payload-tiers.wasm add64) == 9222246136947933185 ]] || fail "add64 $tier"
+  done
+  ;;
+inspect-json-without-decls)
+  # Built a std::string from a null pointer and aborted.
+  "$WASMACRO" inspect --json "$EXAMPLES/fib/fib.wasm" >out.json || true
+  python3 -c 'import json,sys; j=json.load(open("out.json")); sys.exit(0 if j["edition"] is None and j["has_decls"] is False else 1)' ||
+    fail "inspect --json: $(head -c 300 out.json)"
+  ;;
+tokens-deep-nesting)
+  # --json recursed (a stack overflow near 12,000 groups) and the text dump
+  # grew with the square of the depth (100,000 groups: over 3.4 GB).
+  python3 -c 'n = 100000; print("(" * n + "x" + ")" * n)' >deep.rs
+  "$WASMACRO" tokens --json deep.rs >deep.json || fail "tokens --json"
+  "$WASMACRO" tokens deep.rs >deep.txt || fail "tokens"
+  size=$(stat -c %s deep.json)
+  ((size < 200 * 200001)) || fail "tokens --json wrote $size bytes for 200,001 trees"
+  size=$(stat -c %s deep.txt)
+  ((size < 100 * 200001)) || fail "tokens wrote $size bytes for 200,001 trees"
+  [[ $(wc -l <deep.txt) == 100001 ]] || fail "tokens wrote $(wc -l <deep.txt) lines"
+  grep -q '^ *\[depth 99999\] 1:100000-1:100003 Group (' deep.txt || fail "no depth marker for the innermost group"
+  python3 -c '
+import json, sys
+sys.setrecursionlimit(10000)
+n = 2000
+open("mid.rs", "w").write("[" * n + "a" + "]" * n + "\n")
+' && "$WASMACRO" tokens --json mid.rs >mid.json &&
+    python3 -c '
+import json, sys
+sys.setrecursionlimit(20000)
+t = json.load(open("mid.json"))
+depth = 0
+while t and t[0]["kind"] == "Group":
+    t = t[0]["children"]; depth += 1
+sys.exit(0 if depth == 2000 and t[0]["text"] == "a" else 1)' || fail "tokens --json of 2,000 nested groups does not read back"
+  ;;
+machine-stack-small-thread)
+  # With a 256 KiB stack the compiling tier's stack limit lay past the end
+  # of the stack: SIGSEGV. Now a clean trap, with the depth it reached.
+  expect_error "call stack exhausted" bash -c "ulimit -s 256 && exec \"\$0\" call --max-call-depth 10000000 \"\$1\" unbounded_recursion </dev/null" \
+    "$WASMACRO" "$FIXTURES/hostile.wasm"
+  grep -q "machine stack ran out at a depth of" err.txt || fail "the trap does not say the machine stack ran out: $(cat err.txt)"
+  expect_error "call stack exhausted" bash -c "ulimit -s 256 && exec \"\$0\" call \"\$1\" unbounded_recursion </dev/null" \
+    "$WASMACRO" "$FIXTURES/hostile.wasm"
+  ;;
+keyword-macro-names)
+  # Accepted at load time, then refused by rustc inside the bridge crate.
+  expect_error "\`fn\` is a Rust keyword and cannot be a macro name" \
+    "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo --bang fn=derive_demo
+  expect_error "\`self\` is a Rust keyword and cannot be a helper attribute name" \
+    "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo:self
+  ;;
+*) fail "unknown case" ;;
+esac
+echo "ok $case_name"
