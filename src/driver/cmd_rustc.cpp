@@ -608,6 +608,7 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
     } else {
         tc.rustc = rustc_arg;
     }
+    if (wants_pre_expand(args)) return run_rustc_pre_expand(tc.rustc, args, ctx);
     std::vector<std::string> wasm_paths;
     try {
         std::vector<WasmMacroArg> wasm = find_wasm_macros(args);

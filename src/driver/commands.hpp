@@ -34,6 +34,14 @@ bool is_rustc_argument(std::string_view arg);
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
 
+/// Whether `wasmacro rustc` is asked for pre-expand mode (`--pre-expand`,
+/// which it removes from `args`, or WASMACRO_MODE=pre-expand).
+bool wants_pre_expand(std::vector<std::string>& args);
+/// `wasmacro rustc --pre-expand`: expands the crate root in `args` with the
+/// wasm macros they name, then runs `rustc` on the expanded root.
+int run_rustc_pre_expand(const std::string& rustc, const std::vector<std::string>& args,
+                         Context& ctx);
+
 /// The bytes of the file at `path`, or nullopt with the reason in `why`.
 std::optional<std::vector<uint8_t>> try_read_file(const std::string& path,
                                                   std::string* why = nullptr);
