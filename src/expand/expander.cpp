@@ -182,8 +182,8 @@ private:
                           const std::set<std::string>& strip, TokenStream& out);
 
     // Expansion.
-    TokenStream expand_output(const TokenStream& out, Context cx, const Scope& scope,
-                              const Where& w, std::string link, Span at);
+    TokenStream expand_output(TokenStream out, Context cx, const Scope& scope, const Where& w,
+                              std::string link, Span at);
     TokenStream call(const Resolved& r, const TokenStream& input, const TokenStream* args,
                      const Where& w, Span at);
     bool expand_attribute(const TokenStream& s, std::size_t start, const Item& item,
@@ -683,7 +683,8 @@ bool Expander::handle_bang(const TokenStream& s, const Path& path, std::size_t e
         TokenStream input = copy_range(s, g + 1, s[g].end);
         TokenStream out = call(*r, input, nullptr, w, at);
         Edit e;
-        e.tokens = expand_output(out, cx, scope, w, fmt::format("`{}!`", r->written), at);
+        e.tokens =
+            expand_output(std::move(out), cx, scope, w, fmt::format("`{}!`", r->written), at);
         e.first = path.begin;
         e.end = end;
         e.wrap = cx == Context::Expr;
@@ -798,8 +799,10 @@ TokenStream Expander::call(const Resolved& r, const TokenStream& input, const To
 }
 
 /// `s` with each edit's nodes replaced by its tokens (in parentheses if asked).
-TokenStream rebuild(const TokenStream& s, std::vector<Edit>& edits) {
-    if (edits.empty()) return s;
+/// (A macro's output is large, serde's tens of thousands of trees: without
+/// edits it is moved through, not copied.)
+TokenStream rebuild(TokenStream&& s, std::vector<Edit>& edits) {
+    if (edits.empty()) return std::move(s);
     std::sort(edits.begin(), edits.end(),
               [](const Edit& a, const Edit& b) { return a.first < b.first; });
     TokenStream out;
@@ -835,8 +838,8 @@ TokenStream rebuild(const TokenStream& s, std::vector<Edit>& edits) {
     return out;
 }
 
-TokenStream Expander::expand_output(const TokenStream& out, Context cx, const Scope& scope,
-                                    const Where& w, std::string link, Span at) {
+TokenStream Expander::expand_output(TokenStream out, Context cx, const Scope& scope, const Where& w,
+                                    std::string link, Span at) {
     Where inner;
     inner.file_dir = w.file_dir;
     inner.child_dir = w.child_dir;
@@ -849,7 +852,7 @@ TokenStream Expander::expand_output(const TokenStream& out, Context cx, const Sc
         scan_tokens(out, 0, out.size(), scope, inner, edits);
     else
         scan_seq(out, 0, out.size(), cx, scope, inner, edits);
-    return rebuild(out, edits);
+    return rebuild(std::move(out), edits);
 }
 
 bool Expander::expand_attribute(const TokenStream& s, std::size_t start, const Item& item,
@@ -875,7 +878,8 @@ bool Expander::expand_attribute(const TokenStream& s, std::size_t start, const I
         TokenStream args = copy_range(attrs[k], pa->args_lo, pa->args_hi);
         TokenStream out = call(*r, input, &args, w, at);
         Edit e;
-        e.tokens = expand_output(out, out_cx, scope, w, fmt::format("`#[{}]`", r->written), at);
+        e.tokens =
+            expand_output(std::move(out), out_cx, scope, w, fmt::format("`#[{}]`", r->written), at);
         e.first = start;
         e.end = item.end;
         e.invocation = true;
@@ -960,11 +964,15 @@ bool Expander::expand_attribute(const TokenStream& s, std::size_t start, const I
         if (!named_in(attrs[k], helpers)) all.append(attrs[k]);
     }
     configure_body(s, item, helpers, all);
+    std::size_t total = all.size();
+    for (const TokenStream& o : outputs) total += o.size();
+    all.reserve(total);
     for (const TokenStream& o : outputs) all.append(o);
 
     Edit e;
     std::string what = fmt::format("derive({})", fmt::join(names, ", "));
-    e.tokens = expand_output(all, out_cx, scope, w, fmt::format("`{}`", what), ours[0].at);
+    e.tokens =
+        expand_output(std::move(all), out_cx, scope, w, fmt::format("`{}`", what), ours[0].at);
     e.first = start;
     e.end = item.end;
     e.invocation = true;
