@@ -90,12 +90,7 @@ void add_call_command(CLI::App& app, Context& ctx) {
     cmd->add_option("FILE", opts->file, "The .wasm macro module")->required();
     cmd->add_option("NAME", opts->macro, "The macro's name, e.g. Serialize")->required();
     cmd->add_option("--args", opts->args, "An attribute macro's arguments, as Rust tokens");
-    cmd->add_option("--fuel", opts->limits.fuel, "Work budget of each call")->capture_default_str();
-    cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
-                    "Cap on linear memory, in 64 KiB pages")
-        ->capture_default_str();
-    cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
-        ->capture_default_str();
+    add_sandbox_options(*cmd, opts->limits);
     cmd->callback([opts, &ctx] { run_call(*opts, ctx); });
 }
 

@@ -129,12 +129,7 @@ void add_expand_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--max-expansion-depth", opts->max_depth,
                     "How deep macro output may expand into further invocations")
         ->capture_default_str();
-    cmd->add_option("--fuel", opts->limits.fuel, "Work budget of each call")->capture_default_str();
-    cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
-                    "Cap on linear memory, in 64 KiB pages")
-        ->capture_default_str();
-    cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
-        ->capture_default_str();
+    add_sandbox_options(*cmd, opts->limits);
     cmd->allow_extras();
     cmd->callback([opts, cmd, &ctx] { run_expand(*opts, cmd->remaining(), ctx); });
 }

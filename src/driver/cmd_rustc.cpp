@@ -561,7 +561,8 @@ void add_to_dep_info(const fs::path& dep_info, const std::vector<std::string>& w
     write_file(dep_info, text);
 }
 
-/// Runs `args` as a child with this process's streams; returns its status.
+} // namespace
+
 int run_inherited(std::vector<std::string> args, std::ostream& err) {
     std::cout.flush();
     std::cerr.flush();
@@ -579,6 +580,8 @@ int run_inherited(std::vector<std::string> args, std::ostream& err) {
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return 1;
 }
+
+namespace {
 
 /// Replaces the process with `args`; returns only if that failed.
 int exec(std::vector<std::string> args, std::ostream& err) {

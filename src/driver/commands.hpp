@@ -10,6 +10,10 @@
 #include <string_view>
 #include <vector>
 
+namespace wasmacro::wasm {
+struct SandboxLimits;
+}
+
 namespace wasmacro::driver {
 
 struct Context {
@@ -20,6 +24,8 @@ struct Context {
 };
 
 void add_run_command(CLI::App& app, Context& ctx);
+/// --fuel, --max-memory-pages and --max-call-depth, for commands that run macros.
+void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
 void add_tokens_command(CLI::App& app, Context& ctx);
 void add_inspect_command(CLI::App& app, Context& ctx);
 void add_annotate_command(CLI::App& app, Context& ctx);
@@ -33,6 +39,10 @@ bool is_rustc_argument(std::string_view arg);
 /// `wasmacro rustc`: `rustc_arg` is argv[1], `args` the rest. Runs the real
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
+
+/// Runs `args` as a child with this process's streams; returns its status
+/// (127 with a message on `err` if it cannot be started).
+int run_inherited(std::vector<std::string> args, std::ostream& err);
 
 /// Whether `wasmacro rustc` is asked for pre-expand mode (`--pre-expand`,
 /// which it removes from `args`, or WASMACRO_MODE=pre-expand).

@@ -1,6 +1,7 @@
 #include "driver/commands.hpp"
 
 #include "common/error.hpp"
+#include "wasm/engine.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -42,12 +43,23 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
     return std::move(*bytes);
 }
 
+void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits) {
+    cmd.add_option("--fuel", limits.fuel, "Work budget of each call")->capture_default_str();
+    cmd.add_option("--max-memory-pages", limits.max_memory_pages,
+                   "Cap on linear memory, in 64 KiB pages")
+        ->capture_default_str();
+    cmd.add_option("--max-call-depth", limits.max_call_depth, "Cap on nested calls")
+        ->capture_default_str();
+}
+
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+#ifndef __wasi__ // a WASI program cannot spawn rustc
     if (argc >= 2 && is_rustc_argument(argv[1])) {
         // rustc's arguments go through untouched, so CLI11 never sees them.
         Context ctx{in, out, err};
         return run_rustc(argv[1], std::vector<std::string>(argv + 2, argv + argc), ctx);
     }
+#endif
     CLI::App app{"wasmacro: Rust procedural macros compiled to WebAssembly", "wasmacro"};
     app.require_subcommand(1);
     Context ctx{in, out, err};
@@ -56,7 +68,9 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_inspect_command(app, ctx);
     add_annotate_command(app, ctx);
     add_call_command(app, ctx);
+#ifndef __wasi__
     add_rustc_command(app, ctx);
+#endif
     add_expand_command(app, ctx);
     try {
         app.parse(argc, argv);

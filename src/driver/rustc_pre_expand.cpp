@@ -15,19 +15,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <ostream>
-
-#include <spawn.h>
-#include <sys/wait.h>
-
-extern char** environ;
 
 namespace wasmacro::driver {
 namespace {
@@ -233,24 +226,6 @@ void rewrite_dep_info(const fs::path& dep_info, const fs::path& expanded_dir,
     if (!out) throw Error("cannot write " + dep_info.string());
 }
 
-int spawn(std::vector<std::string> args, std::ostream& err) {
-    std::cout.flush();
-    std::cerr.flush();
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ);
-    if (rc != 0) {
-        err << "error: wasmacro: cannot run " << args[0] << ": " << std::strerror(rc) << "\n";
-        return 127;
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
-}
-
 void load(macros::Registry& registry, const std::string& spec) {
     size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
@@ -313,7 +288,7 @@ int run_rustc_pre_expand(const std::string& rustc, const std::vector<std::string
         return 1;
     }
     command.insert(command.end(), inv.args.begin(), inv.args.end());
-    int status = spawn(std::move(command), ctx.err);
+    int status = run_inherited(std::move(command), ctx.err);
     if (status == 0 && !wasm_paths.empty() && inv.root_index) {
         try {
             if (auto d = dep_info_path(inv.args, root))

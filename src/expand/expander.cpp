@@ -430,10 +430,7 @@ bool Expander::imports_macros(const TokenStream& s, const Item& item, Scope* sco
 void Expander::prepass(const TokenStream& s, std::size_t lo, std::size_t hi, Scope& scope) {
     for (std::size_t i = lo; i < hi;) {
         std::vector<Attr> attrs;
-        while (auto a = parse_attr(s, i, hi)) {
-            if (!a->inner) attrs.push_back(*a);
-            i = a->end;
-        }
+        i = take_attrs(s, i, hi, attrs);
         if (i >= hi) break;
         Item item = classify_item(s, i, hi);
         if (item.kind == ItemKind::None) {
@@ -523,12 +520,8 @@ void Expander::configure_fields(const TokenStream& s, std::size_t g, bool varian
     out.open_group(s[g].delimiter, s[g].span);
     std::size_t hi = s[g].end;
     for (auto [a, b] : split_commas(s, g + 1, hi)) {
-        std::size_t k = a;
         std::vector<Attr> attrs;
-        while (auto at = parse_attr(s, k, b)) {
-            attrs.push_back(*at);
-            k = at->end;
-        }
+        std::size_t k = take_attrs(s, a, b, attrs);
         std::vector<TokenStream> configured;
         if (!configure_attrs(s, attrs, configured)) continue; // a field rustc never sees
         for (const TokenStream& attr : configured)
@@ -577,10 +570,7 @@ void Expander::scan_seq(const TokenStream& s, std::size_t lo, std::size_t hi, Co
     for (std::size_t i = lo; i < hi;) {
         std::size_t start = i;
         std::vector<Attr> attrs;
-        while (auto a = parse_attr(s, i, hi)) {
-            if (!a->inner) attrs.push_back(*a);
-            i = a->end;
-        }
+        i = take_attrs(s, i, hi, attrs);
         if (i >= hi) break;
         Item item = classify_item(s, i, hi);
         if (item.kind == ItemKind::None) {

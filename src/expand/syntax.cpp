@@ -83,6 +83,15 @@ std::optional<Attr> parse_attr(const TokenStream& s, std::size_t i, std::size_t 
     return a;
 }
 
+std::size_t take_attrs(const TokenStream& s, std::size_t i, std::size_t hi,
+                       std::vector<Attr>& out) {
+    while (auto a = parse_attr(s, i, hi)) {
+        if (!a->inner) out.push_back(*a);
+        i = a->end;
+    }
+    return i;
+}
+
 std::vector<std::pair<std::size_t, std::size_t>> split_commas(const TokenStream& s, std::size_t lo,
                                                               std::size_t hi) {
     std::vector<std::pair<std::size_t, std::size_t>> parts;

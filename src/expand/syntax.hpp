@@ -46,6 +46,10 @@ struct Attr {
 };
 std::optional<Attr> parse_attr(const TokenStream& s, std::size_t i, std::size_t hi);
 
+/// Collects the outer attributes starting at `i` into `out` (inner ones are
+/// skipped); returns the index after the last attribute.
+std::size_t take_attrs(const TokenStream& s, std::size_t i, std::size_t hi, std::vector<Attr>& out);
+
 /// The top-level, comma-separated parts of `s[lo, hi)`, as [begin, end) node
 /// ranges without the commas (an empty trailing part is left out).
 std::vector<std::pair<std::size_t, std::size_t>> split_commas(const TokenStream& s, std::size_t lo,
