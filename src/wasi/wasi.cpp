@@ -182,10 +182,19 @@ bool is_inside(const std::string& root, const std::string& path) {
                             (root.back() == '/' || path[root.size()] == '/'));
 }
 
+/// The path with its symbolic links resolved, if it exists.
 std::optional<std::string> real_path(const std::string& path) {
+#ifdef __wasi__
+    // wasi-libc has no realpath; a WASI host (the one running wasmacro.wasm)
+    // keeps its own preopens, links included, so existence is what is left.
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return std::nullopt;
+    return path;
+#else
     char buffer[PATH_MAX];
     if (!realpath(path.c_str(), buffer)) return std::nullopt;
     return std::string(buffer);
+#endif
 }
 
 } // namespace

@@ -23,6 +23,9 @@ namespace wasmacro::wasm {
 namespace {
 
 constexpr size_t no_position = std::numeric_limits<size_t>::max();
+/// What a handler address or other pointer takes in slot code: the
+/// interpreter's field offsets assume 8 bytes, also where pointers are 4.
+constexpr size_t kPointerBytes = 8;
 
 struct Operand {
     enum class Kind : uint8_t { InSlot, InLocal, Constant };
@@ -177,8 +180,7 @@ private:
     // --- emitting ---
     size_t emit(IOp op) {
         size_t start = code_.size();
-        const void* handler = handlers_[static_cast<size_t>(op)];
-        append(&handler, sizeof handler);
+        ptr(handlers_[static_cast<size_t>(op)]);
         last_ = {};
         accumulator_before_last_ = accumulator_;
         return start;
@@ -204,12 +206,17 @@ private:
     bool holds(const Accumulator& held, size_t at, uint32_t operand) const {
         if (held.end != at) return false;
         uint32_t held_slot;
-        std::memcpy(&held_slot, code_.data() + held.start + sizeof(void*), 4);
+        std::memcpy(&held_slot, code_.data() + held.start + kPointerBytes, 4);
         return held_slot == operand;
     }
     void u32(uint32_t v) { append(&v, 4); }
     void u64(uint64_t v) { append(&v, 8); }
-    void ptr(const void* p) { append(&p, sizeof p); }
+    /// A pointer takes 8 bytes whatever its size (4 on wasm32), so that the
+    /// layout of slot code is the same on every host.
+    void ptr(const void* p) {
+        uint64_t bits = reinterpret_cast<uintptr_t>(p);
+        append(&bits, kPointerBytes);
+    }
     void append(const void* data, size_t n) {
         const auto* bytes = static_cast<const uint8_t*>(data);
         code_.insert(code_.end(), bytes, bytes + n);
@@ -549,7 +556,7 @@ bool Translator::fuse_global_add(Op op, uint32_t h) {
         return false;
     uint32_t added = as_added(op, rhs.value);
     Global* global;
-    std::memcpy(&global, code_.data() + last_.start + sizeof(void*) + 4, sizeof global);
+    std::memcpy(&global, code_.data() + last_.start + kPointerBytes + 4, sizeof global);
     remove_last(last_.start);
     pop();
     pop();
@@ -571,8 +578,8 @@ void Translator::global_set(Global* global) {
     if (global_add_.end == code_.size()) {
         uint32_t dst;
         Global* added_to;
-        std::memcpy(&dst, code_.data() + global_add_.start + sizeof(void*), 4);
-        std::memcpy(&added_to, code_.data() + global_add_.start + sizeof(void*) + 4,
+        std::memcpy(&dst, code_.data() + global_add_.start + kPointerBytes, 4);
+        std::memcpy(&added_to, code_.data() + global_add_.start + kPointerBytes + 4,
                     sizeof added_to);
         bool same_value = value.kind == Operand::Kind::InLocal  ? value.local == dst
                           : value.kind == Operand::Kind::InSlot ? slot(h) == dst
@@ -615,7 +622,7 @@ void Translator::local_set(uint32_t local, bool tee) {
     if (value.kind == Operand::Kind::InSlot && last_.end == code_.size() && last_.height == h &&
         !referenced_below) {
         // Make the instruction that produced the value write the local itself.
-        std::memcpy(code_.data() + last_.start + sizeof(void*), &local, 4);
+        std::memcpy(code_.data() + last_.start + kPointerBytes, &local, 4);
         last_ = {};
     } else {
         for (uint32_t i = 0; i < h; ++i)

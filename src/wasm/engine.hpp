@@ -30,7 +30,13 @@ struct SandboxLimits {
     /// loop iteration, the only ways wasm code can run for long.
     uint64_t fuel = 50'000'000;
     /// Cap on any linear memory, in 64 KiB pages (1 GiB by default).
+#ifdef __wasm__
+    /// Built for wasm32, the engine reserves its memories inside its own
+    /// 4 GiB: 256 MiB each (see src/wasi/mman.cpp).
+    uint32_t max_memory_pages = 4096;
+#else
     uint32_t max_memory_pages = 16384;
+#endif
     /// Cap on nested wasm calls.
     uint32_t max_call_depth = 10000;
     /// Cap on the host memory a store holds for its guests, all together:
