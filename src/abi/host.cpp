@@ -229,10 +229,16 @@ struct Host::State final : WireTables {
             import, more, store->limits().max_store_bytes >> 20, table_bytes));
     }
 
-    uint32_t add_owned_stream(TokenStream stream, const char* import) {
-        size_t text = 0;
-        for (const tokens::Tree& t : stream.nodes()) text += t.is_group() ? 0 : t.text().size();
-        charge(stream.size() * sizeof(tokens::Tree) + text + sizeof(TokenStream), import);
+    /// `shared_text` is source text the stream keeps alive (a parsed one
+    /// keeps all of it, whitespace included). Charged by what is allocated,
+    /// not by what is used: the lexer reserves ahead.
+    uint32_t add_owned_stream(TokenStream stream, const char* import, size_t shared_text = 0) {
+        size_t text = shared_text;
+        if (shared_text == 0)
+            for (const tokens::Tree& t : stream.nodes()) text += t.is_group() ? 0 : t.text().size();
+        charge(stream.mutable_nodes().capacity() * sizeof(tokens::Tree) + text +
+                   sizeof(TokenStream),
+               import);
         owned_streams.push_back(std::move(stream));
         return add_stream(&owned_streams.back(), import);
     }
@@ -320,6 +326,8 @@ struct Host::State final : WireTables {
 
     std::span<uint8_t> guest_bytes(wasm::HostCall& call, const char* import, uint32_t ptr,
                                    uint32_t len) const {
+        // Every import's work grows with the guest bytes it reads or writes.
+        call.charge_for_bytes(len);
         try {
             return call.guest_bytes(ptr, len);
         } catch (const wasm::Trap&) {
@@ -354,6 +362,7 @@ struct Host::State final : WireTables {
         uint32_t handle;
         std::vector<uint8_t>& out = new_bytes(handle, import);
         encode(s, Direction::HostToGuest, *this, out);
+        call.charge_for_bytes(out.size());
         charge(out.size() + (spans.size() - spans_before) * sizeof(Span) +
                    (literals.size() - literals_before) * sizeof(LiteralRef),
                import);
@@ -382,7 +391,7 @@ struct Host::State final : WireTables {
             throw AbiError(fmt::format("{}: the text nests groups {} deep; the host accepts at "
                                        "most {}, as for token_stream_deserialize",
                                        import, nesting_depth(*s), kMaxNesting));
-        call.results[0] = s ? add_owned_stream(std::move(*s), import) : kCallSiteSpan;
+        call.results[0] = s ? add_owned_stream(std::move(*s), import, text.size()) : kCallSiteSpan;
     }
 
     void literal_to_string(wasm::HostCall& call) {
@@ -390,6 +399,7 @@ struct Host::State final : WireTables {
         uint32_t h = arg(call, 0);
         const LiteralRef& lit = literals[index_of(HandleKind::Literal, h, literals.size(), import)];
         charge(lit.text.size() + sizeof(std::string), import);
+        call.charge_for_bytes(lit.text.size());
         uint32_t handle;
         new_string(handle, import).assign(lit.text);
         call.results[0] = handle;

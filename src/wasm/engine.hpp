@@ -29,22 +29,24 @@ struct SandboxLimits {
     /// Work budget of one call: charged one unit per function call and per
     /// loop iteration, the only ways wasm code can run for long.
     uint64_t fuel = 50'000'000;
-    /// Cap on any linear memory, in 64 KiB pages (1 GiB by default).
+    /// Cap on any linear memory, in 64 KiB pages (512 MiB by default: serde
+    /// derives a 2,000-variant enum in 415 MiB, a 200-variant one in 46 MiB).
 #ifdef __wasm__
     /// Built for wasm32, the engine reserves its memories inside its own
     /// 4 GiB: 256 MiB each (see src/wasi/mman.cpp).
     uint32_t max_memory_pages = 4096;
 #else
-    uint32_t max_memory_pages = 16384;
+    uint32_t max_memory_pages = 8192;
 #endif
     /// Cap on nested wasm calls.
     uint32_t max_call_depth = 10000;
     /// Cap on the host memory a store holds for its guests, all together:
     /// linear memories (as they grow), tables, globals, element segments, and
     /// what host functions keep for the guest (charge_host_bytes), such as a
-    /// macro host's handle tables. Room for a full 1 GiB memory plus a
-    /// quarter of that, so one expansion stays well within a build machine.
-    uint64_t max_store_bytes = uint64_t{1280} << 20;
+    /// macro host's handle tables. Room for a full memory and 128 MiB more.
+    /// It bounds an expansion's time too: first touches of memory are what
+    /// the worst expansions spend it on (bench/limits/run.sh).
+    uint64_t max_store_bytes = uint64_t{640} << 20;
 };
 
 /// How a store runs wasm code.
@@ -123,6 +125,14 @@ struct Value {
 };
 std::string to_string(const Value& value); ///< e.g. "i32:42", "f64:1.5"
 
+/// Fuel for work on `bytes` bytes done in one step (memory.fill, table.copy,
+/// a host function copying or lexing guest data): one unit, plus one per 64
+/// bytes, about what a loop doing the same work would cost. Without it one
+/// instruction could fill a gigabyte for the price of one unit.
+constexpr int64_t bulk_fuel(uint64_t bytes) {
+    return 1 + static_cast<int64_t>(bytes / 64);
+}
+
 /// What a host function sees of its call. Results are written by the host.
 class HostCall {
 public:
@@ -136,8 +146,16 @@ public:
     /// MemoryOutOfBounds Trap unless [address, address+length) is inside it.
     std::span<uint8_t> guest_bytes(uint32_t address, uint32_t length) const;
 
+    /// Charges the call's fuel for work on `bytes` bytes (see bulk_fuel): a
+    /// host function whose work grows with its input must, or a guest could
+    /// make it do unbounded work for a unit a call. Past the budget, the call
+    /// ends in a FuelExhausted trap when the host function returns.
+    void charge_for_bytes(uint64_t bytes) { fuel_used_ += bulk_fuel(bytes); }
+    int64_t fuel_used() const { return fuel_used_; }
+
 private:
     Memory* memory_;
+    int64_t fuel_used_ = 0;
 };
 
 /// A host function. It may throw; the call is then abandoned and the exception

@@ -29,7 +29,7 @@ T field(const uint8_t* ip, size_t offset) {
 } // namespace
 
 // Kept out of line so the exception handling stays off the hot loop.
-[[gnu::noinline]] bool call_host(Function& callee, uint64_t* slots, Memory* memory,
+[[gnu::noinline]] bool call_host(Function& callee, uint64_t* slots, Memory* memory, int64_t& fuel,
                                  std::exception_ptr& failure) {
     try {
         uint64_t results[16];
@@ -41,6 +41,7 @@ T field(const uint8_t* ip, size_t offset) {
         }
         HostCall call({slots, callee.num_params}, out, memory);
         callee.host(call);
+        fuel -= call.fuel_used();
         std::copy(out.begin(), out.end(), slots);
         return true;
     } catch (...) {
@@ -251,8 +252,9 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
         Function* callee_any_ = (callee_expr);                                                     \
         if (--fuel < 0) TRAP(FuelExhausted);                                                       \
         if (callee_any_->is_host()) {                                                              \
-            if (!call_host(*callee_any_, (new_fp), ctx->memory, ctx->result.host_exception))       \
+            if (!call_host(*callee_any_, (new_fp), ctx->memory, fuel, ctx->result.host_exception)) \
                 TRAP(HostError);                                                                   \
+            if (fuel < 0) TRAP(FuelExhausted);                                                     \
             ip = (return_ip);                                                                      \
             NEXT();                                                                                \
         }                                                                                          \
@@ -659,8 +661,10 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     };
     ctx.current = &function;
     if (function.is_host()) {
-        if (!call_host(function, args_and_results, nullptr, ctx.result.host_exception))
+        auto fuel = static_cast<int64_t>(std::min<uint64_t>(store.limits.fuel, INT64_MAX));
+        if (!call_host(function, args_and_results, nullptr, fuel, ctx.result.host_exception))
             return trapped(TrapKind::HostError);
+        if (fuel < 0) return trapped(TrapKind::FuelExhausted);
         return ctx.result;
     }
     if (store.jit) return jit_execute(store, function, args_and_results);

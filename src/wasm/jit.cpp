@@ -380,8 +380,9 @@ void* lazy_compile_helper(JitRegs* regs, Function* callee) {
 int call_any(JitRegs* regs, Function* callee, uint64_t* new_fp, Function* caller) {
     if (--regs->fuel < 0) return record_trap(regs, TrapKind::FuelExhausted, caller);
     if (callee->is_host()) {
-        if (!call_host(*callee, new_fp, caller->memory, regs->result->host_exception))
+        if (!call_host(*callee, new_fp, caller->memory, regs->fuel, regs->result->host_exception))
             return record_trap(regs, TrapKind::HostError, caller);
+        if (regs->fuel < 0) return record_trap(regs, TrapKind::FuelExhausted, caller);
         return 0;
     }
     if (regs->remaining_depth == 0) return record_trap(regs, TrapKind::CallStackExhausted, caller);

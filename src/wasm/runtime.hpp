@@ -163,16 +163,11 @@ inline Function* indirect_callee(const Table& table, uint32_t element, uint32_t 
 int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
                 uint32_t max_memory_pages, int64_t& fuel, ExecutionResult& result);
 
-/// Fuel for a bulk instruction (memory.fill, table.copy, ...) that touches
-/// `bytes` bytes of memory or table: one unit, plus one per 64 bytes, about
-/// what a loop doing the same work would cost. Without it one instruction
-/// could fill a gigabyte for the price of one unit.
-constexpr int64_t bulk_fuel(uint64_t bytes) {
-    return 1 + static_cast<int64_t>(bytes / 64);
-}
 /// Calls a host function with its arguments at `slots`, writing its results
-/// there; false when it threw, with the exception in `failure`.
-bool call_host(Function& callee, uint64_t* slots, Memory* memory, std::exception_ptr& failure);
+/// there, and takes what it charged from `fuel`; false when it threw, with
+/// the exception in `failure`.
+bool call_host(Function& callee, uint64_t* slots, Memory* memory, int64_t& fuel,
+               std::exception_ptr& failure);
 
 class JitCode;
 
