@@ -20,6 +20,7 @@ fn work() -> u32 {
 #[keep]
 #[derive(Demo, Debug)]
 #[keep(with, arguments)]
+#[t::keep = "a value"]
 struct AfterAttrs;
 
 struct Thing;
