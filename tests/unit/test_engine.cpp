@@ -350,6 +350,50 @@ TEST(Limits, DeepRecursionOnATinyStackTrapsCleanly) {
             << stack;
 }
 
+/// (module (table 10000000 funcref) ... thirty of them): each table under
+/// any per-table cap, all of them 2.4 GB.
+std::vector<uint8_t> many_tables_wasm(uint8_t count) {
+    std::vector<uint8_t> table{0x70, 0x00, 0x80, 0xAD, 0xE2, 0x04}; // funcref, min 10,000,000
+    std::vector<uint8_t> section{count};
+    for (uint8_t i = 0; i < count; ++i) section.insert(section.end(), table.begin(), table.end());
+    std::vector<uint8_t> wasm{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x04};
+    wasm.push_back(static_cast<uint8_t>(section.size())); // < 128 for count <= 21
+    wasm.insert(wasm.end(), section.begin(), section.end());
+    return wasm;
+}
+
+// A regression: tables were zero-filled at instantiation with no cap on
+// their number, 2.35 GB and 12 s for a 343-byte module. The store's budget
+// refuses them all before allocating any, and the store goes on serving.
+TEST(Budget, ManyTablesAreRefusedBeforeAnyIsAllocated) {
+    Store store;
+    try {
+        store.instantiate(load_module(many_tables_wasm(20)), no_imports());
+        FAIL() << "instantiated";
+    } catch (const Trap& trap) {
+        EXPECT_EQ(trap.kind(), TrapKind::MemoryLimitExceeded);
+        EXPECT_THAT(trap.what(), HasSubstr("the module (20 tables, 0 memories, 0 globals, 0 "
+                                           "functions) needs 1600000000 bytes"));
+    }
+    EXPECT_EQ(store.available_bytes(), store.limits().max_store_bytes);
+    Instance& instance = store.instantiate(load_module(arith_wasm), no_imports());
+    std::vector<Value> args = {i32(40), i32(2)};
+    EXPECT_EQ(store.call(*instance.exported_function("add"), args).at(0).as_u32(), 42u);
+}
+
+TEST(Budget, TablesGlobalsAndHostDataShareIt) {
+    SandboxLimits limits;
+    limits.max_store_bytes = 100'000'000;
+    Store store(limits);
+    store.instantiate(load_module(many_tables_wasm(1)), no_imports()); // 80 MB
+    EXPECT_EQ(store.available_bytes(), 20'000'000u);
+    EXPECT_FALSE(store.charge_host_bytes(20'000'001));
+    EXPECT_TRUE(store.charge_host_bytes(20'000'000));
+    EXPECT_THROW(store.instantiate(load_module(many_tables_wasm(1)), no_imports()), Trap);
+    store.release_host_bytes(20'000'000);
+    EXPECT_EQ(store.available_bytes(), 20'000'000u);
+}
+
 TEST(Tiers, ChosenPerStore) {
     EXPECT_EQ(Store({}, Tier::Interpreter).tier(), Tier::Interpreter);
 #if defined(__x86_64__) && defined(__linux__)
