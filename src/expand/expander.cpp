@@ -50,7 +50,9 @@ struct Scope {
 
 struct Edit {
     std::size_t first = 0, end = 0; ///< sibling nodes replaced
-    TokenStream tokens;
+    /// Printed one after the other: an item and its derives' outputs stay
+    /// separate streams, since serde's are large and would only be copied.
+    std::vector<TokenStream> parts;
     bool wrap = false;
     bool invocation = false; ///< false for a removed `use` or `extern crate`
     std::string macro, kind;
@@ -673,8 +675,8 @@ bool Expander::handle_bang(const TokenStream& s, const Path& path, std::size_t e
         TokenStream input = copy_range(s, g + 1, s[g].end);
         TokenStream out = call(*r, input, nullptr, w, at);
         Edit e;
-        e.tokens =
-            expand_output(std::move(out), cx, scope, w, fmt::format("`{}!`", r->written), at);
+        e.parts.push_back(
+            expand_output(std::move(out), cx, scope, w, fmt::format("`{}!`", r->written), at));
         e.first = path.begin;
         e.end = end;
         e.wrap = cx == Context::Expr;
@@ -804,7 +806,7 @@ TokenStream rebuild(TokenStream&& s, std::vector<Edit>& edits) {
             if (next < edits.size() && edits[next].first == i) {
                 const Edit& e = edits[next++];
                 if (e.wrap) out.open_group(Delimiter::Parenthesis, Span{});
-                out.append(e.tokens);
+                for (const TokenStream& part : e.parts) out.append(part);
                 if (e.wrap) out.close_group(Span{});
                 i = std::max(e.end, i + 1);
                 continue;
@@ -868,8 +870,8 @@ bool Expander::expand_attribute(const TokenStream& s, std::size_t start, const I
         TokenStream args = copy_range(attrs[k], pa->args_lo, pa->args_hi);
         TokenStream out = call(*r, input, &args, w, at);
         Edit e;
-        e.tokens =
-            expand_output(std::move(out), out_cx, scope, w, fmt::format("`#[{}]`", r->written), at);
+        e.parts.push_back(expand_output(std::move(out), out_cx, scope, w,
+                                        fmt::format("`#[{}]`", r->written), at));
         e.first = start;
         e.end = item.end;
         e.invocation = true;
@@ -954,15 +956,12 @@ bool Expander::expand_attribute(const TokenStream& s, std::size_t start, const I
         if (!named_in(attrs[k], helpers)) all.append(attrs[k]);
     }
     configure_body(s, item, helpers, all);
-    std::size_t total = all.size();
-    for (const TokenStream& o : outputs) total += o.size();
-    all.reserve(total);
-    for (const TokenStream& o : outputs) all.append(o);
-
     Edit e;
     std::string what = fmt::format("derive({})", fmt::join(names, ", "));
-    e.tokens =
-        expand_output(std::move(all), out_cx, scope, w, fmt::format("`{}`", what), ours[0].at);
+    std::string link = fmt::format("`{}`", what);
+    e.parts.push_back(expand_output(std::move(all), out_cx, scope, w, link, ours[0].at));
+    for (TokenStream& o : outputs)
+        e.parts.push_back(expand_output(std::move(o), out_cx, scope, w, link, ours[0].at));
     e.first = start;
     e.end = item.end;
     e.invocation = true;
@@ -1015,7 +1014,12 @@ void Expander::finish_file(FileState& f, CrateExpansion& out) const {
         std::string_view before(text.data() + pos, lo - pos);
         result += before;
         cur.advance(before);
-        std::string rep = tokens::to_string(e.tokens);
+        std::string rep;
+        for (const TokenStream& part : e.parts) {
+            std::string printed = tokens::to_string(part);
+            if (!rep.empty() && !printed.empty()) rep += ' ';
+            rep += printed;
+        }
         if (e.wrap) rep = "(" + rep + ")";
         Position start = cur.at;
         result += rep;
