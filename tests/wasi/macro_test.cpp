@@ -1,8 +1,8 @@
 // The wasm32-wasi fixture macro (rust/fixtures/wasi) through `wasmacro call`:
 // it writes to stderr, reads the environment, the clock and random bytes,
 // panics or exits on request. Driven in-process through driver::run().
-#include "driver/commands.hpp"
 #include "macros/library.hpp"
+#include "run_tool.hpp"
 #include "tokens/printer.hpp"
 #include "tokens/tokenize.hpp"
 
@@ -20,20 +20,8 @@ namespace {
 
 using testing::HasSubstr;
 
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run_tool(std::vector<std::string> args, const std::string& stdin_text = {}) {
-    args.insert(args.begin(), "wasmacro");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::istringstream in(stdin_text);
-    std::ostringstream out, err;
-    int code = wasmacro::driver::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    return {code, out.str(), err.str()};
-}
+using wasi_tests::Result;
+using wasi_tests::run_tool;
 
 const std::string kFixture = std::string(WASMACRO_FIXTURES_DIR) + "/wasi.wasm";
 

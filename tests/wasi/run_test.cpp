@@ -1,7 +1,7 @@
 // `wasmacro run --wasi` on a real WASI command (command.rs, built for
 // wasm32-wasi by Debian's rustc): stdio, arguments, read-only directories,
 // exit codes, limits. Driven in-process through driver::run().
-#include "driver/commands.hpp"
+#include "run_tool.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,20 +18,8 @@ namespace {
 
 using testing::HasSubstr;
 
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run_tool(std::vector<std::string> args, const std::string& stdin_text = {}) {
-    args.insert(args.begin(), "wasmacro");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::istringstream in(stdin_text);
-    std::ostringstream out, err;
-    int code = wasmacro::driver::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    return {code, out.str(), err.str()};
-}
+using wasi_tests::Result;
+using wasi_tests::run_tool;
 
 const std::string kCommand = WASMACRO_WASI_COMMAND;
 
