@@ -267,6 +267,8 @@ struct Wasi::State {
         uint64_t arg64(size_t i) const { return host.args[i]; }
 
         std::span<uint8_t> bytes(uint32_t address, uint32_t length) const {
+            // The work of every function grows with the guest bytes it touches.
+            host.charge_for_bytes(length);
             try {
                 return host.guest_bytes(address, length);
             } catch (const wasm::Trap&) {
