@@ -77,7 +77,6 @@ constexpr size_t kKeepSlots = 4096;
 
 // Worst-case host bytes per input byte: a deserialized tree takes 6 wire bytes
 // and a Tree plus its text; lexed text can make a Tree of every byte.
-constexpr size_t kDecodeBytesPerWireByte = sizeof(tokens::Tree) / 6 + 1;
 constexpr size_t kParseBytesPerTextByte = sizeof(tokens::Tree) + 1;
 
 } // namespace
@@ -230,15 +229,13 @@ struct Host::State final : WireTables {
     }
 
     /// `shared_text` is source text the stream keeps alive (a parsed one
-    /// keeps all of it, whitespace included). Charged by what is allocated,
-    /// not by what is used: the lexer reserves ahead.
+    /// keeps all of it, whitespace included). Trees are charged as made, not
+    /// as reserved: a reservation nothing was written to costs no memory.
     uint32_t add_owned_stream(TokenStream stream, const char* import, size_t shared_text = 0) {
         size_t text = shared_text;
         if (shared_text == 0)
             for (const tokens::Tree& t : stream.nodes()) text += t.is_group() ? 0 : t.text().size();
-        charge(stream.mutable_nodes().capacity() * sizeof(tokens::Tree) + text +
-                   sizeof(TokenStream),
-               import);
+        charge(stream.size() * sizeof(tokens::Tree) + text + sizeof(TokenStream), import);
         owned_streams.push_back(std::move(stream));
         return add_stream(&owned_streams.back(), import);
     }
@@ -372,10 +369,16 @@ struct Host::State final : WireTables {
     void token_stream_deserialize(wasm::HostCall& call) {
         const char* import = "token_stream_deserialize";
         std::span<uint8_t> b = guest_bytes(call, import, arg(call, 0), arg(call, 1));
-        check_budget(b.size() * kDecodeBytesPerWireByte, import);
+        // The literal texts are at most the wire bytes; the trees are counted
+        // against what the budget has left as they are decoded.
+        check_budget(b.size(), import);
+        DecodeOptions options{edition};
+        options.max_trees = (store->available_bytes() - b.size()) / sizeof(tokens::Tree);
         TokenStream s;
         try {
-            s = decode(b, Direction::GuestToHost, *this, DecodeOptions{edition});
+            s = decode(b, Direction::GuestToHost, *this, options);
+        } catch (const WireTooLarge&) {
+            over_budget(b.size() * (sizeof(tokens::Tree) / 6 + 1), import);
         } catch (const WireError& e) {
             throw AbiError(fmt::format("{}: malformed token stream: {}", import, e.what()));
         }

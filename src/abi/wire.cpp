@@ -288,7 +288,7 @@ TokenStream decode(std::span<const uint8_t> bytes, Direction direction, WireTabl
     Reader r(bytes);
     TokenStream out;
     // A tree takes at least 6 bytes on the wire.
-    out.reserve(bytes.size() / 6 + 1);
+    out.reserve(std::min(bytes.size() / 6 + 1, options.max_trees));
     uint32_t depth = 0;
     for (;;) {
         size_t at = r.offset();
@@ -300,6 +300,9 @@ TokenStream decode(std::span<const uint8_t> bytes, Direction direction, WireTabl
                                         depth, depth == 1 ? "" : "s"));
         }
         uint8_t tag = r.u8("a tree tag");
+        if (tag != kEnd && out.size() >= options.max_trees)
+            throw WireTooLarge(
+                fmt::format("byte {}: the stream has more than {} trees", at, options.max_trees));
         switch (tag) {
         case kEnd:
             if (depth == 0) {

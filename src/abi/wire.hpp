@@ -30,6 +30,11 @@ class WireError : public Error {
 public:
     using Error::Error;
 };
+/// The stream has more trees than DecodeOptions::max_trees allows.
+class WireTooLarge : public WireError {
+public:
+    using WireError::WireError;
+};
 
 /// How spans and literals cross the wire: each side of the format has its own
 /// numbering, which the tables translate.
@@ -78,6 +83,10 @@ struct DecodeOptions {
     /// Deeper nesting is refused: it bounds the work of whoever consumes the
     /// stream recursively, rustc above all.
     uint32_t max_depth = kMaxNesting;
+    /// More trees are refused (WireTooLarge) before they are made: what the
+    /// receiver can afford, counted as it goes, since a stream of small trees
+    /// takes several times its wire size in memory.
+    size_t max_trees = SIZE_MAX;
 };
 
 /// Appends the encoding of `stream` to `out`.

@@ -206,6 +206,12 @@ TEST(Wire, DeepNestingIsIterative) {
     EXPECT_EQ(abi::encode(s, Direction::GuestToHost, tables), b);
     options.max_depth = depth - 1;
     EXPECT_THROW(abi::decode(b, Direction::GuestToHost, tables, options), WireError);
+    // The count of trees is capped as they are made, for a receiver's budget.
+    options.max_depth = depth;
+    options.max_trees = depth;
+    EXPECT_EQ(abi::decode(b, Direction::GuestToHost, tables, options).size(), depth);
+    options.max_trees = depth - 1;
+    EXPECT_THROW(abi::decode(b, Direction::GuestToHost, tables, options), abi::WireTooLarge);
 }
 
 struct Bad {
