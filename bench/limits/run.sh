@@ -21,14 +21,14 @@ print("(module (func (export \"spin\") (result i32) (local i32) (loop $l", body,
 wat2wasm straight.wat -o straight.wasm
 # The largest table the store budget admits, and a full memory beside one
 # that takes the rest.
-echo '(module (table 80000000 funcref) (func (export "answer") (result i32) (i32.const 42)))' >table.wat
+echo '(module (table 40000000 funcref) (func (export "answer") (result i32) (i32.const 42)))' >table.wat
 wat2wasm --enable-all table.wat -o table.wasm
 cat >budget.wat <<'WAT'
-(module (memory 8192) (table 15000000 funcref)
+(module (memory 4096) (table 7500000 funcref)
   (func (export "touch") (result i32) (local i32)
     (loop $l (i32.store (local.get 0) (i32.const 1))
       (local.set 0 (i32.add (local.get 0) (i32.const 4096)))
-      (br_if $l (i32.lt_u (local.get 0) (i32.const 536870912))))
+      (br_if $l (i32.lt_u (local.get 0) (i32.const 268435456))))
     (memory.grow (i32.const 1))))
 WAT
 wat2wasm --enable-all budget.wat -o budget.wasm
@@ -75,6 +75,6 @@ for t in compiler interpreter; do
   measure "$t: memory.fill loop" "$wasmacro" run bulk.wasm fill_memory
   measure "$t: table.fill loop" "$wasmacro" run bulk.wasm fill_table
   measure "$t: 30 tables of 10M" "$wasmacro" run many-tables.wasm answer
-  measure "$t: one table of 80M" "$wasmacro" run table.wasm answer
-  measure "$t: 512 MiB memory + 120 MB table" "$wasmacro" run budget.wasm touch
+  measure "$t: one table of 40M" "$wasmacro" run table.wasm answer
+  measure "$t: 256 MiB memory + 60 MB table" "$wasmacro" run budget.wasm touch
 done

@@ -225,7 +225,7 @@ struct Host::State final : WireTables {
         throw AbiError(fmt::format(
             "{}: {} more bytes of host-side data would exceed the {} MiB that the macro's "
             "memory, tables and host data may hold together ({} bytes of host data so far)",
-            import, more, store->limits().max_store_bytes >> 20, table_bytes));
+            import, more, store->limits().store_bytes() >> 20, table_bytes));
     }
 
     /// `shared_text` is source text the stream keeps alive (a parsed one

@@ -29,24 +29,27 @@ struct SandboxLimits {
     /// Work budget of one call: charged one unit per function call and per
     /// loop iteration, the only ways wasm code can run for long.
     uint64_t fuel = 50'000'000;
-    /// Cap on any linear memory, in 64 KiB pages (512 MiB by default: serde
-    /// derives a 2,000-variant enum in 415 MiB, a 200-variant one in 46 MiB).
-#ifdef __wasm__
-    /// Built for wasm32, the engine reserves its memories inside its own
-    /// 4 GiB: 256 MiB each (see src/wasi/mman.cpp).
+    /// Cap on any linear memory, in 64 KiB pages: 256 MiB by default, more
+    /// than the default fuel lets serde fill (a 200-variant enum takes 46 MiB
+    /// and 6.3M units). Built for wasm32, the engine reserves its memories
+    /// inside its own 4 GiB, so this is also what each may take there (see
+    /// src/wasi/mman.cpp).
     uint32_t max_memory_pages = 4096;
-#else
-    uint32_t max_memory_pages = 8192;
-#endif
     /// Cap on nested wasm calls.
     uint32_t max_call_depth = 10000;
     /// Cap on the host memory a store holds for its guests, all together:
     /// linear memories (as they grow), tables, globals, element segments, and
     /// what host functions keep for the guest (charge_host_bytes), such as a
-    /// macro host's handle tables. Room for a full memory and 128 MiB more.
-    /// It bounds an expansion's time too: first touches of memory are what
-    /// the worst expansions spend it on (bench/limits/run.sh).
-    uint64_t max_store_bytes = uint64_t{640} << 20;
+    /// macro host's handle tables. 0, the default, is a full memory and
+    /// 64 MiB more (store_bytes()). It bounds an expansion's time too: first
+    /// touches of memory are what the worst expansions spend it on
+    /// (bench/limits/run.sh).
+    uint64_t max_store_bytes = 0;
+
+    uint64_t store_bytes() const {
+        return max_store_bytes ? max_store_bytes
+                               : uint64_t{max_memory_pages} * 65536 + (uint64_t{64} << 20);
+    }
 };
 
 /// How a store runs wasm code.

@@ -54,7 +54,8 @@ struct ByteBudget {
     uint64_t held = 0;
 
     uint64_t available() const {
-        return held < limits->max_store_bytes ? limits->max_store_bytes - held : 0;
+        uint64_t limit = limits->store_bytes();
+        return held < limit ? limit - held : 0;
     }
     /// False, taking nothing, when `bytes` would exceed the budget.
     bool take(uint64_t bytes) {

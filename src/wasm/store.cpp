@@ -30,7 +30,7 @@ void take_or_trap(ByteBudget& budget, uint64_t bytes, std::string_view what) {
                    fmt::format("{} needs {} bytes, and the store has {} of its {} MiB left for "
                                "memories, tables, globals, segments and host data",
                                what, bytes, budget.available(),
-                               budget.limits->max_store_bytes >> 20));
+                               budget.limits->store_bytes() >> 20));
 }
 
 bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max,
@@ -538,7 +538,7 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
         else if (result.trap == TrapKind::MemoryLimitExceeded)
             detail = fmt::format("memory may not grow beyond {} pages of 64 KiB, nor the "
                                  "store's memories, tables and host data beyond {} MiB",
-                                 store.limits.max_memory_pages, store.limits.max_store_bytes >> 20);
+                                 store.limits.max_memory_pages, store.limits.store_bytes() >> 20);
         throw Trap(result.trap,
                    result.trap_function ? function_display_name(*result.trap_function) : "", detail,
                    result.element);

@@ -375,7 +375,7 @@ TEST(Budget, ManyTablesAreRefusedBeforeAnyIsAllocated) {
         EXPECT_THAT(trap.what(), HasSubstr("the module (20 tables, 0 memories, 0 globals, 0 "
                                            "functions) needs 1600000000 bytes"));
     }
-    EXPECT_EQ(store.available_bytes(), store.limits().max_store_bytes);
+    EXPECT_EQ(store.available_bytes(), store.limits().store_bytes());
     Instance& instance = store.instantiate(load_module(arith_wasm), no_imports());
     std::vector<Value> args = {i32(40), i32(2)};
     EXPECT_EQ(store.call(*instance.exported_function("add"), args).at(0).as_u32(), 42u);
