@@ -378,7 +378,7 @@ struct Host::State final : WireTables {
         try {
             s = decode(b, Direction::GuestToHost, *this, options);
         } catch (const WireTooLarge&) {
-            over_budget(b.size() * (sizeof(tokens::Tree) / 6 + 1), import);
+            over_budget((options.max_trees + 1) * sizeof(tokens::Tree), import);
         } catch (const WireError& e) {
             throw AbiError(fmt::format("{}: malformed token stream: {}", import, e.what()));
         }
@@ -393,10 +393,10 @@ struct Host::State final : WireTables {
         call.charge_for_bytes(text.size() * 15);
         check_budget(text.size() * kParseBytesPerTextByte, import);
         std::optional<TokenStream> s = tokens::parse_text(text, edition, Span{});
-        if (s && nesting_depth(*s) > kMaxNesting)
+        if (size_t depth = s ? nesting_depth(*s) : 0; depth > kMaxNesting)
             throw AbiError(fmt::format("{}: the text nests groups {} deep; the host accepts at "
                                        "most {}, as for token_stream_deserialize",
-                                       import, nesting_depth(*s), kMaxNesting));
+                                       import, depth, kMaxNesting));
         call.results[0] = s ? add_owned_stream(std::move(*s), import, text.size()) : kCallSiteSpan;
     }
 

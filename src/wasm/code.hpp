@@ -146,13 +146,12 @@ enum class IOp : uint16_t {
 };
 
 // Fuel stands for work, and code without a backward branch runs each of its
-// instructions at most once, so a unit may cover at most fuel_code_bytes of
-// slot code: a loop pays for the length of its body on every iteration, a
+// instructions at most once, so a unit may cover at most 2^fuel_code_shift
+// bytes of slot code: a loop pays for the length of its body on every iteration, a
 // function for its length on every call. Without that, a loop around a
 // megabyte of straight-line code would run it all for one unit an iteration.
 // (A short loop, or a call of a short function, still costs one unit.)
 constexpr unsigned fuel_code_shift = 8;
-constexpr int64_t fuel_code_bytes = int64_t{1} << fuel_code_shift;
 /// Fuel for a taken branch `rel` bytes back (rel <= 0), to a loop's header.
 constexpr int64_t back_branch_fuel(int32_t rel) {
     return 1 + ((-int64_t{rel}) >> fuel_code_shift);

@@ -183,12 +183,15 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
         return;                                                                                    \
     } while (0)
 #define TRAP(kind) TRAP_CODE(numeric::trap_code(TrapKind::kind))
-// A bulk instruction pays for the bytes it touches before it touches them.
+// A bulk instruction pays for the bytes it touches before it touches them;
+// a table's element is 8 bytes, its count in the u32 slot at `offset`.
 #define CHARGE_BULK(bytes)                                                                         \
     do {                                                                                           \
         fuel -= bulk_fuel(bytes);                                                                  \
         if (fuel < 0) TRAP(FuelExhausted);                                                         \
     } while (0)
+#define CHARGE_ELEMENTS(offset)                                                                    \
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(offset)])} * sizeof(uint64_t))
 // A taken branch; going back (to a loop header) costs fuel for the loop's length.
 #define JUMP(rel_expr)                                                                             \
     do {                                                                                           \
@@ -460,13 +463,13 @@ HANDLER(TableSize) {
     NEXT();
 }
 HANDLER(TableGrow) {
-    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(24)])} * sizeof(uint64_t));
+    CHARGE_ELEMENTS(24);
     fp[U32(8)] = table_grow(*PTR(Table, 12), fp[U32(20)], static_cast<uint32_t>(fp[U32(24)]));
     ip += 28;
     NEXT();
 }
 HANDLER(TableFill) {
-    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(24)])} * sizeof(uint64_t));
+    CHARGE_ELEMENTS(24);
     if (!table_fill(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(16)]), fp[U32(20)],
                     static_cast<uint32_t>(fp[U32(24)])))
         TRAP(TableOutOfBounds);
@@ -474,7 +477,7 @@ HANDLER(TableFill) {
     NEXT();
 }
 HANDLER(TableCopy) {
-    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(32)])} * sizeof(uint64_t));
+    CHARGE_ELEMENTS(32);
     if (!table_copy(*PTR(Table, 8), *PTR(Table, 16), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)]), static_cast<uint32_t>(fp[U32(32)])))
         TRAP(TableOutOfBounds);
@@ -482,7 +485,7 @@ HANDLER(TableCopy) {
     NEXT();
 }
 HANDLER(TableInit) {
-    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(28)])} * sizeof(uint64_t));
+    CHARGE_ELEMENTS(28);
     if (!table_init(ctx->current->instance->impl(), *PTR(Table, 8), U32(16),
                     static_cast<uint32_t>(fp[U32(20)]), static_cast<uint32_t>(fp[U32(24)]),
                     static_cast<uint32_t>(fp[U32(28)])))
@@ -661,7 +664,7 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     };
     ctx.current = &function;
     if (function.is_host()) {
-        auto fuel = static_cast<int64_t>(std::min<uint64_t>(store.limits.fuel, INT64_MAX));
+        int64_t fuel = initial_fuel(store.limits);
         if (!call_host(function, args_and_results, nullptr, fuel, ctx.result.host_exception))
             return trapped(TrapKind::HostError);
         if (fuel < 0) return trapped(TrapKind::FuelExhausted);
@@ -678,8 +681,7 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     ctx.stack_end = store.value_stack.get() + store.value_stack_size;
 
     // The entry is charged like a call: fuel first, then room for its frame.
-    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
-    auto fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+    int64_t fuel = initial_fuel(limits);
     if (--fuel < 0) return trapped(TrapKind::FuelExhausted);
     if (!function.compiled) ensure_compiled(function);
     const CompiledCode& cc = *function.compiled;

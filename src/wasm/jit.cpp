@@ -1221,8 +1221,7 @@ ExecutionResult execute_here(Store::Impl& store, Function& function, uint64_t* a
     regs.stack_end = store.value_stack.get() + store.value_stack_size;
     regs.native_limit = native_stack_limit();
     regs.remaining_depth = limits.max_call_depth;
-    // Counted down as signed, so a budget beyond 2^63 (unlimited) is clamped.
-    regs.fuel = static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+    regs.fuel = initial_fuel(limits);
     // The entry is charged like a call: fuel first, then what enter checks.
     int trap = --regs.fuel < 0 ? record_trap(&regs, TrapKind::FuelExhausted, &function)
                                : enter(&regs, function, args_and_results);

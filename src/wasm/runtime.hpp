@@ -164,6 +164,12 @@ inline Function* indirect_callee(const Table& table, uint32_t element, uint32_t 
 int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function& current,
                 uint32_t max_memory_pages, int64_t& fuel, ExecutionResult& result);
 
+/// A call's fuel as the tiers count it: down, as signed, so a budget beyond
+/// 2^63 (unlimited) is clamped.
+inline int64_t initial_fuel(const SandboxLimits& limits) {
+    return static_cast<int64_t>(std::min<uint64_t>(limits.fuel, INT64_MAX));
+}
+
 /// Calls a host function with its arguments at `slots`, writing its results
 /// there, and takes what it charged from `fuel`; false when it threw, with
 /// the exception in `failure`.

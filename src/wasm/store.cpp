@@ -22,15 +22,20 @@ std::string import_name(const Import& import) {
     return fmt::format("\"{}\" \"{}\"", import.module, import.name);
 }
 
-/// Takes `bytes` from the store's budget for `what`, or throws the trap that
-/// says what went over.
-void take_or_trap(ByteBudget& budget, uint64_t bytes, std::string_view what) {
-    if (!budget.take(bytes))
+/// Throws unless `bytes` more fit in the store's budget; the trap says what
+/// (`what`) went over.
+void check_budget(const ByteBudget& budget, uint64_t bytes, std::string_view what) {
+    if (bytes > budget.available())
         throw Trap(TrapKind::MemoryLimitExceeded, {},
                    fmt::format("{} needs {} bytes, and the store has {} of its {} MiB left for "
                                "memories, tables, globals, segments and host data",
                                what, bytes, budget.available(),
                                budget.limits->store_bytes() >> 20));
+}
+/// Takes `bytes` from the store's budget for `what`, or throws as check_budget.
+void take_or_trap(ByteBudget& budget, uint64_t bytes, std::string_view what) {
+    check_budget(budget, bytes, what);
+    budget.take(bytes);
 }
 
 bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max,
@@ -435,11 +440,10 @@ Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
     for (const MemoryType& type : module.memories) needed += type.limits.min * page_size;
     for (const ElementSegment& segment : module.elements)
         needed += segment.items.size() * sizeof(uint64_t);
-    if (needed > impl_->budget.available())
-        take_or_trap(impl_->budget, needed,
-                     fmt::format("the module ({} tables, {} memories, {} globals, {} functions)",
-                                 module.tables.size(), module.memories.size(),
-                                 module.globals.size(), module.functions.size()));
+    check_budget(impl_->budget, needed,
+                 fmt::format("the module ({} tables, {} memories, {} globals, {} functions)",
+                             module.tables.size(), module.memories.size(), module.globals.size(),
+                             module.functions.size()));
 
     for (const FuncType& type : module.types) inst.type_ids.push_back(impl_->intern(type));
     for (const TableType& type : module.tables)
