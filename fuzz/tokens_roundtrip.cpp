@@ -4,6 +4,7 @@
 //
 // The first byte picks the edition, so every edition's rules are exercised.
 #include "tokens/dump.hpp"
+#include "tokens/lexer.hpp"
 #include "tokens/printer.hpp"
 #include "tokens/tokenize.hpp"
 
@@ -36,6 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The dump indents by depth, so unclosed groups make it quadratic; keep to small inputs.
     if (size < 16 * 1024) (void)dump_text(r.stream);
     if (!r.ok()) return 0;
+    // A doc comment holding `"` and 255 `#` becomes, as in rustc, a raw
+    // string with 255 `#` that cannot lex back: no round trip to check.
+    if (file.text->find('"' + std::string(kMaxRawStringHashes, '#')) != std::string::npos) return 0;
 
     std::string plain = to_string(r.stream);
     auto again = parse_text(plain, edition, Span{});

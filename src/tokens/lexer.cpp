@@ -9,9 +9,6 @@ namespace {
 
 constexpr char32_t kEof = 0;
 
-// Raw strings allow at most 255 `#` (rustc's limit, from the u8 in its AST).
-constexpr uint32_t kMaxRawHashes = 255;
-
 bool is_punct_char(char32_t c) noexcept {
     switch (c) {
     case ';':
@@ -493,7 +490,7 @@ RawToken Lexer::raw_string(std::size_t start, LitKind kind) noexcept {
         return t;
     }
     bump();
-    if (hashes > kMaxRawHashes) t.flags |= kTooManyHashes;
+    if (hashes > kMaxRawStringHashes) t.flags |= kTooManyHashes;
     for (;;) {
         if (pos_ >= src_.size()) {
             t.flags |= kUnterminated;

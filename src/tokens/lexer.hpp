@@ -56,6 +56,9 @@ enum class RawKind : uint8_t {
     Eof,
 };
 
+/// Raw strings allow at most 255 `#` (rustc's limit, from the u8 in its AST).
+inline constexpr uint32_t kMaxRawStringHashes = 255;
+
 /// Problems noticed while lexing, kept on the token.
 enum RawFlag : uint16_t {
     kUnterminated = 1 << 0,

@@ -289,13 +289,16 @@ private:
 };
 
 // rustc presents a doc comment as a raw string with the fewest `#` that cannot
-// clash with a `"#...` inside it. Written into the stream's text storage.
+// clash with a `"#...` inside it, but never more than a raw string may have
+// (255): a comment holding `"` and 255 `#` gets a literal that does not lex
+// back, in rustc as here. Written into the stream's text storage.
 std::string_view doc_literal(TokenStream& out, std::string_view content) {
     std::size_t hashes = 0, run = 0;
     for (char c : content) {
         run = c == '"' ? 1 : (c == '#' && run > 0) ? run + 1 : 0;
         hashes = std::max(hashes, run);
     }
+    hashes = std::min<std::size_t>(hashes, kMaxRawStringHashes);
     std::size_t n = content.size() + 3 + 2 * hashes;
     char* p = out.allocate_text(n);
     char* w = p;

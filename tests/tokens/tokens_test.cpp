@@ -130,6 +130,15 @@ TEST(DocComments, DesugarAsRustcDoes) {
     EXPECT_FALSE(r.stream.nodes().back().from_doc);
 }
 
+TEST(DocComments, LiteralHashesStopAtTheRawStringLimit) {
+    // rustc saturates at 255 rather than writing a raw string no lexer takes.
+    LexResult r = lex("/// \"" + std::string(300, '#') + "\nx");
+    ASSERT_TRUE(r.ok());
+    std::string_view literal = r.stream[4].text();
+    EXPECT_EQ(literal.substr(0, 257), "r" + std::string(255, '#') + "\"");
+    EXPECT_EQ(literal.size(), 1 + 255 + 1 + 302 + 1 + 255);
+}
+
 TEST(DocComments, BlockDocKeepsInnerText) {
     LexResult r = lex("/** a\n * b */ x");
     ASSERT_TRUE(r.ok());
