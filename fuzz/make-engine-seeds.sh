@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds fuzz_engine's seed corpus in OUT: every binary module of the spec
-# tests (converted with wast2json), modules that wasm-opt -ttf makes from
-# random bytes (seeded, so the corpus is the same every time), and
+# tests and of our proposal tests (tests/spec/proposals; converted with
+# wast2json), modules that wasm-opt -ttf makes from random bytes (seeded, so
+# the corpus is the same every time), and
 # WASI-importing modules: the wasm32-wasi fixture macro, and per preview 1
 # function small modules that call it with in-bounds, edge and wild pointers.
 set -euo pipefail
@@ -11,7 +12,8 @@ rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for wast in "$suite"/*.wast; do
+root=$(cd "$(dirname "$0")/.." && pwd)
+for wast in "$suite"/*.wast "$root"/tests/spec/proposals/*.wast; do
   name=$(basename "$wast" .wast)
   case "$name" in simd_*) continue ;; esac
   mkdir -p "$work/$name"
@@ -25,7 +27,6 @@ for i in $(seq 1 40); do
   wasm-opt -ttf "$work/random.bin" --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
     --enable-mutable-globals --enable-multivalue --enable-reference-types -o "$out/ttf-$i.wasm" >/dev/null 2>&1 || true
 done
-root=$(cd "$(dirname "$0")/.." && pwd)
 cp "$root/tests/fixtures/wasi.wasm" "$out/wasi-fixture.wasm"
 # The functions and their parameter types, from the shim's own table.
 grep -o '{"[a-z_]*", "[iI]*"' "$root/src/wasi/wasi.cpp" | tr -d '{",' >"$work/wasi-functions"

@@ -26,6 +26,9 @@ namespace wasmacro::wasm {
 //   entry is null until the first call translates the callee if need be and
 //   fills in its code, frame size and number of declared locals to zero
 //   CallIndirect table:ptr type_id index base | Select dst a b cond
+//   ReturnCall callee:ptr base count | ReturnCallIndirect table:ptr type_id index base
+//   (tail calls: the arguments are in slots from base; they move to slot 0
+//   and the callee runs in the caller's frame, at the caller's depth)
 //   GlobalGet dst global:ptr | GlobalSet global:ptr src
 //   The shadow-stack pointer's updates, fused (an i32 global; i32.sub by a
 //   constant becomes an add of its negation): GlobalAddI dst global:ptr imm,
@@ -63,6 +66,8 @@ namespace wasmacro::wasm {
     X(Call)                                                                                        \
     X(CallLocal)                                                                                   \
     X(CallIndirect)                                                                                \
+    X(ReturnCall)                                                                                  \
+    X(ReturnCallIndirect)                                                                          \
     X(Select)                                                                                      \
     X(GlobalGet)                                                                                   \
     X(GlobalSet)                                                                                   \

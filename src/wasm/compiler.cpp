@@ -774,6 +774,34 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             call(callee, callee->num_params, callee->num_results);
             break;
         }
+        case Op::ReturnCall: {
+            Function* callee = instance_.functions[in.a];
+            uint32_t base_height = height() - callee->num_params;
+            materialize_from(base_height);
+            emit(IOp::ReturnCall);
+            ptr(callee);
+            u32(slot(base_height));
+            u32(callee->num_params);
+            stack_.resize(base_height);
+            controls_.back().unreachable = true;
+            break;
+        }
+        case Op::ReturnCallIndirect: {
+            const FuncType& callee_type = module_.types[in.a];
+            uint32_t h = height() - 1;
+            Operand index = pop();
+            uint32_t base_height = height() - static_cast<uint32_t>(callee_type.params.size());
+            materialize_from(base_height);
+            uint32_t index_slot = read(index, h);
+            emit(IOp::ReturnCallIndirect);
+            ptr(instance_.tables[in.b]);
+            u32(instance_.type_ids[in.a]);
+            u32(index_slot);
+            u32(slot(base_height));
+            stack_.resize(base_height);
+            controls_.back().unreachable = true;
+            break;
+        }
         case Op::CallIndirect: {
             uint32_t type_index = in.a;
             uint32_t table_index = in.b;

@@ -62,8 +62,6 @@ std::string unsupported_opcode(uint8_t prefix, uint32_t code) {
     case 0x0A:
     case 0x18:
     case 0x19: feature = "exception handling is not supported"; break;
-    case 0x12:
-    case 0x13: feature = "tail calls are not supported"; break;
     case 0x14:
     case 0x15:
     case 0xD3:

@@ -362,6 +362,40 @@ HANDLER(CallIndirect) {
     if (!callee) TRAP_CODE(numeric::trap_code(ctx->result.trap));
     ENTER(callee, fp + U32(24), ip + 28);
 }
+// A tail call: the arguments at fp + base move down to the frame's start
+// and the callee runs in this frame, at this depth. A host callee runs as a
+// call, its results going where this function's go, and this function returns.
+#define TAIL_ENTER(callee_expr, base)                                                              \
+    do {                                                                                           \
+        Function* callee_ = (callee_expr);                                                         \
+        uint64_t* arguments_ = fp + (base);                                                        \
+        if (--fuel < 0) TRAP(FuelExhausted);                                                       \
+        if (callee_->is_host()) {                                                                  \
+            if (!call_host(*callee_, arguments_, ctx->memory, fuel, ctx->result.host_exception))   \
+                TRAP(HostError);                                                                   \
+            if (fuel < 0) TRAP(FuelExhausted);                                                     \
+            std::memmove(fp, arguments_, callee_->num_results * sizeof(uint64_t));                 \
+            RETURN();                                                                              \
+        }                                                                                          \
+        if (!callee_->compiled) ensure_compiled(*callee_);                                         \
+        const CompiledCode& cc_ = *callee_->compiled;                                              \
+        if (fp + cc_.frame_size > ctx->stack_end) TRAP(CallStackExhausted);                        \
+        std::memmove(fp, arguments_, callee_->num_params * sizeof(uint64_t));                      \
+        zero_locals(fp + callee_->num_params, cc_.num_locals - callee_->num_params);               \
+        ctx->current = callee_;                                                                    \
+        ip = cc_.code.data();                                                                      \
+        if (callee_->memory != ctx->memory) LOAD_MEMORY(callee_->memory);                          \
+        NEXT();                                                                                    \
+    } while (0)
+HANDLER(ReturnCall) {
+    TAIL_ENTER(PTR(Function, 8), U32(16));
+}
+HANDLER(ReturnCallIndirect) {
+    Function* callee =
+        indirect_callee(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(20)]), U32(16), ctx->result);
+    if (!callee) TRAP_CODE(numeric::trap_code(ctx->result.trap));
+    TAIL_ENTER(callee, U32(24));
+}
 HANDLER(Select) {
     fp[U32(8)] = static_cast<uint32_t>(fp[U32(20)]) ? fp[U32(12)] : fp[U32(16)];
     ip += 24;

@@ -306,7 +306,9 @@ size_t instruction_size(IOp op, const uint8_t* ip) {
     case IOp::BrTable: return 16 + 4 * (size_t{u32_at(12)} + 1);
     case IOp::Call: return 24 + call_sources();
     case IOp::CallLocal: return 40 + call_sources();
-    case IOp::CallIndirect: return 28;
+    case IOp::CallIndirect:
+    case IOp::ReturnCallIndirect: return 28;
+    case IOp::ReturnCall: return 24;
     case IOp::Select:
     case IOp::GlobalAddI:
     case IOp::GlobalBumpI:
@@ -395,18 +397,67 @@ int call_any(JitRegs* regs, Function* callee, uint64_t* new_fp, Function* caller
     return trap;
 }
 
-int call_indirect_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp,
-                         Function* caller) {
+/// The callee of a CallIndirect or ReturnCallIndirect, and where its
+/// arguments start; null after a trap.
+Function* indirect_target(JitRegs* regs, const uint8_t* instruction, uint64_t* fp, Function* caller,
+                          uint32_t& base) {
     Table* table;
-    uint32_t type_id, index_slot, base;
+    uint32_t type_id, index_slot;
     std::memcpy(&table, instruction + 8, sizeof table);
     std::memcpy(&type_id, instruction + 16, 4);
     std::memcpy(&index_slot, instruction + 20, 4);
     std::memcpy(&base, instruction + 24, 4);
     Function* callee =
         indirect_callee(*table, static_cast<uint32_t>(fp[index_slot]), type_id, *regs->result);
-    if (!callee) return record_trap(regs, regs->result->trap, caller);
+    if (!callee) record_trap(regs, regs->result->trap, caller);
+    return callee;
+}
+
+int call_indirect_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp,
+                         Function* caller) {
+    uint32_t base;
+    Function* callee = indirect_target(regs, instruction, fp, caller, base);
+    if (!callee) return regs->trap;
     return call_any(regs, callee, fp + base, caller);
+}
+
+/// What tail_call_any returns when it made the call itself.
+void* const tail_call_done = reinterpret_cast<void*>(1);
+
+/// A tail call that compiled code does not make by a jump of its own, whose
+/// arguments are at fp + base. A wasm callee of the caller's instance: its
+/// code, compiled, with the arguments moved down to fp, for the caller to
+/// jump to. A host function or another instance's: called as call_any does
+/// (so nesting, within the depth limit), its results moved to fp[0...], and
+/// tail_call_done. Null after a trap.
+void* tail_call_any(JitRegs* regs, Function* callee, uint64_t* fp, uint32_t base,
+                    Function* caller) {
+    uint64_t* arguments = fp + base;
+    if (callee->is_host() || callee->instance != caller->instance) {
+        if (call_any(regs, callee, arguments, caller)) return nullptr;
+        std::memmove(fp, arguments, callee->num_results * sizeof(uint64_t));
+        return tail_call_done;
+    }
+    if (--regs->fuel < 0) {
+        record_trap(regs, TrapKind::FuelExhausted, caller);
+        return nullptr;
+    }
+    void* entry = compiled_entry(regs, *callee);
+    if (!entry) return nullptr;
+    if (fp + callee->compiled->frame_size > regs->stack_end) {
+        record_trap(regs, TrapKind::CallStackExhausted, caller);
+        return nullptr;
+    }
+    std::memmove(fp, arguments, callee->num_params * sizeof(uint64_t));
+    return entry;
+}
+
+void* tail_call_indirect_helper(JitRegs* regs, const uint8_t* instruction, uint64_t* fp,
+                                Function* caller) {
+    uint32_t base;
+    Function* callee = indirect_target(regs, instruction, fp, caller, base);
+    if (!callee) return nullptr;
+    return tail_call_any(regs, callee, fp, base, caller);
 }
 
 /// A rare instruction, run by the interpreter's handler.
@@ -618,6 +669,16 @@ private:
             return epilogue();
         case IOp::Call:
         case IOp::CallLocal: return call(op, ip);
+        case IOp::ReturnCall: return tail_call(ip);
+        case IOp::ReturnCallIndirect:
+            a_.mov(true, regs_fuel, R14);
+            a_.mov(false, regs_depth, RBP);
+            a_.mov(true, RDI, R15);
+            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
+            a_.mov(true, RDX, RBX);
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
+            call_helper(reinterpret_cast<const void*>(&tail_call_indirect_helper));
+            return after_tail_call_helper();
         case IOp::CallIndirect:
             a_.mov(true, regs_fuel, R14);
             a_.mov(false, regs_depth, RBP);
@@ -731,6 +792,55 @@ private:
         a_.call(Mem{RAX});
         if (base) a_.alu_imm(SUB, true, RBX, static_cast<int32_t>(base * 8));
         a_.alu_imm(ADD, false, RBP, 1);
+    }
+
+    /// A tail call to a function of this instance is a jump, after the
+    /// arguments move down to slot 0; any other goes through tail_call_any.
+    void tail_call(const uint8_t* ip) {
+        auto* callee = field<Function*>(ip, 8);
+        uint32_t base = u32(ip, 16), count = u32(ip, 20);
+        if (callee->is_host() || callee->instance != function_.instance) {
+            a_.mov(true, regs_fuel, R14);
+            a_.mov(false, regs_depth, RBP);
+            a_.mov(true, RDI, R15);
+            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(callee));
+            a_.mov(true, RDX, RBX);
+            a_.mov_imm(RCX, base);
+            a_.mov_imm(R8, reinterpret_cast<uintptr_t>(&function_));
+            call_helper(reinterpret_cast<const void*>(&tail_call_any));
+            return after_tail_call_helper();
+        }
+        if (!callee->compiled) compile_function(*callee);
+        charge_fuel();
+        a_.lea(RAX, slot(callee->compiled->frame_size));
+        a_.alu(CMP, true, RAX, regs_field(offsetof(JitRegs, stack_end)));
+        trap_if(A, TrapKind::CallStackExhausted);
+        for (uint32_t i = 0; i < count; ++i) {
+            a_.mov(true, RAX, slot(base + i));
+            a_.mov(true, slot(i), RAX);
+        }
+        if (!callee->jit_entry) lazy_stubs_.try_emplace(callee, 0);
+        a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&callee->jit_entry));
+        a_.mov(true, RAX, Mem{RAX});
+        jump_out(RAX);
+    }
+    /// After tail_call_any's result in rax: a trap, a return, or a jump.
+    void after_tail_call_helper() {
+        a_.mov(true, R14, regs_fuel);
+        reload_memory_size();
+        a_.test(true, RAX, RAX);
+        trap_jumps_.push_back({a_.jcc(E), recorded_by_helper});
+        a_.alu_imm(CMP, true, RAX,
+                   static_cast<int32_t>(reinterpret_cast<uintptr_t>(tail_call_done)));
+        size_t jump = a_.jcc(NE);
+        epilogue();
+        a_.patch(jump, a_.here());
+        jump_out(RAX);
+    }
+    /// Leaves this function's frame for `target`, which returns to our caller.
+    void jump_out(Reg target) {
+        a_.alu_imm(ADD, true, RSP, 8);
+        a_.jmp(target);
     }
 
     void branch_table(const uint8_t* ip) {

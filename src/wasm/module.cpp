@@ -49,6 +49,7 @@ std::vector<std::string_view> feature_names(uint32_t features) {
         {FeatureMultiValue, "multi-value"},
         {FeatureBulkMemory, "bulk-memory"},
         {FeatureReferenceTypes, "reference-types"},
+        {FeatureTailCall, "tail-call"},
     };
     std::vector<std::string_view> names;
     for (const auto& [bit, text] : all)

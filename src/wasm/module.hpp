@@ -139,6 +139,7 @@ enum Feature : uint32_t {
     FeatureMultiValue = 1 << 3,      ///< several results, or block types with params
     FeatureBulkMemory = 1 << 4,      ///< memory.copy/fill/init, passive segments, ...
     FeatureReferenceTypes = 1 << 5,  ///< externref, table.*, several tables, typed select
+    FeatureTailCall = 1 << 6,        ///< return_call, return_call_indirect
 };
 std::vector<std::string_view> feature_names(uint32_t features);
 

@@ -299,6 +299,7 @@ WASMACRO_INLINE void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
     case Op::Br:
     case Op::BrIf:
     case Op::Call:
+    case Op::ReturnCall:
     case Op::LocalGet:
     case Op::LocalSet:
     case Op::LocalTee:
@@ -321,6 +322,7 @@ WASMACRO_INLINE void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
         break;
     }
     case Op::CallIndirect:
+    case Op::ReturnCallIndirect:
         in.a = r.u32(); // type
         in.b = r.u32(); // table: a LEB index since reference types, 0x80 0x00 included
         break;

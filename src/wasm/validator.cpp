@@ -118,6 +118,40 @@ private:
         vals_.resize(ctrls_.back().height);
         ctrls_.back().unreachable = true;
     }
+    /// The type an indirect call through `table_index` expects, after
+    /// popping its table index.
+    const FuncType& indirect_callee_type(uint32_t type_index, uint32_t table_index,
+                                         std::string_view instruction) {
+        const TableType& tt = table(table_index);
+        if (tt.element != ValType::FuncRef)
+            fail(fmt::format("type mismatch: {} through table {} of {}", instruction, table_index,
+                             name(tt.element)));
+        if (table_index != 0) features_ |= FeatureReferenceTypes;
+        const FuncType& t = type(type_index);
+        pop(ValType::I32);
+        return t;
+    }
+    /// A tail call returns the callee's results as the caller's own, so they
+    /// must be the same types.
+    void tail_call(const FuncType& callee, std::string_view instruction) {
+        const Frame& outer = ctrls_.front();
+        if (!std::equal(callee.results.begin(), callee.results.end(), outer.results,
+                        outer.results + outer.num_results)) {
+            auto list = [](const ValType* types, size_t n) {
+                std::string text;
+                for (size_t i = 0; i < n; ++i)
+                    text += fmt::format("{}{}", i ? " " : "", name(types[i]));
+                return text;
+            };
+            fail(fmt::format(
+                "type mismatch: {} of a function returning [{}] from one returning [{}]",
+                instruction, list(callee.results.data(), callee.results.size()),
+                list(outer.results, outer.num_results)));
+        }
+        pop_all(callee.params.data(), static_cast<uint32_t>(callee.params.size()));
+        set_unreachable();
+        features_ |= FeatureTailCall;
+    }
     /// Checks the top of the stack against a label without popping (br_table).
     void check_in_place(const ValType* types, uint32_t n) {
         const Frame& f = ctrls_.back();
@@ -626,15 +660,19 @@ void Validator::check_body(uint32_t def_index) {
             break;
         }
         case Op::CallIndirect: {
-            const TableType& tt = table(in.b);
-            if (tt.element != ValType::FuncRef)
-                fail(fmt::format("type mismatch: call_indirect through table {} of {}", in.b,
-                                 name(tt.element)));
-            if (in.b != 0) features_ |= FeatureReferenceTypes;
-            const FuncType& t = type(in.a);
-            pop(ValType::I32);
+            const FuncType& t = indirect_callee_type(in.a, in.b, "call_indirect");
             pop_all(t.params.data(), static_cast<uint32_t>(t.params.size()));
             push_all(t.results.data(), static_cast<uint32_t>(t.results.size()));
+            break;
+        }
+        case Op::ReturnCall: {
+            if (in.a >= m_.function_types.size()) fail(fmt::format("unknown function {}", in.a));
+            tail_call(m_.type_of_function(in.a), "return_call");
+            break;
+        }
+        case Op::ReturnCallIndirect: {
+            tail_call(indirect_callee_type(in.a, in.b, "return_call_indirect"),
+                      "return_call_indirect");
             break;
         }
         case Op::Drop: pop_any(); break;

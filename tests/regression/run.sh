@@ -122,6 +122,15 @@ keyword-macro-names)
   expect_error "\`self\` is a Rust keyword and cannot be a helper attribute name" \
     "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo:self
   ;;
+tail-call-loop-fuel)
+  # Tail calls were refused at load time; a tail call that never ends must
+  # now run out of fuel, not of stack, and not hang.
+  wat tail-call-loop-fuel
+  for tier in "" --interpreter; do
+    expect_error "fuel exhausted" "$WASMACRO" run $tier tail-call-loop-fuel.wasm direct
+    expect_error "fuel exhausted" "$WASMACRO" run $tier tail-call-loop-fuel.wasm through_table
+  done
+  ;;
 *) fail "unknown case" ;;
 esac
 echo "ok $case_name"
