@@ -20,6 +20,10 @@ step() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
 
+# wasmacro built for wasm32-wasip1 first: the release build's `wasi` tests
+# run it, and are registered only when it exists.
+echo "=== build: wasi"
+step scripts/build.sh wasi
 for flavour in release asan; do
   echo "=== build: $flavour"
   scripts/build.sh "$flavour"

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -208,10 +209,13 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_option("ARG", opts->args,
                     "Arguments, converted to the function's parameter types (i32, i64, f32, "
                     "f64); use -- before negative numbers");
-    cmd->add_option("--fuel", opts->limits.fuel, "Work budget of the call")->capture_default_str();
-    cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
-                    "Cap on linear memory, in 64 KiB pages")
-        ->capture_default_str();
+    CLI::Option* fuel =
+        cmd->add_option("--fuel", opts->limits.fuel, "Work budget of the call (with --wasi: none)")
+            ->capture_default_str();
+    CLI::Option* pages = cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
+                                         "Cap on linear memory, in 64 KiB pages (with --wasi: "
+                                         "65536, all that wasm32 addresses)")
+                             ->capture_default_str();
     cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
         ->capture_default_str();
     cmd->add_flag("--wasi", opts->wasi,
@@ -223,7 +227,22 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--interpreter", opts->interpreter,
                   "Interpret the code instead of compiling it to machine code (the only tier "
                   "on hosts other than x86-64 Linux; also WASMACRO_TIER=interpreter)");
-    cmd->callback([&ctx, opts] { ctx.exit_code = run_export(ctx, *opts); });
+    cmd->callback([&ctx, opts, fuel, pages] {
+        // A command is a program its user chose to run, as under any WASI
+        // runtime, not a macro that a build runs unasked: no budget unless
+        // one is given, and the memory that wasm32 can address (wasmacro.wasm
+        // itself starts with 512 MiB).
+        if (opts->wasi && fuel->count() == 0) opts->limits.fuel = UINT64_MAX;
+        if (opts->wasi && pages->count() == 0) opts->limits.max_memory_pages = 65536;
+        // What follows `--` is the export's arguments, or the command's.
+        for (std::string& arg : ctx.after_dashes) {
+            if (opts->export_name.empty())
+                opts->export_name = std::move(arg);
+            else
+                opts->args.push_back(std::move(arg));
+        }
+        ctx.exit_code = run_export(ctx, *opts);
+    });
 }
 
 } // namespace wasmacro::driver

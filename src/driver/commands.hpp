@@ -21,6 +21,9 @@ struct Context {
     std::ostream& out;
     std::ostream& err;
     int exit_code = 0;
+    /// `run`'s arguments after `--`, kept from CLI11: version 2.1 still
+    /// parses options there (`-- call --fuel 9` set run's own --fuel).
+    std::vector<std::string> after_dashes = {};
 };
 
 void add_run_command(CLI::App& app, Context& ctx);

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "wasm/engine.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -72,6 +73,13 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_rustc_command(app, ctx);
 #endif
     add_expand_command(app, ctx);
+    if (argc >= 2 && std::string_view(argv[1]) == "run") {
+        const char* const* dashes = std::find(argv + 2, argv + argc, std::string_view("--"));
+        if (dashes != argv + argc) {
+            ctx.after_dashes.assign(dashes + 1, argv + argc);
+            argc = static_cast<int>(dashes - argv);
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

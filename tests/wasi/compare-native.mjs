@@ -1,14 +1,16 @@
 // The `wasi` ctest label: wasmacro.wasm (scripts/build.sh wasi) under node's
-// WASI, as scripts/wasi-run.mjs runs it, against the native command on the
-// same inputs: the CLI's commands and errors, the token corpus through
-// `tokens`, and the macro corpus through `call`. Every case must give the
-// same stdout, stderr and exit status.
+// WASI, as scripts/wasi-run.mjs runs it, or under the native command's own
+// `run --wasi` (RUNNER `self`), against the native command on the same
+// inputs: the CLI's commands and errors, the token corpus through `tokens`,
+// and the macro corpus through `call`. Every case must give the same stdout,
+// stderr and exit status.
 //
-//   node tests/wasi/compare-native.mjs NATIVE_WASMACRO WASMACRO_WASM [STRIDE]
+//   node tests/wasi/compare-native.mjs NATIVE_WASMACRO WASMACRO_WASM [STRIDE] [RUNNER]
 //
 // STRIDE (default 1) takes every STRIDE-th case of the macro corpus only:
-// each case starts a node process (about 0.8 s), so the ctest uses 20 and a
-// full run (749 cases) takes about 11 minutes.
+// under node each case starts a node process (about 0.8 s), so the ctest
+// uses 20 and a full run (749 cases) takes about 11 minutes; under `self`
+// (RUNNER, default `node`) a case takes about 0.2 s, and the ctest runs all.
 //
 // Runs from the repository root (the preopened ".").
 import { spawnSync } from "node:child_process";
@@ -16,10 +18,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import process from "node:process";
 
 
-const [native, wasmFile, strideText = "1"] = process.argv.slice(2);
+const [native, wasmFile, strideText = "1", runner = "node"] = process.argv.slice(2);
 const stride = Number(strideText);
 if (!native || !wasmFile) {
-  console.error("usage: node tests/wasi/compare-native.mjs NATIVE_WASMACRO WASMACRO_WASM");
+  console.error("usage: node tests/wasi/compare-native.mjs NATIVE_WASMACRO WASMACRO_WASM [STRIDE] [node|self]");
   process.exit(2);
 }
 
@@ -27,8 +29,10 @@ if (!native || !wasmFile) {
 // been seen to corrupt its heap when one process instantiates the
 // interpreter's tail-calling code again and again.
 function runWasm(args, input) {
-  const r = spawnSync(process.execPath, ["scripts/wasi-run.mjs", wasmFile, ...args],
-                      { input, encoding: "latin1", maxBuffer: 1 << 28 });
+  const [program, runArgs] = runner === "self"
+    ? [native, ["run", "--wasi", wasmFile, "--dir", ".", "--", ...args]]
+    : [process.execPath, ["scripts/wasi-run.mjs", wasmFile, ...args]];
+  const r = spawnSync(program, runArgs, { input, encoding: "latin1", maxBuffer: 1 << 28 });
   return { status: r.status ?? `signal ${r.signal}`, stdout: r.stdout, stderr: r.stderr };
 }
 

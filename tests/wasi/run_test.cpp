@@ -49,6 +49,19 @@ TEST_F(RunWasi, StdioAndArguments) {
     EXPECT_EQ(r.err, "args: [\"" + kCommand + "\", \"echo\", \"x\", \"--y\"]\n");
 }
 
+TEST_F(RunWasi, ArgumentsAfterTheDashesAreTheCommands) {
+    // CLI11 2.1 went on parsing options after `--`: the second --fuel here
+    // was refused as run's own, or, given once, taken from the command.
+    Result r = run_tool({"run", "--wasi", "--fuel", "100000000", kCommand, "--", "echo", "--fuel",
+                         "5", "--dir", "x", "--"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, "args: [\"" + kCommand +
+                         "\", \"echo\", \"--fuel\", \"5\", \"--dir\", \"x\", \"--\"]\n");
+    // And an export's arguments after `--`.
+    r = run_tool({"run", WASMACRO_EXAMPLES_DIR "/fib/fib.wasm", "fib_recursive", "--", "10"});
+    EXPECT_EQ(r.out, "55\n");
+}
+
 TEST_F(RunWasi, NoEnvironmentAndAFixedClock) {
     ::setenv("WASMACRO_SHOULD_NOT_LEAK", "1", 1);
     Result r = run_tool({"run", "--wasi", kCommand, "--", "env"});
