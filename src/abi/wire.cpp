@@ -160,55 +160,6 @@ Span HostSpanTables::span(uint32_t handle) {
     return handle == kCallSiteSpan ? Span{} : Span::host(handle);
 }
 
-bool is_punct_char(uint32_t c) noexcept {
-    switch (c) {
-    case '=':
-    case '<':
-    case '>':
-    case '!':
-    case '~':
-    case '+':
-    case '-':
-    case '*':
-    case '/':
-    case '%':
-    case '^':
-    case '&':
-    case '|':
-    case '@':
-    case '.':
-    case ',':
-    case ';':
-    case ':':
-    case '#':
-    case '$':
-    case '?':
-    case '\'': return true;
-    default: return false;
-    }
-}
-
-bool is_valid_ident(std::string_view text) noexcept {
-    bool raw = text.size() > 2 && text[0] == 'r' && text[1] == '#';
-    if (raw) {
-        text.remove_prefix(2);
-        if (text == "_" || text == "self" || text == "super" || text == "crate" || text == "Self")
-            return false;
-    }
-    if (text.empty()) return false;
-    bool first = true;
-    for (std::size_t i = 0; i < text.size();) {
-        auto b = static_cast<unsigned char>(text[i]);
-        char32_t c = b;
-        std::size_t len = 1;
-        if (b >= 0x80) c = tokens::decode_utf8(text, i, len);
-        if (first ? !tokens::is_ident_start(c) : !tokens::is_ident_continue(c)) return false;
-        first = false;
-        i += len;
-    }
-    return true;
-}
-
 void encode(const TokenStream& stream, Direction direction, WireTables& tables,
             std::vector<uint8_t>& out) {
     Writer w(out);
@@ -332,7 +283,7 @@ TokenStream decode(std::span<const uint8_t> bytes, Direction direction, WireTabl
         case kIdent: {
             Span span = tables.span(r.u32("an identifier's span"));
             std::string_view text = r.text("an identifier");
-            if (!is_valid_ident(text))
+            if (!tokens::is_ident_token(text))
                 throw WireError(
                     fmt::format("byte {}: `{}` is not an identifier", at, printable(text)));
             bool raw = text.size() > 2 && text[0] == 'r' && text[1] == '#';
@@ -348,7 +299,7 @@ TokenStream decode(std::span<const uint8_t> bytes, Direction direction, WireTabl
             uint32_t code = r.u32("a punct");
             if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
                 throw WireError(fmt::format("byte {}: {:#x} is not a char", at + 1, code));
-            if (!is_punct_char(code)) {
+            if (!tokens::is_punct_char(code)) {
                 std::string ch;
                 tokens::append_utf8(ch, static_cast<char32_t>(code));
                 throw WireError(fmt::format(

@@ -103,10 +103,4 @@ std::vector<uint8_t> encode(const tokens::TokenStream& stream, Direction directi
 tokens::TokenStream decode(std::span<const uint8_t> bytes, Direction direction, WireTables& tables,
                            const DecodeOptions& options = {});
 
-/// Whether `c` is one of the characters proc_macro's Punct accepts.
-bool is_punct_char(uint32_t c) noexcept;
-/// Whether `text` is an identifier proc_macro's Ident accepts (`r#` prefix
-/// included, not for `_`, `self`, `super`, `crate`, `Self`).
-bool is_valid_ident(std::string_view text) noexcept;
-
 } // namespace wasmacro::abi

@@ -9,33 +9,6 @@ namespace {
 
 constexpr char32_t kEof = 0;
 
-bool is_punct_char(char32_t c) noexcept {
-    switch (c) {
-    case ';':
-    case ',':
-    case '.':
-    case '@':
-    case '#':
-    case '~':
-    case '?':
-    case ':':
-    case '$':
-    case '=':
-    case '!':
-    case '<':
-    case '>':
-    case '-':
-    case '&':
-    case '|':
-    case '+':
-    case '*':
-    case '/':
-    case '^':
-    case '%': return true;
-    default: return false;
-    }
-}
-
 } // namespace
 
 std::string_view edition_name(Edition edition) noexcept {

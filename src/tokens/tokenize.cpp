@@ -14,33 +14,10 @@ namespace {
 // Characters that make a preceding punct Joint: proc_macro's punctuation set.
 bool is_joint_follower(std::string_view text, std::size_t at) noexcept {
     if (at >= text.size()) return false;
-    switch (text[at]) {
-    case '~':
-    case '!':
-    case '@':
-    case '#':
-    case '$':
-    case '%':
-    case '^':
-    case '&':
-    case '*':
-    case '-':
-    case '=':
-    case '+':
-    case '|':
-    case ';':
-    case ':':
-    case ',':
-    case '<':
-    case '.':
-    case '>':
-    case '?':
-    case '\'': return true;
-    case '/':
-        // The `/` of a comment is not punctuation.
+    // The `/` of a comment is not punctuation.
+    if (text[at] == '/')
         return at + 1 >= text.size() || (text[at + 1] != '/' && text[at + 1] != '*');
-    default: return false;
-    }
+    return is_punct_char(static_cast<unsigned char>(text[at]));
 }
 
 // rustc shows a character in a message as itself if it is printable ASCII and

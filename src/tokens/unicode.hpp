@@ -1,6 +1,8 @@
 // Character classes of the Rust lexical grammar.
 #pragma once
 
+#include "common/utf8.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,12 +31,54 @@ inline bool is_rust_whitespace(char32_t c) noexcept {
            c == 0x2028 || c == 0x2029;
 }
 
-/// Decodes one UTF-8 character at s[i]; sets `len` to its byte length. Invalid or
-/// truncated sequences decode as U+FFFD with length 1 so callers always advance.
-char32_t decode_utf8(std::string_view s, std::size_t i, std::size_t& len) noexcept;
+// UTF-8 itself is common/utf8.hpp's, shared with the engine.
+using wasmacro::append_utf8;
+using wasmacro::decode_utf8;
+using wasmacro::is_valid_utf8;
 
-/// Whether `s` is well-formed UTF-8 (no surrogates, no overlong forms).
-bool is_valid_utf8(std::string_view s) noexcept;
+/// Whether `s`, valid UTF-8, is an identifier by its characters: an
+/// identifier start (`_` included) and identifier continues. `_` alone is one
+/// (proc_macro's Ident accepts it); a keyword is one.
+bool is_identifier_text(std::string_view s) noexcept;
+
+/// What proc_macro's Ident accepts: an identifier, or `r#` and one that is
+/// not `_`, `self`, `super`, `crate` or `Self`.
+bool is_ident_token(std::string_view text) noexcept;
+
+/// A crate name as rustc takes it in `--extern NAME=...`: ASCII letters,
+/// digits and `_`, not starting with a digit, and not `_` alone.
+bool is_crate_name(std::string_view s) noexcept;
+
+/// proc_macro's punctuation: the characters a Punct may hold. `'` is one
+/// (a lifetime's quote, to proc_macro), though the lexer reads it as the
+/// start of a lifetime or a character literal.
+constexpr bool is_punct_char(char32_t c) noexcept {
+    switch (c) {
+    case '=':
+    case '<':
+    case '>':
+    case '!':
+    case '~':
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case '&':
+    case '|':
+    case '@':
+    case '.':
+    case ',':
+    case ';':
+    case ':':
+    case '#':
+    case '$':
+    case '?':
+    case '\'': return true;
+    default: return false;
+    }
+}
 
 /// Puts UTF-8 text in Unicode Normalization Form C, as rustc does with every
 /// identifier. Returns false (and leaves `out` alone) if `text` already is.
@@ -44,8 +88,5 @@ bool to_nfc(std::string_view text, std::string& out);
 /// (`fn`, `self`, `async`, `gen`, `abstract`, ...): a name that cannot be
 /// used plainly for an item such as a macro.
 bool is_keyword(std::string_view ident) noexcept;
-
-/// Appends the UTF-8 encoding of `c`.
-void append_utf8(std::string& out, char32_t c);
 
 } // namespace wasmacro::tokens

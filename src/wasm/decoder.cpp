@@ -11,43 +11,6 @@
 namespace wasmacro::wasm {
 namespace detail {
 
-bool is_valid_utf8(std::string_view text) {
-    const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-    const auto* end = p + text.size();
-    while (p < end) {
-        uint8_t c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        size_t n;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4;
-            cp = c & 0x07;
-        } else {
-            return false; // a continuation byte, an overlong lead (C0, C1) or beyond F4
-        }
-        if (static_cast<size_t>(end - p) < n) return false;
-        for (size_t i = 1; i < n; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        // Shortest form only; no surrogates; at most U+10FFFF.
-        if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return false;
-        if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-        if (cp > 0x10FFFF) return false;
-        p += n;
-    }
-    return true;
-}
-
 std::string unsupported_opcode(uint8_t prefix, uint32_t code) {
     if (prefix == 0xFC) return fmt::format("illegal opcode 0xfc {:#x}", code);
     std::string_view feature;

@@ -4,6 +4,7 @@
 // Every failure throws DecodeError with the spec's wording for it.
 #pragma once
 
+#include "common/utf8.hpp"
 #include "wasm/module.hpp"
 #include "wasm/opcode.hpp"
 
@@ -16,10 +17,6 @@
 #define WASMACRO_INLINE [[gnu::always_inline]] inline
 
 namespace wasmacro::wasm::detail {
-
-/// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates,
-/// nothing above U+10FFFF), as binary names must be (spec 5.2.4).
-bool is_valid_utf8(std::string_view text);
 
 /// Explains an opcode this engine does not implement, naming the proposal it
 /// comes from where known, e.g. "illegal opcode 0xfd (SIMD is not supported)".

@@ -325,6 +325,33 @@ TEST(Trees, IdentifiersAreNfc) {
     EXPECT_EQ(r.stream[0].span.hi, 6u); // the span still covers the source text
 }
 
+// One set of rules for the lexer, the wire format, the decls section and
+// `wasmacro rustc`'s crate names.
+TEST(Unicode, TokenRules) {
+    for (char c : std::string("=<>!~+-*/%^&|@.,;:#$?'")) EXPECT_TRUE(is_punct_char(c)) << c;
+    for (char c : std::string("a0_\"()[]{}` \\")) EXPECT_FALSE(is_punct_char(c)) << c;
+    EXPECT_TRUE(is_ident_token("_"));
+    EXPECT_TRUE(is_ident_token("r#fn"));
+    EXPECT_TRUE(is_ident_token("ünï"));
+    EXPECT_TRUE(is_ident_token("self"));
+    EXPECT_FALSE(is_ident_token("r#crate"));
+    EXPECT_FALSE(is_ident_token("r#_"));
+    EXPECT_FALSE(is_ident_token("a-b"));
+    EXPECT_FALSE(is_ident_token("'a"));
+    EXPECT_FALSE(is_ident_token(""));
+    EXPECT_TRUE(is_identifier_text("Σx1"));
+    EXPECT_FALSE(is_identifier_text("r#fn"));
+    EXPECT_FALSE(is_identifier_text("1x"));
+    EXPECT_FALSE(is_identifier_text("x\xFF")); // not UTF-8
+    EXPECT_TRUE(is_crate_name("serde_derive"));
+    EXPECT_TRUE(is_crate_name("_x9"));
+    EXPECT_FALSE(is_crate_name("_"));
+    EXPECT_FALSE(is_crate_name("9x"));
+    EXPECT_FALSE(is_crate_name("serde-derive"));
+    EXPECT_FALSE(is_crate_name("ünï")); // crate names on the command line are ASCII
+    EXPECT_FALSE(is_crate_name(""));
+}
+
 TEST(Unicode, Utf8) {
     std::size_t len;
     EXPECT_EQ(decode_utf8("é", 0, len), U'é');
