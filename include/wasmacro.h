@@ -55,7 +55,8 @@ typedef enum wasmacro_status {
     WASMACRO_ERROR_LOAD = 2,
     /** The decls section is missing (see `wasmacro annotate`) or malformed. */
     WASMACRO_ERROR_DECLS = 3,
-    /** No macro of that name (or export) in the module. */
+    /** No macro of that name (or export, of that kind's signature) in the
+     *  module. */
     WASMACRO_ERROR_NO_SUCH_MACRO = 4,
     /** The input token stream is not valid wire format. */
     WASMACRO_ERROR_INPUT = 5,
@@ -65,7 +66,8 @@ typedef enum wasmacro_status {
     WASMACRO_ERROR_TRAP = 7,
     /** The macro broke the watt-0.5 ABI (bad handle, pointer, wire bytes). */
     WASMACRO_ERROR_ABI = 8,
-    /** Out of host memory, or an unexpected internal failure. */
+    /** Out of host memory, or an unexpected internal failure (a bug: the
+     *  message says what it was). */
     WASMACRO_ERROR_INTERNAL = 9
 } wasmacro_status;
 
@@ -141,6 +143,50 @@ wasmacro_status wasmacro_module_macro(const wasmacro_module* module, size_t inde
                                       wasmacro_macro_info* info);
 /** The Rust edition the macros were written for: 2015, 2018, 2021 or 2024. */
 unsigned wasmacro_module_edition(const wasmacro_module* module);
+
+/** What stopped an expansion that trapped. */
+typedef enum wasmacro_trap_kind {
+    WASMACRO_TRAP_NONE = 0, /**< the last expansion did not trap */
+    WASMACRO_TRAP_UNREACHABLE = 1,
+    WASMACRO_TRAP_MEMORY_OUT_OF_BOUNDS = 2,
+    WASMACRO_TRAP_TABLE_OUT_OF_BOUNDS = 3,
+    WASMACRO_TRAP_UNDEFINED_ELEMENT = 4,
+    WASMACRO_TRAP_UNINITIALIZED_ELEMENT = 5,
+    WASMACRO_TRAP_INDIRECT_CALL_TYPE_MISMATCH = 6,
+    WASMACRO_TRAP_INTEGER_DIVIDE_BY_ZERO = 7,
+    WASMACRO_TRAP_INTEGER_OVERFLOW = 8,
+    WASMACRO_TRAP_INVALID_CONVERSION = 9,
+    /** The call-depth cap, or the machine stack, ran out. */
+    WASMACRO_TRAP_CALL_STACK_EXHAUSTED = 10,
+    WASMACRO_TRAP_FUEL_EXHAUSTED = 11,
+    WASMACRO_TRAP_MEMORY_LIMIT_EXCEEDED = 12,
+    /** A host function failed. */
+    WASMACRO_TRAP_HOST_ERROR = 13
+} wasmacro_trap_kind;
+
+/** The wasmacro_limits field whose value an expansion ran into. */
+typedef enum wasmacro_limit_kind {
+    WASMACRO_LIMIT_NONE = 0,
+    WASMACRO_LIMIT_FUEL = 1,
+    WASMACRO_LIMIT_MAX_MEMORY_PAGES = 2,
+    WASMACRO_LIMIT_MAX_CALL_DEPTH = 3
+} wasmacro_limit_kind;
+
+/** What the last expansion on a module ran into, as data, so that a host
+ *  can word its own advice (e.g. the setting that raises the limit). */
+typedef struct wasmacro_error_info {
+    /** The trap, for status WASMACRO_ERROR_TRAP; NONE otherwise. */
+    wasmacro_trap_kind trap;
+    /** The limit that stopped it, if a trap was a limit's; NONE otherwise. */
+    wasmacro_limit_kind limit;
+    /** That limit's value during the expansion. */
+    uint64_t limit_value;
+} wasmacro_error_info;
+
+/** Describes the module's last wasmacro_expand or wasmacro_expand_export
+ *  (all NONE if it succeeded, or failed otherwise than by a trap). */
+wasmacro_status wasmacro_module_last_error(const wasmacro_module* module,
+                                           wasmacro_error_info* info);
 
 /** An expansion's output: wire-format bytes, freed with wasmacro_buffer_free. */
 typedef struct wasmacro_buffer {

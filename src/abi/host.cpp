@@ -502,8 +502,9 @@ struct Host::State final : WireTables {
         for (auto& [entry_name, function] : entries)
             if (entry_name == name) return *function;
         if (!is_entry_point(*module, name, params))
-            throw Error(fmt::format("the module has no exported function \"{}\" of type {}", name,
-                                    to_string(i32_type(params, 1))));
+            throw NoSuchEntryPoint(
+                fmt::format("the module has no exported function \"{}\" of type {}", name,
+                            to_string(i32_type(params, 1))));
         wasm::Function* f = instance->exported_function(name);
         entries.emplace_back(std::string(name), f);
         return *f;

@@ -25,6 +25,13 @@ public:
     using Error::Error;
 };
 
+/// An expansion named an entry point the module does not export (with the
+/// signature of its kind).
+class NoSuchEntryPoint : public Error {
+public:
+    using Error::Error;
+};
+
 inline constexpr std::string_view kImportModule = "watt-0.5";
 inline constexpr std::string_view kRawToTokenStream = "raw_to_token_stream";
 inline constexpr std::string_view kTokenStreamIntoRaw = "token_stream_into_raw";
@@ -57,7 +64,7 @@ public:
     /// given), `entry` with one or two guest streams, token_stream_into_raw
     /// on its result. Output spans map back to the input's spans; new tokens
     /// get the call site (Span{}). Throws GuestPanic, AbiError, wasm::Trap,
-    /// or Error (no such entry point). After any failure the module is
+    /// or NoSuchEntryPoint. After any failure the module is
     /// instantiated afresh before the next expansion.
     tokens::TokenStream expand(std::string_view entry, const tokens::TokenStream& input,
                                const tokens::TokenStream* args = nullptr);

@@ -3,6 +3,7 @@
 // an expansion error must reach it as a status and a message.
 #include "wasmacro.h"
 
+#include "abi/host.hpp"
 #include "abi/wire.hpp"
 #include "macros/library.hpp"
 #include "wasm/engine.hpp"
@@ -11,7 +12,6 @@
 #include <cstring>
 #include <memory>
 #include <new>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +28,8 @@ struct wasmacro_module {
     bool synthetic_decls = false;
     // C views of the decls, built once so that info pointers stay valid.
     std::vector<std::vector<const char*>> helpers;
+    // What the last expansion ran into, if it failed.
+    wasmacro_error_info last_error{};
 };
 
 namespace {
@@ -47,9 +49,13 @@ wasmacro_status fail(char** message, wasmacro_status status, std::string_view te
     return status;
 }
 
+/// Which entry point failed: a trap while loading is the module's start
+/// function, a load error.
+enum class Phase { Load, Expand };
+
 /// Maps the exception in flight to a status; the one place that knows which
 /// failure is which.
-wasmacro_status from_current_exception(char** message) noexcept {
+wasmacro_status from_current_exception(char** message, Phase phase) noexcept {
     try {
         throw;
     } catch (const macros::ExpansionError& e) {
@@ -65,11 +71,16 @@ wasmacro_status from_current_exception(char** message) noexcept {
         return fail(message, WASMACRO_ERROR_DECLS, e.what());
     } catch (const abi::WireError& e) {
         return fail(message, WASMACRO_ERROR_INPUT, e.what());
+    } catch (const abi::NoSuchEntryPoint& e) {
+        return fail(message, WASMACRO_ERROR_NO_SUCH_MACRO, e.what());
     } catch (const wasm::Trap& e) {
-        return fail(message, WASMACRO_ERROR_TRAP, e.what());
-    } catch (const Error& e) {
-        // Decode, validation and link errors: everything else wasmacro throws
-        // comes from loading.
+        return fail(message, phase == Phase::Load ? WASMACRO_ERROR_LOAD : WASMACRO_ERROR_TRAP,
+                    e.what());
+    } catch (const wasm::DecodeError& e) {
+        return fail(message, WASMACRO_ERROR_LOAD, e.what());
+    } catch (const wasm::ValidationError& e) {
+        return fail(message, WASMACRO_ERROR_LOAD, e.what());
+    } catch (const wasm::LinkError& e) {
         return fail(message, WASMACRO_ERROR_LOAD, e.what());
     } catch (const std::bad_alloc&) {
         return fail(message, WASMACRO_ERROR_INTERNAL, "out of memory");
@@ -78,6 +89,52 @@ wasmacro_status from_current_exception(char** message) noexcept {
     } catch (...) {
         return fail(message, WASMACRO_ERROR_INTERNAL, "unknown internal error");
     }
+}
+
+wasmacro_trap_kind to_c(wasm::TrapKind kind) {
+    using K = wasm::TrapKind;
+    switch (kind) {
+    case K::Unreachable: return WASMACRO_TRAP_UNREACHABLE;
+    case K::MemoryOutOfBounds: return WASMACRO_TRAP_MEMORY_OUT_OF_BOUNDS;
+    case K::TableOutOfBounds: return WASMACRO_TRAP_TABLE_OUT_OF_BOUNDS;
+    case K::UndefinedElement: return WASMACRO_TRAP_UNDEFINED_ELEMENT;
+    case K::UninitializedElement: return WASMACRO_TRAP_UNINITIALIZED_ELEMENT;
+    case K::IndirectCallTypeMismatch: return WASMACRO_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
+    case K::IntegerDivideByZero: return WASMACRO_TRAP_INTEGER_DIVIDE_BY_ZERO;
+    case K::IntegerOverflow: return WASMACRO_TRAP_INTEGER_OVERFLOW;
+    case K::InvalidConversion: return WASMACRO_TRAP_INVALID_CONVERSION;
+    case K::CallStackExhausted:
+    case K::MachineStackExhausted: return WASMACRO_TRAP_CALL_STACK_EXHAUSTED;
+    case K::FuelExhausted: return WASMACRO_TRAP_FUEL_EXHAUSTED;
+    case K::MemoryLimitExceeded: return WASMACRO_TRAP_MEMORY_LIMIT_EXCEEDED;
+    case K::HostError: return WASMACRO_TRAP_HOST_ERROR;
+    }
+    return WASMACRO_TRAP_HOST_ERROR;
+}
+
+wasmacro_limit_kind to_c(macros::LimitHit::Kind kind) {
+    switch (kind) {
+    case macros::LimitHit::Kind::Fuel: return WASMACRO_LIMIT_FUEL;
+    case macros::LimitHit::Kind::MemoryPages: return WASMACRO_LIMIT_MAX_MEMORY_PAGES;
+    case macros::LimitHit::Kind::CallDepth: return WASMACRO_LIMIT_MAX_CALL_DEPTH;
+    }
+    return WASMACRO_LIMIT_NONE;
+}
+
+/// An expansion on `module` failed with the exception in flight: records
+/// what it ran into for wasmacro_module_last_error, and maps it.
+wasmacro_status expansion_failed(wasmacro_module* module, char** message) noexcept {
+    try {
+        throw;
+    } catch (const macros::ExpansionError& e) {
+        if (e.trap()) module->last_error.trap = to_c(*e.trap());
+        if (e.limit()) {
+            module->last_error.limit = to_c(e.limit()->kind);
+            module->last_error.limit_value = e.limit()->value;
+        }
+    } catch (...) { // nothing to record: from_current_exception says what it was
+    }
+    return from_current_exception(message, Phase::Expand);
 }
 
 void clear(wasmacro_buffer* output) noexcept {
@@ -105,111 +162,17 @@ bool from_c(wasmacro_macro_kind kind, macros::MacroKind& out) {
     return false;
 }
 
-// --- Modules built for plain watt ---------------------------------------
-//
-// Such a module has no decls section, and Library::load needs one. watt's API
-// names exports directly, so a section listing every exported function (the
-// kind is irrelevant: wasmacro_expand_export passes its own) is appended to a
-// copy of the bytes. Only the section framing is read here; everything else is
-// checked by Library::load as usual.
-
-constexpr std::string_view kDeclsSection = ".rustc_proc_macro_decls";
-
-class SectionReader {
-public:
-    explicit SectionReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
-    bool done() const { return pos_ >= bytes_.size(); }
-    bool u8(uint8_t& v) {
-        if (done()) return false;
-        v = bytes_[pos_++];
-        return true;
-    }
-    bool leb(uint32_t& v) {
-        v = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            uint8_t b;
-            if (!u8(b)) return false;
-            v |= static_cast<uint32_t>(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return true;
-        }
-        return false;
-    }
-    bool name(std::string_view& out) {
-        uint32_t n;
-        if (!leb(n) || n > bytes_.size() - pos_) return false;
-        out = {reinterpret_cast<const char*>(bytes_.data() + pos_), n};
-        pos_ += n;
-        return true;
-    }
-    bool skip(uint32_t n) {
-        if (n > bytes_.size() - pos_) return false;
-        pos_ += n;
-        return true;
-    }
-    size_t pos() const { return pos_; }
-
-private:
-    std::span<const uint8_t> bytes_;
-    size_t pos_ = 0;
-};
-
-/// If `wasm` is a well-framed module without a decls section, the section text
-/// that declares every exported function; nullopt otherwise (Library::load
-/// then reports whatever is wrong).
-std::optional<std::string> synthesize_decls(std::span<const uint8_t> wasm) {
-    if (wasm.size() < 8) return std::nullopt;
-    SectionReader r(wasm.subspan(8));
-    std::string text;
-    while (!r.done()) {
-        uint8_t id;
-        uint32_t size;
-        if (!r.u8(id) || !r.leb(size)) return std::nullopt;
-        size_t end = r.pos() + size;
-        if (id == 0) {
-            std::string_view section_name;
-            if (!r.name(section_name)) return std::nullopt;
-            if (section_name == kDeclsSection) return std::nullopt;
-        } else if (id == 7) { // exports
-            uint32_t count;
-            if (!r.leb(count)) return std::nullopt;
-            for (uint32_t i = 0; i < count; ++i) {
-                std::string_view export_name;
-                uint8_t kind;
-                uint32_t index;
-                if (!r.name(export_name) || !r.u8(kind) || !r.leb(index)) return std::nullopt;
-                if (kind == 0 && export_name != "raw_to_token_stream" &&
-                    export_name != "token_stream_into_raw") {
-                    text += "bang:";
-                    text += export_name;
-                    text += ':';
-                    text += export_name;
-                    text += '\n';
-                }
-            }
-        }
-        if (end < r.pos() || !r.skip(static_cast<uint32_t>(end - r.pos()))) return std::nullopt;
-    }
-    return text;
-}
-
-void append_leb(std::vector<uint8_t>& out, uint32_t v) {
-    do {
-        uint8_t b = v & 0x7F;
-        v >>= 7;
-        out.push_back(v != 0 ? (b | 0x80) : b);
-    } while (v != 0);
-}
-
-std::vector<uint8_t> with_decls_section(std::span<const uint8_t> wasm, std::string_view text) {
-    std::vector<uint8_t> payload;
-    append_leb(payload, static_cast<uint32_t>(kDeclsSection.size()));
-    payload.insert(payload.end(), kDeclsSection.begin(), kDeclsSection.end());
-    payload.insert(payload.end(), text.begin(), text.end());
-    std::vector<uint8_t> out(wasm.begin(), wasm.end());
-    out.push_back(0);
-    append_leb(out, static_cast<uint32_t>(payload.size()));
-    out.insert(out.end(), payload.begin(), payload.end());
-    return out;
+/// The decls of a module built for plain watt, which has no section: watt's
+/// API names exports directly, so every exported function but the two
+/// helpers is declared (the kind is irrelevant: wasmacro_expand_export passes
+/// its own).
+macros::Decls exports_as_decls(const wasm::Module& module) {
+    macros::Decls decls;
+    for (const wasm::Export& e : module.exports)
+        if (e.kind == wasm::ExternKind::Func && e.name != abi::kRawToTokenStream &&
+            e.name != abi::kTokenStreamIntoRaw)
+            decls.macros.push_back({macros::MacroKind::Bang, e.name, e.name, {}});
+    return decls;
 }
 
 /// The common part of both expand entry points, once the macro is known.
@@ -296,14 +259,15 @@ wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* was
         std::string display = name != nullptr ? name : "macro module";
         std::span<const uint8_t> bytes(wasm, len);
         auto module = std::make_unique<wasmacro_module>();
-        std::optional<std::string> made_up;
-        if ((flags & WASMACRO_LOAD_ALLOW_NO_DECLS) != 0) made_up = synthesize_decls(bytes);
-        if (made_up) {
-            module->library =
-                macros::Library::load(with_decls_section(bytes, *made_up), display, engine->limits);
+        std::shared_ptr<const wasm::Module> decoded = wasm::load_module(bytes);
+        if ((flags & WASMACRO_LOAD_ALLOW_NO_DECLS) != 0 &&
+            !decoded->custom_section(macros::kDeclsSection)) {
+            macros::Decls decls = exports_as_decls(*decoded);
+            module->library = macros::Library::load(std::move(decoded), std::move(decls), display,
+                                                    engine->limits);
             module->synthetic_decls = true;
         } else {
-            module->library = macros::Library::load(bytes, display, engine->limits);
+            module->library = macros::Library::load(std::move(decoded), display, engine->limits);
         }
         for (const macros::MacroDecl& m : module->library->decls().macros) {
             auto& c = module->helpers.emplace_back();
@@ -312,7 +276,7 @@ wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* was
         *out = module.release();
         return WASMACRO_OK;
     } catch (...) {
-        return from_current_exception(message);
+        return from_current_exception(message, Phase::Load);
     }
 }
 
@@ -350,6 +314,13 @@ unsigned wasmacro_module_edition(const wasmacro_module* module) {
     return 2021;
 }
 
+wasmacro_status wasmacro_module_last_error(const wasmacro_module* module,
+                                           wasmacro_error_info* info) {
+    if (module == nullptr || info == nullptr) return WASMACRO_ERROR_ARGUMENT;
+    *info = module->last_error;
+    return WASMACRO_OK;
+}
+
 void wasmacro_buffer_free(wasmacro_buffer* buffer) {
     if (buffer == nullptr) return;
     std::free(buffer->data);
@@ -364,6 +335,7 @@ wasmacro_status wasmacro_expand(wasmacro_module* module, const char* macro_name,
     clear(output);
     if (module == nullptr || macro_name == nullptr || input == nullptr || output == nullptr)
         return fail(message, WASMACRO_ERROR_ARGUMENT, "a required argument is NULL");
+    module->last_error = wasmacro_error_info{};
     try {
         const macros::MacroDecl* macro =
             module->synthetic_decls ? nullptr : module->library->decls().find(macro_name);
@@ -373,7 +345,7 @@ wasmacro_status wasmacro_expand(wasmacro_module* module, const char* macro_name,
                             macro_name + "`");
         return run_expansion(module, *macro, input, input_len, args, args_len, output, message);
     } catch (...) {
-        return from_current_exception(message);
+        return expansion_failed(module, message);
     }
 }
 
@@ -387,12 +359,13 @@ wasmacro_status wasmacro_expand_export(wasmacro_module* module, wasmacro_macro_k
     if (module == nullptr || export_name == nullptr || input == nullptr || output == nullptr ||
         !from_c(kind, macro.kind))
         return fail(message, WASMACRO_ERROR_ARGUMENT, "a required argument is NULL or invalid");
+    module->last_error = wasmacro_error_info{};
     try {
         macro.name = export_name;
         macro.export_name = export_name;
         return run_expansion(module, macro, input, input_len, args, args_len, output, message);
     } catch (...) {
-        return from_current_exception(message);
+        return expansion_failed(module, message);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "tokens/lexer.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct Options {
     tokens::Edition edition = tokens::Edition::E2015; ///< rustc's default
     CfgSet cfg = CfgSet::host();
     unsigned max_depth = kDefaultMaxDepth;
+    /// The front end's advice for a sandbox limit a macro hit (the option
+    /// that raises it), appended where macros::ExpansionError puts it.
+    std::function<std::string(const macros::LimitHit&)> limit_hint;
 };
 
 /// A position in a file: 1-based line, 1-based column in characters.

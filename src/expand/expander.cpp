@@ -795,6 +795,11 @@ TokenStream Expander::call(const Resolved& r, const TokenStream& input, const To
     TokenStream out;
     try {
         out = r.library->expand(*r.decl, input, args);
+    } catch (const macros::ExpansionError& e) {
+        throw ExpandError(e.limit() && options_.limit_hint
+                              ? e.with_hint(options_.limit_hint(*e.limit()))
+                              : std::string(e.what()),
+                          at);
     } catch (const Error& e) {
         throw ExpandError(e.what(), at);
     }

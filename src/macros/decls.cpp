@@ -2,6 +2,7 @@
 #include "abi/host.hpp"
 #include "macros/library.hpp"
 #include "tokens/unicode.hpp"
+#include "wasm/binary.hpp"
 
 #include <fmt/format.h>
 
@@ -28,24 +29,12 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
-bool is_identifier(std::string_view s) {
-    if (s.empty() || !tokens::is_valid_utf8(s)) return false;
-    bool first = true;
-    for (size_t i = 0; i < s.size();) {
-        size_t len = 1;
-        char32_t c = tokens::decode_utf8(s, i, len);
-        if (first ? !tokens::is_ident_start(c) : !tokens::is_ident_continue(c)) return false;
-        first = false;
-        i += len;
-    }
-    return s != "_";
-}
-
 /// Why `name` cannot name a macro or a helper attribute, or empty if it can.
 /// The rules are rustc's, checked here so that a bad name is an error at
 /// load time rather than a confusing one from inside the bridge crate.
 std::string name_problem(std::string_view name, std::string_view what) {
-    if (!is_identifier(name)) return fmt::format("`{}` is not {}", name, what);
+    if (!tokens::is_identifier_text(name) || name == "_")
+        return fmt::format("`{}` is not {}", name, what);
     if (tokens::is_keyword(name))
         return fmt::format("`{}` is a Rust keyword and cannot be {}", name, what);
     if (name.starts_with(kReservedPrefix))
@@ -62,29 +51,21 @@ std::string normalized(std::string_view name) {
     return out;
 }
 
-uint32_t read_leb_u32(std::span<const uint8_t> bytes, size_t& pos, const char* what) {
-    uint64_t value = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-        if (pos >= bytes.size())
-            throw wasm::DecodeError("module", pos, fmt::format("unexpected end in {}", what));
-        uint8_t b = bytes[pos++];
-        value |= uint64_t{b & 0x7Fu} << shift;
-        if (!(b & 0x80)) {
-            if (value > UINT32_MAX)
-                throw wasm::DecodeError("module", pos, fmt::format("{} is too large", what));
-            return static_cast<uint32_t>(value);
-        }
+/// Why `m` cannot join `earlier`, or empty if it can. Derives, attributes
+/// and function-like macros share rustc's macro namespace, whose names are
+/// compared after NFC.
+std::string clash(const MacroDecl& m, const std::vector<MacroDecl>& earlier) {
+    for (const MacroDecl& other : earlier) {
+        if (other.name == m.name && other.kind == m.kind)
+            return fmt::format("{} `{}` is declared twice", name(m.kind), m.name);
+        if (normalized(other.name) == normalized(m.name))
+            return fmt::format("{} `{}` has the same name as {} `{}`{}", name(m.kind), m.name,
+                               name(other.kind), other.name,
+                               other.name == m.name ? " (one crate's macros share one namespace)"
+                                                    : " once both are in Unicode NFC, as rustc "
+                                                      "compares them");
     }
-    throw wasm::DecodeError("module", pos, fmt::format("{} is too long", what));
-}
-
-void write_leb_u32(std::vector<uint8_t>& out, uint32_t v) {
-    do {
-        uint8_t b = v & 0x7F;
-        v >>= 7;
-        if (v) b |= 0x80;
-        out.push_back(b);
-    } while (v);
+    return {};
 }
 
 } // namespace
@@ -158,19 +139,8 @@ Decls parse_decls(std::string_view text) {
             if (fields[2].empty()) throw fail("the export name is empty");
             m.name = fields[1];
             m.export_name = fields[2];
-            // Derives, attributes and function-like macros share rustc's
-            // macro namespace, whose names are compared after NFC.
-            for (const MacroDecl& other : decls.macros) {
-                if (other.name == m.name && other.kind == m.kind)
-                    throw fail(fmt::format("{} `{}` is declared twice", name(m.kind), m.name));
-                if (normalized(other.name) == normalized(m.name))
-                    throw fail(fmt::format("{} `{}` has the same name as {} `{}`{}", name(m.kind),
-                                           m.name, name(other.kind), other.name,
-                                           other.name == m.name
-                                               ? " (one crate's macros share one namespace)"
-                                               : " once both are in Unicode NFC, as rustc "
-                                                 "compares them"));
-            }
+            problem = clash(m, decls.macros);
+            if (!problem.empty()) throw fail(problem);
             decls.macros.push_back(std::move(m));
         }
     }
@@ -195,6 +165,25 @@ std::optional<Decls> read_decls(const wasm::Module& module) {
         std::string_view(reinterpret_cast<const char*>(section->data()), section->size()));
 }
 
+void check_names(const Decls& decls) {
+    std::vector<MacroDecl> earlier;
+    for (const MacroDecl& m : decls.macros) {
+        auto fail = [&](const std::string& why) {
+            return DeclsError(fmt::format("{} `{}`: {}", name(m.kind), m.name, why));
+        };
+        std::string problem = name_problem(m.name, "a macro name");
+        if (!problem.empty()) throw fail(problem);
+        for (const std::string& h : m.helpers) {
+            problem = name_problem(h, "a helper attribute name");
+            if (!problem.empty()) throw fail(problem);
+        }
+        if (m.export_name.empty()) throw fail("the export name is empty");
+        problem = clash(m, earlier);
+        if (!problem.empty()) throw fail(problem);
+        earlier.push_back(m);
+    }
+}
+
 void check_exports(const wasm::Module& module, const Decls& decls) {
     for (const MacroDecl& m : decls.macros) {
         size_t params = m.kind == MacroKind::Attribute ? 2 : 1;
@@ -212,37 +201,9 @@ void check_exports(const wasm::Module& module, const Decls& decls) {
 }
 
 std::vector<uint8_t> with_decls_section(std::span<const uint8_t> wasm, const Decls& decls) {
-    if (wasm.size() < 8) throw wasm::DecodeError("module", 0, "too short for a module header");
-    std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
-    out.reserve(wasm.size() + 256);
-    size_t pos = 8;
-    while (pos < wasm.size()) {
-        size_t start = pos;
-        uint8_t id = wasm[pos++];
-        uint32_t size = read_leb_u32(wasm, pos, "a section size");
-        if (size > wasm.size() - pos)
-            throw wasm::DecodeError("module", start, "a section runs past the end of the module");
-        size_t end = pos + size;
-        bool drop = false;
-        if (id == 0) {
-            size_t p = pos;
-            uint32_t len = read_leb_u32(wasm, p, "a custom section name");
-            if (len <= end - p && std::string_view(reinterpret_cast<const char*>(wasm.data() + p),
-                                                   len) == kDeclsSection)
-                drop = true;
-        }
-        if (!drop) out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
-        pos = end;
-    }
     std::string text = format_decls(decls);
-    std::vector<uint8_t> payload;
-    write_leb_u32(payload, static_cast<uint32_t>(kDeclsSection.size()));
-    payload.insert(payload.end(), kDeclsSection.begin(), kDeclsSection.end());
-    payload.insert(payload.end(), text.begin(), text.end());
-    out.push_back(0);
-    write_leb_u32(out, static_cast<uint32_t>(payload.size()));
-    out.insert(out.end(), payload.begin(), payload.end());
-    return out;
+    return wasm::with_custom_section(wasm, kDeclsSection,
+                                     {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
 } // namespace wasmacro::macros

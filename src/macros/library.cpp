@@ -9,12 +9,16 @@ namespace wasmacro::macros {
 
 namespace {
 
-std::string limit_hint(wasm::TrapKind kind) {
+/// The limit behind a trap of `kind`, if one is: the machine stack is not a
+/// limit a caller can raise.
+std::optional<LimitHit> limit_hit(wasm::TrapKind kind, const wasm::SandboxLimits& limits) {
     switch (kind) {
-    case wasm::TrapKind::FuelExhausted: return "; raise the limit with --fuel";
-    case wasm::TrapKind::MemoryLimitExceeded: return "; raise the limit with --max-memory-pages";
-    case wasm::TrapKind::CallStackExhausted: return "; raise the limit with --max-call-depth";
-    default: return {};
+    case wasm::TrapKind::FuelExhausted: return LimitHit{LimitHit::Kind::Fuel, limits.fuel};
+    case wasm::TrapKind::MemoryLimitExceeded:
+        return LimitHit{LimitHit::Kind::MemoryPages, limits.max_memory_pages};
+    case wasm::TrapKind::CallStackExhausted:
+        return LimitHit{LimitHit::Kind::CallDepth, limits.max_call_depth};
+    default: return std::nullopt;
     }
 }
 
@@ -51,8 +55,10 @@ public:
             throw ExpansionError(Cause::Abi, fmt::format("{} broke the watt-0.5 ABI: {}{}", what(),
                                                          e.what(), stderr_note()));
         } catch (const wasm::Trap& e) {
-            throw ExpansionError(Cause::Trap, fmt::format("{} trapped: {}{}{}", what(), e.what(),
-                                                          limit_hint(e.kind()), stderr_note()));
+            std::string message = fmt::format("{} trapped: {}", what(), e.what());
+            size_t hint_at = message.size();
+            throw ExpansionError(message + stderr_note(), e.kind(),
+                                 limit_hit(e.kind(), host_.limits()), hint_at);
         }
     }
 
@@ -64,9 +70,19 @@ private:
 
 } // namespace
 
+std::string ExpansionError::with_hint(std::string_view hint) const {
+    std::string message = what();
+    if (limit_) message.insert(std::min(hint_at_, message.size()), hint);
+    return message;
+}
+
 std::unique_ptr<Library> Library::load(std::span<const uint8_t> wasm, std::string display_name,
                                        wasm::SandboxLimits limits) {
-    std::shared_ptr<const wasm::Module> module = wasm::load_module(wasm);
+    return load(wasm::load_module(wasm), std::move(display_name), limits);
+}
+
+std::unique_ptr<Library> Library::load(std::shared_ptr<const wasm::Module> module,
+                                       std::string display_name, wasm::SandboxLimits limits) {
     abi::check_imports(*module);
     std::optional<Decls> decls;
     try {
@@ -80,6 +96,19 @@ std::unique_ptr<Library> Library::load(std::span<const uint8_t> wasm, std::strin
                                      "exports; add one with `wasmacro annotate`",
                                      display_name, kDeclsSection));
     return std::make_unique<WasmLibrary>(std::move(*decls), std::move(display_name),
+                                         std::move(module), limits);
+}
+
+std::unique_ptr<Library> Library::load(std::shared_ptr<const wasm::Module> module, Decls decls,
+                                       std::string display_name, wasm::SandboxLimits limits) {
+    abi::check_imports(*module);
+    try {
+        check_names(decls);
+        check_exports(*module, decls);
+    } catch (const DeclsError& e) {
+        throw DeclsError(fmt::format("{}: {}", display_name, e.what()));
+    }
+    return std::make_unique<WasmLibrary>(std::move(decls), std::move(display_name),
                                          std::move(module), limits);
 }
 

@@ -57,6 +57,11 @@ inline constexpr std::string_view kDeclsSection = ".rustc_proc_macro_decls";
 /// DeclsError for a malformed record.
 std::optional<Decls> read_decls(const wasm::Module& module);
 
+/// Checks the names of `decls` as parse_decls checks those of a section
+/// (identifiers, no keywords, no reserved prefix, no two alike). Throws
+/// DeclsError naming the first that is wrong.
+void check_names(const Decls& decls);
+
 /// Checks that every record names an exported function with the entry point
 /// signature of its kind. Throws DeclsError naming the first that does not.
 void check_exports(const wasm::Module& module, const Decls& decls);
@@ -66,6 +71,14 @@ void check_exports(const wasm::Module& module, const Decls& decls);
 /// the section structure of `wasm` is malformed.
 std::vector<uint8_t> with_decls_section(std::span<const uint8_t> wasm, const Decls& decls);
 
+/// A sandbox limit that stopped an expansion, as data: each front end words
+/// its own advice (a command-line flag, an environment variable).
+struct LimitHit {
+    enum class Kind : uint8_t { Fuel, MemoryPages, CallDepth };
+    Kind kind = Kind::Fuel;
+    uint64_t value = 0; ///< the limit in force
+};
+
 /// One expansion failed. The message names the macro and says what happened:
 /// the macro's panic message, the trap (with the limit, where one was hit),
 /// or the ABI rule the macro broke.
@@ -73,10 +86,23 @@ class ExpansionError : public Error {
 public:
     enum class Cause : uint8_t { Panic, Trap, Abi };
     ExpansionError(Cause cause, const std::string& message) : Error(message), cause_(cause) {}
+    /// A trap; `limit` if it was a sandbox limit's. `hint_at` is where in
+    /// `message` advice on the limit belongs (before the macro's stderr).
+    ExpansionError(const std::string& message, wasm::TrapKind trap, std::optional<LimitHit> limit,
+                   size_t hint_at)
+        : Error(message), cause_(Cause::Trap), trap_(trap), limit_(limit), hint_at_(hint_at) {}
     Cause cause() const { return cause_; }
+    std::optional<wasm::TrapKind> trap() const { return trap_; }
+    std::optional<LimitHit> limit() const { return limit_; }
+    /// The message with `hint` (e.g. "; raise the limit with --fuel") where
+    /// it belongs.
+    std::string with_hint(std::string_view hint) const;
 
 private:
     Cause cause_;
+    std::optional<wasm::TrapKind> trap_;
+    std::optional<LimitHit> limit_;
+    size_t hint_at_ = 0;
 };
 
 /// A loaded macro module. Not thread-safe: one expansion at a time.
@@ -88,6 +114,14 @@ public:
     /// `wasmacro annotate`; a malformed record; an export the module lacks).
     static std::unique_ptr<Library> load(std::span<const uint8_t> wasm, std::string display_name,
                                          wasm::SandboxLimits limits = {});
+    /// The same for a module already decoded.
+    static std::unique_ptr<Library> load(std::shared_ptr<const wasm::Module> module,
+                                         std::string display_name, wasm::SandboxLimits limits = {});
+    /// Loads `module` with `decls` given, whatever its section says (e.g. a
+    /// module built for plain watt, which has none). They are checked as a
+    /// section's would be (check_names, check_exports).
+    static std::unique_ptr<Library> load(std::shared_ptr<const wasm::Module> module, Decls decls,
+                                         std::string display_name, wasm::SandboxLimits limits = {});
     virtual ~Library() = default;
 
     const Decls& decls() const { return decls_; }

@@ -337,12 +337,29 @@ int main(int argc, char** argv) {
                             &message);
         CHECK(s == WASMACRO_ERROR_TRAP);
         CHECK(message != NULL && strstr(message, "fuel") != NULL);
+        /* The limit comes as data: the host words its own advice. */
+        CHECK(message != NULL && strstr(message, "--fuel") == NULL);
         printf("infinite_loop!: %s: %s\n", wasmacro_status_name(s), message ? message : "(null)");
         wasmacro_message_free(message);
         message = NULL;
-        /* Still usable after a trap. */
+        wasmacro_error_info error;
+        CHECK(wasmacro_module_last_error(hostile, &error) == WASMACRO_OK);
+        CHECK(error.trap == WASMACRO_TRAP_FUEL_EXHAUSTED);
+        CHECK(error.limit == WASMACRO_LIMIT_FUEL);
+        CHECK(error.limit_value == 20000000);
+        CHECK(wasmacro_module_last_error(NULL, &error) == WASMACRO_ERROR_ARGUMENT);
+        /* Still usable after a trap; a panic is no trap. */
         s = wasmacro_expand(hostile, "Panic", in.data, in.len, NULL, 0, &out, NULL);
         CHECK(s == WASMACRO_ERROR_PANIC);
+        CHECK(wasmacro_module_last_error(hostile, &error) == WASMACRO_OK);
+        CHECK(error.trap == WASMACRO_TRAP_NONE && error.limit == WASMACRO_LIMIT_NONE);
+        /* An export that is not there is no such macro, not a load error. */
+        s = wasmacro_expand_export(hostile, WASMACRO_BANG, "no_such_export", empty.data, empty.len,
+                                   NULL, 0, &out, &message);
+        CHECK(s == WASMACRO_ERROR_NO_SUCH_MACRO);
+        CHECK(message != NULL && strstr(message, "no_such_export") != NULL);
+        wasmacro_message_free(message);
+        message = NULL;
         wasmacro_module_free(hostile);
     }
 
