@@ -5,6 +5,7 @@
 
 #include "expand/expand.hpp"
 #include "macros/library.hpp"
+#include "tokens/unicode.hpp"
 
 #include <fmt/format.h>
 
@@ -26,14 +27,6 @@ struct ExpandOptions {
     unsigned max_depth = expand::kDefaultMaxDepth;
     wasm::SandboxLimits limits;
 };
-
-bool is_crate_name(std::string_view name) {
-    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
-        return false;
-    for (char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    return true;
-}
 
 /// rustc's flags that change nothing expand does: refused with a word on where
 /// they belong, so that a command line copied from rustc is not half obeyed.
@@ -67,7 +60,7 @@ void load_macro(macros::Registry& registry, const std::string& flag, const std::
     if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
         throw Error(fmt::format("{} expects NAME=PATH.wasm, got `{}`", flag, value));
     std::string name = value.substr(0, eq), path = value.substr(eq + 1);
-    if (!is_crate_name(name))
+    if (!tokens::is_crate_name(name))
         throw Error(fmt::format("{}: `{}` is not a valid crate name", flag, name));
     if (flag == "--extern" && !path.ends_with(".wasm"))
         throw Error(fmt::format("--extern {}: only wasm macro crates (NAME=FILE.wasm) are "
@@ -95,6 +88,7 @@ void run_expand(const ExpandOptions& o, const std::vector<std::string>& extras, 
     for (const std::string& spec : o.cfgs) options.cfg.add_spec(spec);
     if (o.test) options.cfg.insert("test");
     options.max_depth = o.max_depth;
+    options.limit_hint = limit_hint;
 
     macros::Registry registry;
     for (const std::string& v : o.wasm_macros)

@@ -3,6 +3,8 @@
 // the whole tool can be driven from tests without spawning a process.
 #pragma once
 
+#include "common/file.hpp"
+
 #include <CLI/CLI.hpp>
 #include <iosfwd>
 #include <optional>
@@ -10,6 +12,12 @@
 #include <string_view>
 #include <vector>
 
+namespace wasmacro {
+class Error;
+}
+namespace wasmacro::macros {
+struct LimitHit;
+}
 namespace wasmacro::wasm {
 struct SandboxLimits;
 }
@@ -27,8 +35,12 @@ struct Context {
 };
 
 void add_run_command(CLI::App& app, Context& ctx);
-/// --fuel, --max-memory-pages and --max-call-depth, for commands that run macros.
+/// --fuel, --max-memory-pages and --max-call-depth, for every command that runs wasm.
 void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
+/// The advice for a limit an expansion hit: the option above that raises it.
+std::string limit_hint(const macros::LimitHit& limit);
+/// An error's message as the command prints it: with the limit's advice.
+std::string describe(const Error& e);
 void add_tokens_command(CLI::App& app, Context& ctx);
 void add_inspect_command(CLI::App& app, Context& ctx);
 void add_annotate_command(CLI::App& app, Context& ctx);
@@ -43,10 +55,6 @@ bool is_rustc_argument(std::string_view arg);
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
 
-/// Runs `args` as a child with this process's streams; returns its status
-/// (127 with a message on `err` if it cannot be started).
-int run_inherited(std::vector<std::string> args, std::ostream& err);
-
 /// Whether `wasmacro rustc` is asked for pre-expand mode (`--pre-expand`,
 /// which it removes from `args`, or WASMACRO_MODE=pre-expand).
 bool wants_pre_expand(std::vector<std::string>& args);
@@ -54,12 +62,6 @@ bool wants_pre_expand(std::vector<std::string>& args);
 /// wasm macros they name, then runs `rustc` on the expanded root.
 int run_rustc_pre_expand(const std::string& rustc, const std::vector<std::string>& args,
                          Context& ctx);
-
-/// The bytes of the file at `path`, or nullopt with the reason in `why`.
-std::optional<std::vector<uint8_t>> try_read_file(const std::string& path,
-                                                  std::string* why = nullptr);
-/// The same, throwing Error (naming the file and the reason) when it cannot.
-std::vector<uint8_t> read_file_bytes(const std::string& path);
 
 /// Runs the tool on argv; returns the process exit code.
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

@@ -1,47 +1,27 @@
 #include "driver/commands.hpp"
 
 #include "common/error.hpp"
+#include "macros/library.hpp"
 #include "wasm/engine.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
+#include <ostream>
 
 namespace wasmacro::driver {
 
-std::optional<std::vector<uint8_t>> try_read_file(const std::string& path, std::string* why) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) {
-        if (why != nullptr) *why = std::strerror(errno);
-        return std::nullopt;
+std::string limit_hint(const macros::LimitHit& limit) {
+    switch (limit.kind) {
+    case macros::LimitHit::Kind::Fuel: return "; raise the limit with --fuel";
+    case macros::LimitHit::Kind::MemoryPages: return "; raise the limit with --max-memory-pages";
+    case macros::LimitHit::Kind::CallDepth: return "; raise the limit with --max-call-depth";
     }
-    std::vector<uint8_t> bytes;
-    std::streamoff size = in.tellg();
-    if (size >= 0) {
-        // One read of the whole file: `wasmacro rustc` reads megabytes (the
-        // wasm, the cached macro crate) on every call it wraps.
-        bytes.resize(static_cast<size_t>(size));
-        in.seekg(0);
-        in.read(reinterpret_cast<char*>(bytes.data()), size);
-        if (in.gcount() != size) in.setstate(std::ios::badbit);
-    } else { // not seekable (a pipe)
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (in.bad()) {
-        if (why != nullptr) *why = "read error";
-        return std::nullopt;
-    }
-    return bytes;
+    return {};
 }
 
-std::vector<uint8_t> read_file_bytes(const std::string& path) {
-    std::string why;
-    auto bytes = try_read_file(path, &why);
-    if (!bytes) throw Error("cannot read " + path + ": " + why);
-    return std::move(*bytes);
+std::string describe(const Error& e) {
+    if (const auto* x = dynamic_cast<const macros::ExpansionError*>(&e); x && x->limit())
+        return x->with_hint(limit_hint(*x->limit()));
+    return e.what();
 }
 
 void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits) {
@@ -85,7 +65,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     } catch (const CLI::ParseError& e) {
         return app.exit(e, out, err);
     } catch (const Error& e) {
-        err << "error: " << e.what() << "\n";
+        err << "error: " << describe(e) << "\n";
         return 1;
     }
     return ctx.exit_code;

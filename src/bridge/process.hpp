@@ -1,0 +1,27 @@
+// Running rustc and the programs around it (a further wrapper such as
+// sccache) as child processes, or in place of this one.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace wasmacro::bridge {
+
+/// Runs `args` (looked up on PATH), its stdout and stderr captured together
+/// in `output`. Returns the exit status (128 + signal if killed), or -1 if it
+/// could not start (`output` then says why).
+int run_captured(std::vector<std::string> args, std::string& output);
+
+/// Runs `args` as a child with this process's streams; returns its status
+/// (127 with a message on `err` if it cannot be started).
+int run_inherited(std::vector<std::string> args, std::ostream& err);
+
+/// Replaces the process with `args`; returns 127 (with a message on `err`)
+/// only if that failed.
+int exec(std::vector<std::string> args, std::ostream& err);
+
+/// `args` joined by spaces, for messages.
+std::string command_line(const std::vector<std::string>& args);
+
+} // namespace wasmacro::bridge
