@@ -213,6 +213,17 @@ watt_shim)
     fail "the watt shim workspace failed"
   fi
   ;;
+wire_golden)
+  # The bridge decodes and encodes rust/wire's golden stream inside rustc, as
+  # the guest's and the C++ side's unit tests do outside it.
+  if (cd "$here/wire-golden" && CARGO_TARGET_DIR=$work/target cargo run --quiet --offline -p wire-golden-app) >out.txt 2>&1; then
+    cat out.txt
+    grep -qx 'golden ok' out.txt || fail "wrong output from the wire golden check"
+  else
+    cat out.txt
+    fail "the bridge's wire golden check failed"
+  fi
+  ;;
 *)
   echo "unknown case: $name" >&2
   exit 2

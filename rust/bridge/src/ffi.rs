@@ -26,9 +26,22 @@ pub struct Buffer {
     pub len: usize,
 }
 
+/// What the last expansion ran into (wasmacro_error_info).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct ErrorInfo {
+    pub trap: c_uint,
+    pub limit: c_uint,
+    pub limit_value: u64,
+}
+
+pub type LimitKind = c_uint;
+pub const LIMIT_FUEL: LimitKind = 1;
+pub const LIMIT_MAX_MEMORY_PAGES: LimitKind = 2;
+pub const LIMIT_MAX_CALL_DEPTH: LimitKind = 3;
+
 pub type Status = c_uint;
 pub const OK: Status = 0;
-pub const TRAP: Status = 7;
 pub const LOAD_ALLOW_NO_DECLS: u32 = 1;
 
 pub type MacroKind = c_uint;
@@ -52,6 +65,7 @@ extern "C" {
         message: *mut *mut c_char,
     ) -> Status;
     pub fn wasmacro_message_free(message: *mut c_char);
+    pub fn wasmacro_module_last_error(module: *const Module, info: *mut ErrorInfo) -> Status;
     pub fn wasmacro_buffer_free(buffer: *mut Buffer);
     pub fn wasmacro_expand(
         module: *mut Module,

@@ -144,59 +144,54 @@ impl WasmMacro {
         } else {
             (ptr::null(), 0)
         };
-        let status = {
-            // A panic cannot happen while the lock is held, but a poisoned
-            // lock (from a bug elsewhere) should not take every later
-            // expansion down with it.
-            let guard = loaded.lock().unwrap_or_else(|e| e.into_inner());
-            match target {
-                Target::Name(name) => {
-                    let name = c_string(name)?;
-                    unsafe {
-                        ffi::wasmacro_expand(
-                            guard.module,
-                            name.as_ptr(),
-                            input_bytes.as_ptr(),
-                            input_bytes.len(),
-                            args_ptr,
-                            args_len,
-                            &mut output,
-                            &mut message,
-                        )
-                    }
+        // A panic cannot happen while the lock is held, but a poisoned lock
+        // (from a bug elsewhere) should not take every later expansion down
+        // with it.
+        let guard = loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let status = match target {
+            Target::Name(name) => {
+                let name = c_string(name)?;
+                unsafe {
+                    ffi::wasmacro_expand(
+                        guard.module,
+                        name.as_ptr(),
+                        input_bytes.as_ptr(),
+                        input_bytes.len(),
+                        args_ptr,
+                        args_len,
+                        &mut output,
+                        &mut message,
+                    )
                 }
-                Target::Export(kind, export) => {
-                    let export = c_string(export)?;
-                    unsafe {
-                        ffi::wasmacro_expand_export(
-                            guard.module,
-                            kind,
-                            export.as_ptr(),
-                            input_bytes.as_ptr(),
-                            input_bytes.len(),
-                            args_ptr,
-                            args_len,
-                            &mut output,
-                            &mut message,
-                        )
-                    }
+            }
+            Target::Export(kind, export) => {
+                let export = c_string(export)?;
+                unsafe {
+                    ffi::wasmacro_expand_export(
+                        guard.module,
+                        kind,
+                        export.as_ptr(),
+                        input_bytes.as_ptr(),
+                        input_bytes.len(),
+                        args_ptr,
+                        args_len,
+                        &mut output,
+                        &mut message,
+                    )
                 }
             }
         };
         if status != ffi::OK {
             let mut message = take_message(message);
-            if status == ffi::TRAP {
-                // The engine names the command-line flags of `wasmacro`;
-                // inside rustc the limits come from the environment.
-                for (flag, var) in LIMIT_VARIABLES {
-                    message = message.replace(
-                        &format!("with {}", flag),
-                        &format!("with {} in rustc's environment", var),
-                    );
+            let mut info = ffi::ErrorInfo::default();
+            if unsafe { ffi::wasmacro_module_last_error(guard.module, &mut info) } == ffi::OK {
+                if let Some(var) = limit_variable(info.limit) {
+                    message += &format!("; raise the limit with {} in rustc's environment", var);
                 }
             }
             return Err(message);
         }
+        drop(guard);
         let bytes = unsafe { std::slice::from_raw_parts(output.data, output.len) };
         let result = wire::decode(bytes, &encoder.spans);
         unsafe { ffi::wasmacro_buffer_free(&mut output) };
@@ -222,12 +217,20 @@ fn take_message(message: *mut c_char) -> String {
     text
 }
 
-/// `wasmacro` flags and the environment variables that set the same limits.
-const LIMIT_VARIABLES: [(&str, &str); 3] = [
-    ("--fuel", "WASMACRO_FUEL"),
-    ("--max-memory-pages", "WASMACRO_MAX_MEMORY_PAGES"),
-    ("--max-call-depth", "WASMACRO_MAX_CALL_DEPTH"),
-];
+/// The environment variables that set the limits, read at first use.
+const FUEL: &str = "WASMACRO_FUEL";
+const MAX_MEMORY_PAGES: &str = "WASMACRO_MAX_MEMORY_PAGES";
+const MAX_CALL_DEPTH: &str = "WASMACRO_MAX_CALL_DEPTH";
+
+/// The variable that raises the limit an expansion ran into.
+fn limit_variable(limit: ffi::LimitKind) -> Option<&'static str> {
+    match limit {
+        ffi::LIMIT_FUEL => Some(FUEL),
+        ffi::LIMIT_MAX_MEMORY_PAGES => Some(MAX_MEMORY_PAGES),
+        ffi::LIMIT_MAX_CALL_DEPTH => Some(MAX_CALL_DEPTH),
+        _ => None,
+    }
+}
 
 fn env_limit<T: std::str::FromStr>(name: &str, value: &mut T) {
     if let Some(parsed) = std::env::var(name).ok().and_then(|v| v.parse().ok()) {
@@ -238,9 +241,9 @@ fn env_limit<T: std::str::FromStr>(name: &str, value: &mut T) {
 fn load(wasm: &[u8], name: &str) -> Result<Loaded, String> {
     let mut limits = ffi::Limits::default();
     unsafe { ffi::wasmacro_limits_default(&mut limits) };
-    env_limit(LIMIT_VARIABLES[0].1, &mut limits.fuel);
-    env_limit(LIMIT_VARIABLES[1].1, &mut limits.max_memory_pages);
-    env_limit(LIMIT_VARIABLES[2].1, &mut limits.max_call_depth);
+    env_limit(FUEL, &mut limits.fuel);
+    env_limit(MAX_MEMORY_PAGES, &mut limits.max_memory_pages);
+    env_limit(MAX_CALL_DEPTH, &mut limits.max_call_depth);
     // The engine only carries the limits; it lives as long as the module,
     // which lives as long as the compiler process.
     let engine = unsafe { ffi::wasmacro_engine_new(&limits) };
@@ -265,6 +268,14 @@ fn load(wasm: &[u8], name: &str) -> Result<Loaded, String> {
         return Err(take_message(message));
     }
     Ok(Loaded { module })
+}
+
+/// Decodes and encodes the wire format's golden stream (rust/wire) with the
+/// bridge's own code; tests/e2e (case wire_golden) calls it from a macro.
+#[cfg(feature = "wire-golden")]
+#[doc(hidden)]
+pub fn __check_wire_golden() -> Result<(), String> {
+    wire::check_golden()
 }
 
 /// `::core::compile_error! { "message" }` at the call site: valid both where

@@ -5,15 +5,14 @@
 //! `spans[i]`, and the decoder gives an output token the span behind its
 //! handle, or the call site for new tokens (`CALL_SITE`).
 
+//! The format's tags and rules are rust/wire/format.rs, shared with the guest.
+
 use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 
-const CALL_SITE: u32 = 0xFFFF_FFFF;
+#[path = "../../wire/format.rs"]
+mod format;
 
-const TAG_END: u8 = 0;
-const TAG_GROUP: u8 = 1;
-const TAG_IDENT: u8 = 2;
-const TAG_PUNCT: u8 = 3;
-const TAG_LITERAL: u8 = 4;
+use format::{CALL_SITE, END as TAG_END, GROUP as TAG_GROUP, IDENT as TAG_IDENT, LITERAL as TAG_LITERAL, PUNCT as TAG_PUNCT};
 
 #[derive(Default)]
 pub struct Encoder {
@@ -50,10 +49,10 @@ impl Encoder {
                 TokenTree::Group(group) => {
                     self.bytes.push(TAG_GROUP);
                     self.bytes.push(match group.delimiter() {
-                        Delimiter::Parenthesis => 0,
-                        Delimiter::Brace => 1,
-                        Delimiter::Bracket => 2,
-                        Delimiter::None => 3,
+                        Delimiter::Parenthesis => format::PARENTHESIS,
+                        Delimiter::Brace => format::BRACE,
+                        Delimiter::Bracket => format::BRACKET,
+                        Delimiter::None => format::NONE,
                     });
                     self.span(group.span());
                     self.trees(group.stream());
@@ -68,15 +67,15 @@ impl Encoder {
                     self.bytes.push(TAG_PUNCT);
                     self.u32(punct.as_char() as u32);
                     self.bytes.push(match punct.spacing() {
-                        Spacing::Alone => 0,
-                        Spacing::Joint => 1,
+                        Spacing::Alone => format::ALONE,
+                        Spacing::Joint => format::JOINT,
                     });
                     self.span(punct.span());
                 }
                 TokenTree::Literal(literal) => {
                     self.bytes.push(TAG_LITERAL);
                     self.span(literal.span());
-                    self.bytes.push(0);
+                    self.bytes.push(format::LITERAL_TEXT);
                     self.text(&literal.to_string());
                 }
             }
@@ -89,7 +88,10 @@ impl Encoder {
 /// failure here means the two sides disagree about the format: reported, not
 /// panicked on.
 pub fn decode(bytes: &[u8], spans: &[Span]) -> Result<TokenStream, String> {
-    let mut reader = Reader { bytes, pos: 0, spans };
+    let mut reader = Reader {
+        inner: format::Reader::new(bytes),
+        spans,
+    };
     // Open groups, innermost last, kept on the heap: nesting depth is the
     // macro's to choose.
     let mut open: Vec<(Delimiter, Span, Vec<TokenTree>)> = Vec::new();
@@ -108,10 +110,10 @@ pub fn decode(bytes: &[u8], spans: &[Span]) -> Result<TokenStream, String> {
             },
             TAG_GROUP => {
                 let delimiter = match reader.u8()? {
-                    0 => Delimiter::Parenthesis,
-                    1 => Delimiter::Brace,
-                    2 => Delimiter::Bracket,
-                    3 => Delimiter::None,
+                    format::PARENTHESIS => Delimiter::Parenthesis,
+                    format::BRACE => Delimiter::Brace,
+                    format::BRACKET => Delimiter::Bracket,
+                    format::NONE => Delimiter::None,
                     d => return Err(reader.error(&format!("bad delimiter {}", d))),
                 };
                 let span = reader.span()?;
@@ -130,8 +132,8 @@ pub fn decode(bytes: &[u8], spans: &[Span]) -> Result<TokenStream, String> {
                 let c = reader.u32()?;
                 let ch = char::from_u32(c).ok_or_else(|| reader.error("bad punct char"))?;
                 let spacing = match reader.u8()? {
-                    0 => Spacing::Alone,
-                    1 => Spacing::Joint,
+                    format::ALONE => Spacing::Alone,
+                    format::JOINT => Spacing::Joint,
                     s => return Err(reader.error(&format!("bad spacing {}", s))),
                 };
                 let span = reader.span()?;
@@ -141,7 +143,7 @@ pub fn decode(bytes: &[u8], spans: &[Span]) -> Result<TokenStream, String> {
             }
             TAG_LITERAL => {
                 let span = reader.span()?;
-                if reader.u8()? != 0 {
+                if reader.u8()? != format::LITERAL_TEXT {
                     return Err(reader.error("literal handle where text was expected"));
                 }
                 let text = reader.text()?;
@@ -154,15 +156,14 @@ pub fn decode(bytes: &[u8], spans: &[Span]) -> Result<TokenStream, String> {
             t => return Err(reader.error(&format!("bad tag {}", t))),
         }
     }
-    if reader.pos != bytes.len() {
+    if reader.inner.pos != bytes.len() {
         return Err(reader.error("bytes after the end of the stream"));
     }
     Ok(current.into_iter().collect())
 }
 
 struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    inner: format::Reader<'a>,
     spans: &'a [Span],
 }
 
@@ -170,26 +171,16 @@ impl<'a> Reader<'a> {
     fn error(&self, what: &str) -> String {
         format!(
             "wasmacro bridge: malformed expansion at byte {}: {}",
-            self.pos, what
+            self.inner.pos, what
         )
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        if self.bytes.len() - self.pos < n {
-            return Err(self.error("truncated"));
-        }
-        let slice = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(slice)
-    }
-
     fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
+        self.inner.u8().ok_or_else(|| self.error("truncated"))
     }
 
     fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.inner.u32().ok_or_else(|| self.error("truncated"))
     }
 
     fn span(&mut self) -> Result<Span, String> {
@@ -204,8 +195,34 @@ impl<'a> Reader<'a> {
     }
 
     fn text(&mut self) -> Result<&'a str, String> {
-        let len = self.u32()? as usize;
-        let bytes = self.take(len)?;
-        std::str::from_utf8(bytes).map_err(|_| self.error("invalid UTF-8"))
+        match self.inner.text() {
+            None => Err(self.error("truncated")),
+            Some(text) => text.map_err(|_| self.error("invalid UTF-8")),
+        }
     }
+}
+
+/// Decodes the golden stream of rust/wire and encodes it again, which must
+/// give the same bytes; for tests/e2e (case wire_golden), since proc_macro's
+/// types exist only while rustc runs a macro.
+#[cfg(feature = "wire-golden")]
+pub fn check_golden() -> Result<(), String> {
+    let golden: &[u8] = include_bytes!("../../wire/golden-guest-to-host.bin");
+    // Handles are numbered in the order the tokens come, as the encoder
+    // numbers them: 15 spans.
+    let spans = vec![Span::call_site(); 15];
+    let stream = decode(golden, &spans)?;
+    let trees = stream.clone().into_iter().count();
+    if trees != 11 {
+        return Err(format!("the golden stream decoded to {} trees, not 11", trees));
+    }
+    let mut encoder = Encoder::default();
+    encoder.stream(stream);
+    if encoder.bytes != golden {
+        return Err(format!(
+            "the golden stream encoded again differs:\n{:?}\n{:?}",
+            encoder.bytes, golden
+        ));
+    }
+    Ok(())
 }

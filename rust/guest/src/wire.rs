@@ -1,33 +1,20 @@
-//! The watt-0.5 wire format (see DESIGN.md), both directions.
-//!
-//! A stream is a list of trees, each starting with a tag byte, ended by a `0`
-//! byte; integers are little-endian u32.
-//!
-//! | tag | host -> guest | guest -> host |
-//! | --- | --- | --- |
-//! | 1 group | delimiter byte, span, open span, close span, stream | delimiter byte, span, stream |
-//! | 2 ident | span, length, UTF-8 name (`r#` for raw) | same |
-//! | 3 punct | char, spacing byte (0 alone, 1 joint), span | same |
-//! | 4 literal | span, `1`, literal handle | span, `1` + handle, or `0` + length + source text |
+//! The watt-0.5 wire format (see DESIGN.md), both directions; its tags and
+//! rules are rust/wire/format.rs, shared with the bridge.
 
 use crate::{Delimiter, Group, Ident, Literal, LiteralRepr, Punct, Spacing, Span, TokenStream, TokenTree};
 use std::fmt;
 
-const END: u8 = 0;
-const GROUP: u8 = 1;
-const IDENT: u8 = 2;
-const PUNCT: u8 = 3;
-const LITERAL: u8 = 4;
+#[path = "../../wire/format.rs"]
+mod format;
 
-const LITERAL_TEXT: u8 = 0;
-const LITERAL_HANDLE: u8 = 1;
+use format::{END, GROUP, IDENT, LITERAL, LITERAL_HANDLE, LITERAL_TEXT, PUNCT};
 
 fn delimiter_byte(d: Delimiter) -> u8 {
     match d {
-        Delimiter::Parenthesis => 0,
-        Delimiter::Brace => 1,
-        Delimiter::Bracket => 2,
-        Delimiter::None => 3,
+        Delimiter::Parenthesis => format::PARENTHESIS,
+        Delimiter::Brace => format::BRACE,
+        Delimiter::Bracket => format::BRACKET,
+        Delimiter::None => format::NONE,
     }
 }
 
@@ -105,8 +92,8 @@ pub fn encode(stream: &TokenStream, out: &mut Vec<u8>) {
                 room.byte(PUNCT);
                 room.u32(p.as_char() as u32);
                 room.byte(match p.spacing() {
-                    Spacing::Alone => 0,
-                    Spacing::Joint => 1,
+                    Spacing::Alone => format::ALONE,
+                    Spacing::Joint => format::JOINT,
                 });
                 room.u32(p.span().handle());
             }
@@ -135,7 +122,7 @@ fn encode_literal(l: &Literal, out: &mut Vec<u8>) {
                 Some(positive) => {
                     room.byte(PUNCT);
                     room.u32('-' as u32);
-                    room.byte(0);
+                    room.byte(format::ALONE);
                     room.u32(span);
                     positive
                 }
@@ -180,26 +167,15 @@ impl fmt::Display for DecodeError {
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
+struct Reader<'a>(format::Reader<'a>);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.pos.checked_add(n).ok_or(DecodeError::Truncated)?;
-        let slice = self.bytes.get(self.pos..end).ok_or(DecodeError::Truncated)?;
-        self.pos = end;
-        Ok(slice)
-    }
-
     fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.take(1)?[0])
+        self.0.u8().ok_or(DecodeError::Truncated)
     }
 
     fn u32(&mut self) -> Result<u32, DecodeError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        self.0.u32().ok_or(DecodeError::Truncated)
     }
 
     fn span(&mut self) -> Result<Span, DecodeError> {
@@ -207,8 +183,7 @@ impl<'a> Reader<'a> {
     }
 
     fn str(&mut self) -> Result<&'a str, DecodeError> {
-        let len = self.u32()? as usize;
-        std::str::from_utf8(self.take(len)?).map_err(|_| DecodeError::BadUtf8)
+        self.0.text().ok_or(DecodeError::Truncated)?.map_err(|_| DecodeError::BadUtf8)
     }
 }
 
@@ -223,7 +198,7 @@ struct OpenGroup {
 /// Nesting depth is bounded only by memory: groups are kept on a heap stack,
 /// not the wasm call stack.
 pub fn decode(bytes: &[u8]) -> Result<TokenStream, DecodeError> {
-    let mut r = Reader { bytes, pos: 0 };
+    let mut r = Reader(format::Reader::new(bytes));
     let mut open: Vec<OpenGroup> = Vec::new();
     let mut trees: Vec<TokenTree> = Vec::new();
     loop {
@@ -244,10 +219,10 @@ pub fn decode(bytes: &[u8]) -> Result<TokenStream, DecodeError> {
             },
             GROUP => {
                 let delimiter = match r.u8()? {
-                    0 => Delimiter::Parenthesis,
-                    1 => Delimiter::Brace,
-                    2 => Delimiter::Bracket,
-                    3 => Delimiter::None,
+                    format::PARENTHESIS => Delimiter::Parenthesis,
+                    format::BRACE => Delimiter::Brace,
+                    format::BRACKET => Delimiter::Bracket,
+                    format::NONE => Delimiter::None,
                     d => return Err(DecodeError::BadDelimiter(d)),
                 };
                 let spans = [r.span()?, r.span()?, r.span()?];
@@ -266,8 +241,8 @@ pub fn decode(bytes: &[u8]) -> Result<TokenStream, DecodeError> {
                 let code = r.u32()?;
                 let ch = char::from_u32(code).ok_or(DecodeError::BadChar(code))?;
                 let spacing = match r.u8()? {
-                    0 => Spacing::Alone,
-                    1 => Spacing::Joint,
+                    format::ALONE => Spacing::Alone,
+                    format::JOINT => Spacing::Joint,
                     s => return Err(DecodeError::BadSpacing(s)),
                 };
                 TokenTree::Punct(Punct::with_span(ch, spacing, r.span()?))
@@ -288,8 +263,8 @@ pub fn decode(bytes: &[u8]) -> Result<TokenStream, DecodeError> {
         };
         trees.push(tree);
     }
-    if r.pos != bytes.len() {
-        return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
+    if r.0.pos != bytes.len() {
+        return Err(DecodeError::TrailingBytes(bytes.len() - r.0.pos));
     }
     Ok(TokenStream::from_vec(trees))
 }

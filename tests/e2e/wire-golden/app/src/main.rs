@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", wire_golden_macro::wire_golden!());
+}
