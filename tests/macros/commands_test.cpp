@@ -184,6 +184,8 @@ TEST(CallCommand, BangAndErrors) {
     r = run_tool({"call", kFixtures + "/hostile.wasm", "infinite_loop", "--fuel", "100000"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("fuel budget of 100000 units"), std::string::npos) << r.err;
+    // The driver words the advice for the limit the macro hit.
+    EXPECT_NE(r.err.find("units); raise the limit with --fuel\n"), std::string::npos) << r.err;
 
     r = run_tool(
         {"call", kFixtures + "/hostile.wasm", "unbounded_recursion", "--max-call-depth", "500"});
@@ -194,6 +196,7 @@ TEST(CallCommand, BangAndErrors) {
         {"call", kFixtures + "/hostile.wasm", "unbounded_alloc", "--max-memory-pages", "100"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("beyond 100 pages"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("; raise the limit with --max-memory-pages"), std::string::npos) << r.err;
 
     r = run_tool({"call", kFixtures + "/hostile.wasm", "bad_abi"}, "wire_bad_tag");
     EXPECT_EQ(r.code, 1);

@@ -283,6 +283,13 @@ TEST_F(Hostile, InfiniteLoopStopsAtTheFuelLimitQuickly) {
     EXPECT_EQ(e.cause(), ExpansionError::Cause::Trap);
     EXPECT_NE(std::string(e.what()).find("fuel"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("infinite_loop"), std::string::npos) << e.what();
+    // The limit comes as data, and the advice is the front end's to word.
+    EXPECT_EQ(e.trap(), wasm::TrapKind::FuelExhausted);
+    ASSERT_TRUE(e.limit().has_value());
+    EXPECT_EQ(e.limit()->kind, macros::LimitHit::Kind::Fuel);
+    EXPECT_EQ(e.limit()->value, wasm::SandboxLimits{}.fuel);
+    EXPECT_EQ(std::string(e.what()).find("--fuel"), std::string::npos) << e.what();
+    EXPECT_EQ(e.with_hint("; ADVICE"), std::string(e.what()) + "; ADVICE");
     if (!kSanitized) {
         EXPECT_LT(seconds, 1.0);
     }
@@ -311,6 +318,9 @@ TEST_F(Hostile, UnboundedAllocStopsAtTheMemoryLimit) {
     EXPECT_EQ(e.cause(), ExpansionError::Cause::Trap);
     EXPECT_NE(std::string(e.what()).find("memory limit"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("512 pages"), std::string::npos) << e.what();
+    ASSERT_TRUE(e.limit().has_value());
+    EXPECT_EQ(e.limit()->kind, macros::LimitHit::Kind::MemoryPages);
+    EXPECT_EQ(e.limit()->value, 512u);
     expect_recovers();
 }
 
@@ -318,6 +328,15 @@ TEST_F(Hostile, UnboundedRecursionStopsAtTheCallDepthLimit) {
     ExpansionError e = expect_failure(*hostile, "unbounded_recursion", "");
     EXPECT_EQ(e.cause(), ExpansionError::Cause::Trap);
     EXPECT_NE(std::string(e.what()).find("call stack exhausted"), std::string::npos) << e.what();
+    // The depth cap, or the machine stack (no limit a caller can raise).
+    if (e.trap() == wasm::TrapKind::CallStackExhausted) {
+        ASSERT_TRUE(e.limit().has_value());
+        EXPECT_EQ(e.limit()->kind, macros::LimitHit::Kind::CallDepth);
+        EXPECT_EQ(e.limit()->value, wasm::SandboxLimits{}.max_call_depth);
+    } else {
+        EXPECT_EQ(e.trap(), wasm::TrapKind::MachineStackExhausted);
+        EXPECT_FALSE(e.limit().has_value());
+    }
     expect_recovers();
 }
 
@@ -451,6 +470,40 @@ TEST(LibraryLoad, NoDeclsSectionSuggestsAnnotate) {
     } catch (const macros::DeclsError& e) {
         EXPECT_NE(std::string(e.what()).find("wasmacro annotate"), std::string::npos) << e.what();
     }
+}
+
+// Decls given rather than read: a module without a section (as built for
+// plain watt) loads, and the decls are checked as a section's would be.
+TEST(LibraryLoad, WithDeclsGiven) {
+    auto bytes = read_file(kFixtures + "/demo.wasm");
+    macros::Decls none;
+    std::vector<uint8_t> plain = macros::with_decls_section(bytes, none);
+    macros::Decls decls;
+    decls.macros.push_back({macros::MacroKind::Derive, "Shown", "derive_demo", {"helper"}});
+    auto lib = Library::load(wasm::load_module(bytes), decls, "demo.wasm");
+    ASSERT_EQ(lib->decls().macros.size(), 1u);
+    EXPECT_EQ(lib->decls().macros[0].name, "Shown");
+    tokens::TokenStream out = lib->expand(lib->decls().macros[0], lex("struct S;"));
+    EXPECT_NE(tokens::to_string(out).find("My name is S."), std::string::npos);
+    auto refused = [&](macros::Decls d, const std::string& why) {
+        try {
+            Library::load(wasm::load_module(bytes), std::move(d), "demo.wasm");
+            ADD_FAILURE() << "loaded, expected: " << why;
+        } catch (const macros::DeclsError& e) {
+            EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+            EXPECT_EQ(std::string(e.what()).rfind("demo.wasm: ", 0), 0u) << e.what();
+        }
+    };
+    refused({{{macros::MacroKind::Bang, "a-b", "derive_demo", {}}}}, "`a-b` is not a macro name");
+    refused({{{macros::MacroKind::Bang, "fn", "derive_demo", {}}}}, "is a Rust keyword");
+    refused({{{macros::MacroKind::Derive, "D", "derive_demo", {"__wasmacro_x"}}}},
+            "starts with `__wasmacro`");
+    refused({{{macros::MacroKind::Derive, "D", "derive_demo", {}},
+              {macros::MacroKind::Bang, "D", "derive_demo", {}}}},
+            "has the same name as derive `D`");
+    refused({{{macros::MacroKind::Bang, "d", "", {}}}}, "the export name is empty");
+    refused({{{macros::MacroKind::Attribute, "d", "derive_demo", {}}}},
+            "must have type (i32, i32) -> (i32)");
 }
 
 TEST(LibraryLoad, UnknownExportNamed) {
