@@ -12,7 +12,10 @@ use proc_macro::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenSt
 #[path = "../../wire/format.rs"]
 mod format;
 
-use format::{CALL_SITE, END as TAG_END, GROUP as TAG_GROUP, IDENT as TAG_IDENT, LITERAL as TAG_LITERAL, PUNCT as TAG_PUNCT};
+use format::{
+    CALL_SITE, END as TAG_END, GROUP as TAG_GROUP, IDENT as TAG_IDENT, LITERAL as TAG_LITERAL,
+    PUNCT as TAG_PUNCT,
+};
 
 #[derive(Default)]
 pub struct Encoder {
@@ -222,6 +225,39 @@ pub fn check_golden() -> Result<(), String> {
         return Err(format!(
             "the golden stream encoded again differs:\n{:?}\n{:?}",
             encoder.bytes, golden
+        ));
+    }
+    // The same tokens built by hand encode to the same bytes, so that the
+    // tags mean what the other sides take them to mean.
+    let group = |delimiter, trees: Vec<TokenTree>| {
+        TokenTree::Group(Group::new(delimiter, trees.into_iter().collect()))
+    };
+    let ident = |name| TokenTree::Ident(Ident::new(name, Span::call_site()));
+    let punct = |c, spacing| TokenTree::Punct(Punct::new(c, spacing));
+    let built: TokenStream = vec![
+        punct('#', Spacing::Alone),
+        group(
+            Delimiter::Bracket,
+            vec![ident("derive"), group(Delimiter::Parenthesis, vec![ident("Debug")])],
+        ),
+        TokenTree::Ident(Ident::new_raw("fn", Span::call_site())),
+        punct('=', Spacing::Joint),
+        punct('>', Spacing::Alone),
+        TokenTree::Literal(Literal::string("hi")),
+        TokenTree::Literal(Literal::u8_suffixed(1)),
+        group(Delimiter::None, vec![ident("ünï")]),
+        group(Delimiter::Brace, vec![]),
+        punct('\'', Spacing::Joint),
+        ident("a"),
+    ]
+    .into_iter()
+    .collect();
+    let mut by_hand = Encoder::default();
+    by_hand.stream(built);
+    if by_hand.bytes != golden {
+        return Err(format!(
+            "the golden tokens built by hand encode differently:\n{:?}\n{:?}",
+            by_hand.bytes, golden
         ));
     }
     Ok(())

@@ -379,7 +379,10 @@ fn golden_wire_streams() {
         .collect();
     assert_eq!(
         kinds,
-        ["punct", "group", "ident", "punct", "punct", "literal", "literal", "group", "group", "punct", "ident"]
+        [
+            "punct", "group", "ident", "punct", "punct", "literal", "literal", "group", "group",
+            "punct", "ident"
+        ]
     );
     // Built by hand, the same tokens encode to the same bytes.
     let span = |handle| Span::from_handle(handle);
@@ -406,7 +409,11 @@ fn golden_wire_streams() {
             1,
             vec![
                 TokenTree::Ident(Ident::new("derive", span(2))),
-                group(Delimiter::Parenthesis, 3, vec![TokenTree::Ident(Ident::new("Debug", span(4)))]),
+                group(
+                    Delimiter::Parenthesis,
+                    3,
+                    vec![TokenTree::Ident(Ident::new("Debug", span(4)))],
+                ),
             ],
         ),
         TokenTree::Ident(Ident::new_raw("fn", span(5))),
