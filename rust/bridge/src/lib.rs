@@ -144,54 +144,59 @@ impl WasmMacro {
         } else {
             (ptr::null(), 0)
         };
-        // A panic cannot happen while the lock is held, but a poisoned lock
-        // (from a bug elsewhere) should not take every later expansion down
-        // with it.
-        let guard = loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let status = match target {
-            Target::Name(name) => {
-                let name = c_string(name)?;
-                unsafe {
-                    ffi::wasmacro_expand(
-                        guard.module,
-                        name.as_ptr(),
-                        input_bytes.as_ptr(),
-                        input_bytes.len(),
-                        args_ptr,
-                        args_len,
-                        &mut output,
-                        &mut message,
-                    )
+        let (status, info) = {
+            // A panic cannot happen while the lock is held, but a poisoned
+            // lock (from a bug elsewhere) should not take every later
+            // expansion down with it.
+            let guard = loaded.lock().unwrap_or_else(|e| e.into_inner());
+            let status = match target {
+                Target::Name(name) => {
+                    let name = c_string(name)?;
+                    unsafe {
+                        ffi::wasmacro_expand(
+                            guard.module,
+                            name.as_ptr(),
+                            input_bytes.as_ptr(),
+                            input_bytes.len(),
+                            args_ptr,
+                            args_len,
+                            &mut output,
+                            &mut message,
+                        )
+                    }
                 }
-            }
-            Target::Export(kind, export) => {
-                let export = c_string(export)?;
-                unsafe {
-                    ffi::wasmacro_expand_export(
-                        guard.module,
-                        kind,
-                        export.as_ptr(),
-                        input_bytes.as_ptr(),
-                        input_bytes.len(),
-                        args_ptr,
-                        args_len,
-                        &mut output,
-                        &mut message,
-                    )
+                Target::Export(kind, export) => {
+                    let export = c_string(export)?;
+                    unsafe {
+                        ffi::wasmacro_expand_export(
+                            guard.module,
+                            kind,
+                            export.as_ptr(),
+                            input_bytes.as_ptr(),
+                            input_bytes.len(),
+                            args_ptr,
+                            args_len,
+                            &mut output,
+                            &mut message,
+                        )
+                    }
                 }
+            };
+            // What it ran into, as data: the advice is ours to word.
+            let mut info = ffi::ErrorInfo::default();
+            if status != ffi::OK {
+                unsafe { ffi::wasmacro_module_last_error(guard.module, &mut info) };
             }
+            (status, info)
         };
         if status != ffi::OK {
             let mut message = take_message(message);
-            let mut info = ffi::ErrorInfo::default();
-            if unsafe { ffi::wasmacro_module_last_error(guard.module, &mut info) } == ffi::OK {
-                if let Some(var) = limit_variable(info.limit) {
-                    message += &format!("; raise the limit with {} in rustc's environment", var);
-                }
+            if let Some(var) = limit_variable(info.limit) {
+                // Inside rustc the limits come from the environment.
+                message += &format!("; raise the limit with {} in rustc's environment", var);
             }
             return Err(message);
         }
-        drop(guard);
         let bytes = unsafe { std::slice::from_raw_parts(output.data, output.len) };
         let result = wire::decode(bytes, &encoder.spans);
         unsafe { ffi::wasmacro_buffer_free(&mut output) };

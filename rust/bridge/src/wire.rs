@@ -219,14 +219,15 @@ pub fn check_golden() -> Result<(), String> {
     if trees != 11 {
         return Err(format!("the golden stream decoded to {} trees, not 11", trees));
     }
-    let mut encoder = Encoder::default();
-    encoder.stream(stream);
-    if encoder.bytes != golden {
-        return Err(format!(
-            "the golden stream encoded again differs:\n{:?}\n{:?}",
-            encoder.bytes, golden
-        ));
-    }
+    let same = |what: &str, stream: TokenStream| {
+        let mut encoder = Encoder::default();
+        encoder.stream(stream);
+        if encoder.bytes == golden {
+            return Ok(());
+        }
+        Err(format!("{} encode differently:\n{:?}\n{:?}", what, encoder.bytes, golden))
+    };
+    same("the golden stream's tokens", stream)?;
     // The same tokens built by hand encode to the same bytes, so that the
     // tags mean what the other sides take them to mean.
     let group = |delimiter, trees: Vec<TokenTree>| {
@@ -252,13 +253,6 @@ pub fn check_golden() -> Result<(), String> {
     ]
     .into_iter()
     .collect();
-    let mut by_hand = Encoder::default();
-    by_hand.stream(built);
-    if by_hand.bytes != golden {
-        return Err(format!(
-            "the golden tokens built by hand encode differently:\n{:?}\n{:?}",
-            by_hand.bytes, golden
-        ));
-    }
+    same("the golden tokens built by hand", built)?;
     Ok(())
 }
