@@ -35,7 +35,7 @@ struct Context {
 };
 
 void add_run_command(CLI::App& app, Context& ctx);
-/// --fuel, --max-memory-pages and --max-call-depth, for every command that runs wasm.
+/// --fuel, --max-memory-pages and --max-call-depth, for the commands that run macros.
 void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
 /// The advice for a limit an expansion hit: the option above that raises it.
 std::string limit_hint(const macros::LimitHit& limit);
