@@ -671,22 +671,10 @@ private:
         case IOp::CallLocal: return call(op, ip);
         case IOp::ReturnCall: return tail_call(ip);
         case IOp::ReturnCallIndirect:
-            a_.mov(true, regs_fuel, R14);
-            a_.mov(false, regs_depth, RBP);
-            a_.mov(true, RDI, R15);
-            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
-            a_.mov(true, RDX, RBX);
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
-            call_helper(reinterpret_cast<const void*>(&tail_call_indirect_helper));
+            call_indirect_out(ip, reinterpret_cast<const void*>(&tail_call_indirect_helper));
             return after_tail_call_helper();
         case IOp::CallIndirect:
-            a_.mov(true, regs_fuel, R14);
-            a_.mov(false, regs_depth, RBP);
-            a_.mov(true, RDI, R15);
-            a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
-            a_.mov(true, RDX, RBX);
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
-            call_helper(reinterpret_cast<const void*>(&call_indirect_helper));
+            call_indirect_out(ip, reinterpret_cast<const void*>(&call_indirect_helper));
             after_call_out();
             return;
         case IOp::Select:
@@ -823,6 +811,16 @@ private:
         a_.mov_imm(RAX, reinterpret_cast<uintptr_t>(&callee->jit_entry));
         a_.mov(true, RAX, Mem{RAX});
         jump_out(RAX);
+    }
+    /// Calls helper(regs, instruction, fp, caller), as the indirect calls do.
+    void call_indirect_out(const uint8_t* ip, const void* helper) {
+        a_.mov(true, regs_fuel, R14);
+        a_.mov(false, regs_depth, RBP);
+        a_.mov(true, RDI, R15);
+        a_.mov_imm(RSI, reinterpret_cast<uintptr_t>(ip));
+        a_.mov(true, RDX, RBX);
+        a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&function_));
+        call_helper(helper);
     }
     /// After tail_call_any's result in rax: a trap, a return, or a jump.
     void after_tail_call_helper() {
