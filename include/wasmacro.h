@@ -68,7 +68,9 @@ typedef enum wasmacro_status {
     WASMACRO_ERROR_ABI = 8,
     /** Out of host memory, or an unexpected internal failure (a bug: the
      *  message says what it was). */
-    WASMACRO_ERROR_INTERNAL = 9
+    WASMACRO_ERROR_INTERNAL = 9,
+    /** The expansion cache's directory cannot be made or written. */
+    WASMACRO_ERROR_CACHE = 10
 } wasmacro_status;
 
 /** A short constant name for a status, e.g. "panic". */
@@ -97,6 +99,35 @@ typedef struct wasmacro_engine wasmacro_engine;
 wasmacro_engine* wasmacro_engine_new(const wasmacro_limits* limits);
 /** Frees the engine. Its modules must have been freed first. */
 void wasmacro_engine_free(wasmacro_engine* engine);
+
+/**
+ * The expansion cache (opt-in): a directory of expansions shared by every
+ * process that opens it. A wasm macro sees only its input and runs
+ * deterministically, so an expansion is stored under its module, macro,
+ * input bytes (span handles included, as the caller numbered them) and
+ * limits, and replayed when all of them are the same again: the output's
+ * span handles refer to the input's, so they name the current call's spans.
+ * Failures (a panic, a trap, a broken ABI rule) are replayed too, with their
+ * message. A caller that numbers each call's spans 0, 1, 2, ... in order, as
+ * the Rust bridge does, gets a hit for the same tokens anywhere.
+ */
+typedef struct wasmacro_cache wasmacro_cache;
+
+/**
+ * Opens the cache in the directory `dir`, creating it if need be, or, with
+ * `dir` NULL, where the environment says: `$WASMACRO_CACHE_DIR/expansions`,
+ * else `${XDG_CACHE_HOME:-~/.cache}/wasmacro/expansions`; with `dir` NULL
+ * and WASMACRO_CACHE=off, returns WASMACRO_OK and stores NULL in `*out`.
+ * WASMACRO_CACHE_MAX_SIZE (e.g. `500M`; default 1 GiB) caps its size.
+ * Returns WASMACRO_ERROR_CACHE, naming the directory and the reason, if it
+ * cannot be written; the caller then goes on without a cache.
+ */
+wasmacro_status wasmacro_cache_open(const char* dir, wasmacro_cache** out, char** message);
+/** Frees the handle; engines and modules it was given to keep what they need. */
+void wasmacro_cache_free(wasmacro_cache* cache);
+/** Modules that `engine` loads from now on look their expansions up in
+ *  `cache` and record them there; NULL turns that off for later loads. */
+void wasmacro_engine_set_cache(wasmacro_engine* engine, wasmacro_cache* cache);
 
 typedef struct wasmacro_module wasmacro_module;
 

@@ -5,6 +5,9 @@
 
 #include "abi/host.hpp"
 #include "abi/wire.hpp"
+#ifdef WASMACRO_HAVE_CACHE
+#include "cache/expansion.hpp"
+#endif
 #include "macros/library.hpp"
 #include "wasm/engine.hpp"
 
@@ -19,7 +22,16 @@
 
 struct wasmacro_engine {
     wasmacro::wasm::SandboxLimits limits;
+#ifdef WASMACRO_HAVE_CACHE
+    std::shared_ptr<wasmacro::cache::Store> cache; ///< for modules loaded from now on
+#endif
 };
+
+#ifdef WASMACRO_HAVE_CACHE
+struct wasmacro_cache {
+    std::shared_ptr<wasmacro::cache::Store> store;
+};
+#endif
 
 struct wasmacro_module {
     std::unique_ptr<wasmacro::macros::Library> library;
@@ -30,6 +42,9 @@ struct wasmacro_module {
     std::vector<std::vector<const char*>> helpers;
     // What the last expansion ran into, if it failed.
     wasmacro_error_info last_error{};
+#ifdef WASMACRO_HAVE_CACHE
+    std::optional<wasmacro::cache::ModuleCache> cache;
+#endif
 };
 
 namespace {
@@ -187,12 +202,45 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
     auto decode = [&](const uint8_t* data, size_t len) {
         return abi::decode({data, len}, abi::Direction::GuestToHost, tables, options);
     };
+    const bool is_attr = macro.kind == macros::MacroKind::Attribute;
+#ifdef WASMACRO_HAVE_CACHE
+    // The caller's bytes are the key as they are (see src/cache/expansion.hpp);
+    // a hit is handed back without decoding anything.
+    std::optional<cache::Key> key;
+    std::vector<uint8_t> bytes;
+    bool hit = false;
+    if (module->cache) {
+        static constexpr uint8_t kEmpty[] = {0};
+        std::span<const uint8_t> a;
+        if (is_attr) a = args != nullptr ? std::span(args, args_len) : std::span(kEmpty);
+        key = module->cache->key("caller's spans", macro, {input, input_len}, a);
+        if (std::optional<cache::Outcome> found = module->cache->lookup(*key)) {
+            if (found->kind != cache::Outcome::Kind::Expansion) throw module->cache->error(*found);
+            bytes = std::move(found->bytes);
+            hit = true;
+        }
+    }
+    if (!hit) {
+        tokens::TokenStream in = decode(input, input_len);
+        tokens::TokenStream attr;
+        if (is_attr && args != nullptr) attr = decode(args, args_len);
+        tokens::TokenStream out;
+        try {
+            out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
+        } catch (const macros::ExpansionError& e) {
+            if (key) module->cache->put_error(*key, e);
+            throw;
+        }
+        bytes = abi::encode(out, abi::Direction::GuestToHost, tables);
+        if (key) module->cache->put_output(*key, bytes);
+    }
+#else
     tokens::TokenStream in = decode(input, input_len);
     tokens::TokenStream attr;
-    const bool is_attr = macro.kind == macros::MacroKind::Attribute;
     if (is_attr && args != nullptr) attr = decode(args, args_len);
     tokens::TokenStream out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
     std::vector<uint8_t> bytes = abi::encode(out, abi::Direction::GuestToHost, tables);
+#endif
     auto* data = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
     if (data == nullptr) return fail(message, WASMACRO_ERROR_INTERNAL, "out of memory");
     std::memcpy(data, bytes.data(), bytes.size());
@@ -217,6 +265,7 @@ const char* wasmacro_status_name(wasmacro_status status) {
     case WASMACRO_ERROR_TRAP: return "trap";
     case WASMACRO_ERROR_ABI: return "abi";
     case WASMACRO_ERROR_INTERNAL: return "internal";
+    case WASMACRO_ERROR_CACHE: return "cache";
     }
     return "unknown";
 }
@@ -247,6 +296,48 @@ void wasmacro_engine_free(wasmacro_engine* engine) {
     delete engine;
 }
 
+wasmacro_status wasmacro_cache_open(const char* dir, wasmacro_cache** out, char** message) {
+    if (message != nullptr) *message = nullptr;
+    if (out == nullptr) return fail(message, WASMACRO_ERROR_ARGUMENT, "out is NULL");
+    *out = nullptr;
+#ifdef WASMACRO_HAVE_CACHE
+    try {
+        cache::Config config = cache::config_from_environment();
+        if (dir != nullptr)
+            config.dir = dir;
+        else if (!config.enabled)
+            return WASMACRO_OK;
+        *out = new wasmacro_cache{cache::Store::open(config.dir, config.max_bytes)};
+        return WASMACRO_OK;
+    } catch (const std::bad_alloc&) {
+        return fail(message, WASMACRO_ERROR_INTERNAL, "out of memory");
+    } catch (const std::exception& e) {
+        return fail(message, WASMACRO_ERROR_CACHE, e.what());
+    }
+#else
+    (void)dir;
+    return fail(message, WASMACRO_ERROR_CACHE,
+                "this build of wasmacro (wasm32-wasip1) has no expansion cache");
+#endif
+}
+
+void wasmacro_cache_free(wasmacro_cache* cache) {
+#ifdef WASMACRO_HAVE_CACHE
+    delete cache;
+#else
+    (void)cache;
+#endif
+}
+
+void wasmacro_engine_set_cache(wasmacro_engine* engine, wasmacro_cache* cache) {
+#ifdef WASMACRO_HAVE_CACHE
+    if (engine != nullptr) engine->cache = cache != nullptr ? cache->store : nullptr;
+#else
+    (void)engine;
+    (void)cache;
+#endif
+}
+
 wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* wasm, size_t len,
                                      const char* name, uint32_t flags, wasmacro_module** out,
                                      char** message) {
@@ -269,6 +360,11 @@ wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* was
         } else {
             module->library = macros::Library::load(std::move(decoded), display, engine->limits);
         }
+#ifdef WASMACRO_HAVE_CACHE
+        if (engine->cache)
+            module->cache.emplace(engine->cache, bytes, module->synthetic_decls ? "decls made up" : "",
+                                  engine->limits, display);
+#endif
         for (const macros::MacroDecl& m : module->library->decls().macros) {
             auto& c = module->helpers.emplace_back();
             for (const std::string& h : m.helpers) c.push_back(h.c_str());

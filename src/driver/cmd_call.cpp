@@ -24,6 +24,7 @@ struct CallOptions {
     std::string macro;
     std::optional<std::string> args;
     wasm::SandboxLimits limits;
+    bool no_cache = false;
 };
 
 /// Lexes `text` as the macro's edition sees it; prints the diagnostics and
@@ -46,7 +47,8 @@ std::optional<tokens::TokenStream> lex(const std::string& name, std::string text
 void run_call(const CallOptions& o, Context& ctx) {
     std::vector<uint8_t> bytes = read_file_bytes(o.file);
     std::unique_ptr<macros::Library> lib =
-        macros::Library::load(bytes, std::filesystem::path(o.file).filename().string(), o.limits);
+        load_library(bytes, std::filesystem::path(o.file).filename().string(), o.limits,
+                     open_expansion_cache(o.no_cache, ctx.err));
 
     const macros::MacroDecl* macro = lib->decls().find(o.macro);
     if (!macro) {
@@ -91,6 +93,7 @@ void add_call_command(CLI::App& app, Context& ctx) {
     cmd->add_option("NAME", opts->macro, "The macro's name, e.g. Serialize")->required();
     cmd->add_option("--args", opts->args, "An attribute macro's arguments, as Rust tokens");
     add_sandbox_options(*cmd, opts->limits);
+    cmd->add_flag("--no-cache", opts->no_cache, "Run the macro even if its expansion is cached");
     cmd->callback([opts, &ctx] { run_call(*opts, ctx); });
 }
 

@@ -26,6 +26,7 @@ struct ExpandOptions {
     bool test = false;
     unsigned max_depth = expand::kDefaultMaxDepth;
     wasm::SandboxLimits limits;
+    bool no_cache = false;
 };
 
 /// rustc's flags that change nothing expand does: refused with a word on where
@@ -55,7 +56,7 @@ std::string refusal(const std::string& arg) {
 }
 
 void load_macro(macros::Registry& registry, const std::string& flag, const std::string& value,
-                const wasm::SandboxLimits& limits) {
+                const wasm::SandboxLimits& limits, const std::shared_ptr<cache::Store>& cache) {
     size_t eq = value.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
         throw Error(fmt::format("{} expects NAME=PATH.wasm, got `{}`", flag, value));
@@ -69,8 +70,8 @@ void load_macro(macros::Registry& registry, const std::string& flag, const std::
     if (registry.find_crate(name))
         throw Error(fmt::format("{}: the crate name `{}` is given twice", flag, name));
     std::vector<uint8_t> bytes = read_file_bytes(path);
-    registry.add(name, macros::Library::load(bytes, std::filesystem::path(path).filename().string(),
-                                             limits));
+    registry.add(
+        name, load_library(bytes, std::filesystem::path(path).filename().string(), limits, cache));
 }
 
 void run_expand(const ExpandOptions& o, const std::vector<std::string>& extras, Context& ctx) {
@@ -91,9 +92,10 @@ void run_expand(const ExpandOptions& o, const std::vector<std::string>& extras, 
     options.limit_hint = limit_hint;
 
     macros::Registry registry;
+    std::shared_ptr<cache::Store> cache = open_expansion_cache(o.no_cache, ctx.err);
     for (const std::string& v : o.wasm_macros)
-        load_macro(registry, "--wasm-proc-macro", v, o.limits);
-    for (const std::string& v : o.externs) load_macro(registry, "--extern", v, o.limits);
+        load_macro(registry, "--wasm-proc-macro", v, o.limits, cache);
+    for (const std::string& v : o.externs) load_macro(registry, "--extern", v, o.limits, cache);
 
     expand::CrateExpansion crate = expand::expand_crate(o.root, registry, options);
     ctx.err << crate.render_all();
@@ -124,6 +126,7 @@ void add_expand_command(CLI::App& app, Context& ctx) {
                     "How deep macro output may expand into further invocations")
         ->capture_default_str();
     add_sandbox_options(*cmd, opts->limits);
+    cmd->add_flag("--no-cache", opts->no_cache, "Run every macro even if its expansion is cached");
     cmd->allow_extras();
     cmd->callback([opts, cmd, &ctx] { run_expand(*opts, cmd->remaining(), ctx); });
 }

@@ -46,6 +46,7 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
     } else {
         tc.rustc = rustc_arg;
     }
+    take_no_cache_flag(args);
     if (wants_pre_expand(args)) return run_rustc_pre_expand(tc.rustc, args, ctx);
     std::vector<std::string> wasm_paths;
     try {

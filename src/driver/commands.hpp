@@ -7,7 +7,9 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,12 @@ struct LimitHit;
 }
 namespace wasmacro::wasm {
 struct SandboxLimits;
+}
+namespace wasmacro::macros {
+class Library;
+}
+namespace wasmacro::cache {
+class Store;
 }
 
 namespace wasmacro::driver {
@@ -47,6 +55,21 @@ void add_annotate_command(CLI::App& app, Context& ctx);
 void add_call_command(CLI::App& app, Context& ctx);
 void add_rustc_command(CLI::App& app, Context& ctx);
 void add_expand_command(CLI::App& app, Context& ctx);
+void add_cache_command(CLI::App& app, Context& ctx);
+
+/// The expansion cache for macros run in this process, as the environment
+/// says (src/cache/store.hpp), or null: when `off` or WASMACRO_CACHE=off,
+/// in the wasm32-wasip1 build, or when it cannot be opened, which is a
+/// one-line warning on `err`.
+std::shared_ptr<cache::Store> open_expansion_cache(bool off, std::ostream& err);
+/// macros::Library::load, with every expansion going through `cache` if it
+/// is not null.
+std::unique_ptr<macros::Library> load_library(std::span<const uint8_t> wasm, std::string name,
+                                              const wasm::SandboxLimits& limits,
+                                              const std::shared_ptr<cache::Store>& cache);
+/// Removes `--no-cache` from `args` if it is there, and then sets
+/// WASMACRO_CACHE=off for this process and its children.
+bool take_no_cache_flag(std::vector<std::string>& args);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
 /// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).

@@ -3,6 +3,9 @@
 #include "common/error.hpp"
 #include "macros/library.hpp"
 #include "wasm/engine.hpp"
+#ifdef WASMACRO_HAVE_CACHE
+#include "cache/expansion.hpp"
+#endif
 
 #include <algorithm>
 #include <ostream>
@@ -22,6 +25,35 @@ std::string describe(const Error& e) {
     if (const auto* x = dynamic_cast<const macros::ExpansionError*>(&e); x && x->limit())
         return x->with_hint(limit_hint(*x->limit()));
     return e.what();
+}
+
+std::shared_ptr<cache::Store> open_expansion_cache(bool off, std::ostream& err) {
+#ifdef WASMACRO_HAVE_CACHE
+    if (off) return nullptr;
+    try {
+        cache::Config config = cache::config_from_environment();
+        if (!config.enabled) return nullptr;
+        return cache::Store::open(config.dir, config.max_bytes);
+    } catch (const std::exception& e) {
+        err << "warning: wasmacro: " << e.what() << "; expanding without the cache\n";
+    }
+#else
+    (void)off;
+    (void)err;
+#endif
+    return nullptr;
+}
+
+std::unique_ptr<macros::Library> load_library(std::span<const uint8_t> wasm, std::string name,
+                                              const wasm::SandboxLimits& limits,
+                                              const std::shared_ptr<cache::Store>& cache) {
+    std::unique_ptr<macros::Library> library = macros::Library::load(wasm, std::move(name), limits);
+#ifdef WASMACRO_HAVE_CACHE
+    if (cache) return cache::with_cache(std::move(library), cache, wasm, limits);
+#else
+    (void)cache;
+#endif
+    return library;
 }
 
 void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits) {
@@ -51,6 +83,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_call_command(app, ctx);
 #ifndef __wasi__
     add_rustc_command(app, ctx);
+    add_cache_command(app, ctx);
 #endif
     add_expand_command(app, ctx);
     if (argc >= 2 && std::string_view(argv[1]) == "run") {

@@ -53,14 +53,15 @@ expand::Options expand_options(const std::vector<std::string>& args) {
     return o;
 }
 
-void load(macros::Registry& registry, const std::string& spec) {
+void load(macros::Registry& registry, const std::string& spec,
+          const std::shared_ptr<cache::Store>& cache) {
     size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
         throw Error(fmt::format("--wasm-proc-macro expects NAME=PATH.wasm, got `{}`", spec));
     std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
     if (registry.find_crate(name)) return; // Cargo may repeat RUSTFLAGS' flags
-    registry.add(name,
-                 macros::Library::load(read_file_bytes(path), fs::path(path).filename().string()));
+    registry.add(
+        name, load_library(read_file_bytes(path), fs::path(path).filename().string(), {}, cache));
 }
 
 } // namespace
@@ -87,8 +88,9 @@ int run_rustc_pre_expand(const std::string& rustc, const std::vector<std::string
         if (!inv.macros.empty() && inv.root_index) {
             root = inv.args[*inv.root_index];
             macros::Registry registry;
+            std::shared_ptr<cache::Store> cache = open_expansion_cache(false, ctx.err);
             for (const std::string& m : inv.macros) {
-                load(registry, m);
+                load(registry, m, cache);
                 wasm_paths.push_back(m.substr(m.find('=') + 1));
             }
             expand::CrateExpansion crate =

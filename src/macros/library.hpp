@@ -94,6 +94,11 @@ public:
     Cause cause() const { return cause_; }
     std::optional<wasm::TrapKind> trap() const { return trap_; }
     std::optional<LimitHit> limit() const { return limit_; }
+    size_t hint_at() const { return hint_at_; }
+    /// Whether the same call under the same limits fails so on any machine:
+    /// false where the thread's own stack ran out, which the expansion cache
+    /// must not record.
+    bool replayable() const { return trap_ != wasm::TrapKind::MachineStackExhausted; }
     /// The message with `hint` (e.g. "; raise the limit with --fuel") where
     /// it belongs.
     std::string with_hint(std::string_view hint) const;

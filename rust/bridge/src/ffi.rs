@@ -8,6 +8,11 @@ pub struct Engine {
 }
 
 #[repr(C)]
+pub struct Cache {
+    _private: [u8; 0],
+}
+
+#[repr(C)]
 pub struct Module {
     _private: [u8; 0],
 }
@@ -49,12 +54,19 @@ pub const DERIVE: MacroKind = 0;
 pub const ATTRIBUTE: MacroKind = 1;
 pub const BANG: MacroKind = 2;
 
-// The archive is bundled into this crate's rlib; the C++ runtime and fmt are
-// shared libraries of the system.
+// The archive is bundled into this crate's rlib; the C++ runtime, fmt and
+// OpenSSL's libcrypto (the expansion cache's SHA-256) are shared libraries of
+// the system.
 #[link(name = "wasmacro", kind = "static")]
 extern "C" {
     pub fn wasmacro_limits_default(limits: *mut Limits);
     pub fn wasmacro_engine_new(limits: *const Limits) -> *mut Engine;
+    pub fn wasmacro_cache_open(
+        dir: *const c_char,
+        out: *mut *mut Cache,
+        message: *mut *mut c_char,
+    ) -> Status;
+    pub fn wasmacro_engine_set_cache(engine: *mut Engine, cache: *mut Cache);
     pub fn wasmacro_module_load(
         engine: *mut Engine,
         wasm: *const u8,
@@ -92,4 +104,5 @@ extern "C" {
 
 #[link(name = "stdc++")]
 #[link(name = "fmt")]
+#[link(name = "crypto")]
 extern "C" {}

@@ -24,6 +24,12 @@
 //! Limits can be set with the environment variables WASMACRO_FUEL,
 //! WASMACRO_MAX_MEMORY_PAGES and WASMACRO_MAX_CALL_DEPTH, read when the module
 //! is first used.
+//!
+//! Expansions go through wasmacro's expansion cache (WASMACRO_CACHE_DIR, or
+//! ~/.cache/wasmacro; WASMACRO_CACHE=off turns it off): each call's spans are
+//! numbered 0, 1, 2, ... in order, so the same tokens anywhere give the same
+//! input bytes, and a cached output's span handles name the current call's
+//! spans.
 
 extern crate proc_macro;
 
@@ -255,6 +261,7 @@ fn load(wasm: &[u8], name: &str) -> Result<Loaded, String> {
     if engine.is_null() {
         return Err("wasmacro: out of memory".to_owned());
     }
+    open_cache(engine);
     let mut module: *mut ffi::Module = ptr::null_mut();
     let mut message: *mut c_char = ptr::null_mut();
     let name = c_string(name)?;
@@ -281,6 +288,24 @@ fn load(wasm: &[u8], name: &str) -> Result<Loaded, String> {
 #[doc(hidden)]
 pub fn __check_wire_golden() -> Result<(), String> {
     wire::check_golden()
+}
+
+/// Gives `engine` the expansion cache the environment names. One that cannot
+/// be opened is a warning, once per process, and the build goes on without.
+fn open_cache(engine: *mut ffi::Engine) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let mut cache: *mut ffi::Cache = ptr::null_mut();
+    let mut message: *mut c_char = ptr::null_mut();
+    let status = unsafe { ffi::wasmacro_cache_open(ptr::null(), &mut cache, &mut message) };
+    if status != ffi::OK {
+        let message = take_message(message);
+        if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("warning: wasmacro: {}; expanding without the cache", message);
+        }
+        return;
+    }
+    // The engine keeps the cache for as long as it lives (the process).
+    unsafe { ffi::wasmacro_engine_set_cache(engine, cache) };
 }
 
 /// `::core::compile_error! { "message" }` at the call site: valid both where
