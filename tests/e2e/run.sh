@@ -54,6 +54,18 @@ compile_err() {
   echo "($c failed as expected in $((SECONDS - start)) s)"
 }
 
+# thiserror's runtime crate, its derive from the wasm fixture.
+thiserror_rlib() {
+  "$WASMACRO" rustc --crate-name thiserror --crate-type rlib --edition 2018 --cap-lints allow \
+    /usr/share/cargo/registry/thiserror-1.0.38/src/lib.rs --extern thiserror_impl="$F/thiserror.wasm" \
+    -o libthiserror.rlib || fail "thiserror did not compile"
+}
+
+# stat_field NAME: one number of `wasmacro cache stats --json`.
+stat_field() {
+  "$WASMACRO" cache stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+}
+
 # A module without its decls section, as plain watt modules are.
 strip_decls() {
   python3 - "$1" "$2" <<'PY'
@@ -171,6 +183,88 @@ cache)
     --wasm-proc-macro demo="$F/example_macros.wasm" >other.log 2>&1 || true
   grep -q "^wasmacro-cache-entry-v2 ${other##*/demo-} libdemo.so " "$other/stamp" ||
     fail "an entry built for another key was used: $(cat "$other/stamp")"
+  ;;
+expansion_cache)
+  # The expansion cache of the bridge (src/cache), in a directory of its own.
+  export WASMACRO_CACHE_DIR=$work/cache
+  thiserror_rlib
+  # moved N: the derive on a struct whose Display has a type error inside
+  # the expansion (the field does not implement Display), after N lines.
+  moved() {
+    { echo 'use thiserror::Error;'; for ((i = 0; i < $1; i++)); do echo "fn pad$i() {}"; done
+      printf '#[derive(Error, Debug)]\n#[error("failed: {0}")]\npub struct Failure(NoDisplay);\n'
+      printf '#[derive(Debug)]\npub struct NoDisplay;\nfn main() {}\n'; } >moved.rs
+    "$WASMACRO" rustc moved.rs --edition 2021 --extern thiserror=libthiserror.rlib \
+      --extern thiserror_impl="$F/thiserror.wasm" -o moved >moved.log 2>&1 && fail "moved.rs compiled"
+  }
+  moved 0
+  grep -qF -- '--> moved.rs:3:9' moved.log || fail "the error is not at line 3: $(cat moved.log)"
+  [[ $(stat_field misses) == 1 && $(stat_field hits) == 0 && $(stat_field stores) == 1 ]] || fail "a cold build: $("$WASMACRO" cache stats)"
+  moved 7
+  grep -qF -- '--> moved.rs:10:9' moved.log || fail "the replayed error is not at the new line 10: $(cat moved.log)"
+  [[ $(stat_field misses) == 1 && $(stat_field hits) == 1 ]] || fail "the moved struct was not a hit: $("$WASMACRO" cache stats)"
+  # The entry holds the output with the input's span numbering: the same
+  # bytes whoever wrote it. Cleared, the build rewrites it identically.
+  entry=$(find "$WASMACRO_CACHE_DIR/expansions" -mindepth 2 -path '*/[0-9a-f][0-9a-f]/*')
+  sum=$(sha256sum <"$entry")
+  "$WASMACRO" cache clear >/dev/null
+  [[ $(stat_field entries) == 0 && $(stat_field hits) == 0 ]] || fail "clear left entries or counts"
+  moved 3
+  [[ $(sha256sum <"$entry") == "$sum" ]] || fail "the rewritten entry differs"
+  # A corrupted entry is a miss and is rewritten; the build is as before.
+  printf 'garbage' | dd of="$entry" bs=1 seek=100 conv=notrunc 2>/dev/null
+  moved 3
+  grep -qF -- '--> moved.rs:6:9' moved.log || fail "after a corrupted entry: $(cat moved.log)"
+  [[ $(sha256sum <"$entry") == "$sum" && $(stat_field hits) == 0 ]] || fail "the corrupted entry was used or not rewritten"
+  # The same derive twice in one build: the second is a hit.
+  "$WASMACRO" cache clear >/dev/null
+  printf 'mod a {\n#[derive(demo::Demo)]\npub struct S;\n}\nmod b {\n#[derive(demo::Demo)]\npub struct S;\n}\nfn main() { println!("{} {}", a::S::MESSAGE, b::S::MESSAGE); }\n' >twice.rs
+  "$WASMACRO" rustc twice.rs --edition 2021 --wasm-proc-macro demo="$F/demo.wasm" -o twice || fail "twice.rs did not compile"
+  [[ $(./twice) == "Hello from WASM! My name is S. Hello from WASM! My name is S." ]] || fail "twice printed $(./twice)"
+  [[ $(stat_field misses) == 1 && $(stat_field hits) == 1 ]] || fail "the second derive was not a hit: $("$WASMACRO" cache stats)"
+  # WASMACRO_CACHE=off and --no-cache write nothing.
+  for how in "env WASMACRO_CACHE=off" "env"; do
+    flag=; [[ $how == env ]] && flag=--no-cache
+    rm -rf off && mkdir off
+    WASMACRO_CACHE_DIR=$work/off $how "$WASMACRO" rustc $flag twice.rs --edition 2021 \
+      --wasm-proc-macro demo="$F/demo.wasm" -o twice-off || fail "twice.rs did not compile ($how $flag)"
+    [[ ! -e off/expansions ]] || fail "$how $flag wrote to the expansion cache"
+  done
+  # A directory that cannot be written: one warning, and the build goes on.
+  mkdir -p blocked && touch blocked/expansions
+  WASMACRO_CACHE_DIR=$work/blocked "$WASMACRO" rustc twice.rs --edition 2021 \
+    --wasm-proc-macro demo="$F/demo.wasm" -o twice-blocked 2>blocked.log || fail "the build with an unwritable cache failed"
+  [[ $(grep -c 'warning: wasmacro: .*expanding without the cache' blocked.log) == 1 ]] ||
+    fail "expected one warning: $(cat blocked.log)"
+  [[ $(./twice-blocked) == "$(./twice)" ]] || fail "the uncached build printed something else"
+  ;;
+expansion_cache_concurrent)
+  # Eight builds sharing one empty expansion cache all succeed and expand
+  # identically, and as a build without the cache does.
+  export WASMACRO_CACHE_DIR=$work/cache
+  thiserror_rlib
+  expand_args=(--edition 2021 -Zunpretty=expanded --extern thiserror=libthiserror.rlib
+    --extern thiserror_impl="$F/thiserror.wasm" --wasm-proc-macro=example_macros="$F/example_macros.wasm")
+  sed 's/^fn main()/pub fn run()/' "$cases/derive_helpers.rs" >helpers.rs
+  sed 's/^fn main()/pub fn run()/' "$cases/attr_and_bang.rs" >attrs.rs
+  printf 'mod helpers;\nmod attrs;\nfn main() {\n    helpers::run();\n    attrs::run();\n}\n' >all.rs
+  RUSTC_BOOTSTRAP=1 WASMACRO_CACHE=off "$WASMACRO" rustc all.rs "${expand_args[@]}" >uncached.txt 2>&1 ||
+    { cat uncached.txt; fail "all.rs did not expand"; }
+  "$WASMACRO" cache clear >/dev/null
+  for i in 1 2 3 4 5 6 7 8; do
+    RUSTC_BOOTSTRAP=1 "$WASMACRO" rustc all.rs "${expand_args[@]}" >"out$i.txt" 2>&1 &
+  done
+  for i in 1 2 3 4 5 6 7 8; do wait -n || fail "a concurrent build failed"; done
+  for i in 1 2 3 4 5 6 7 8; do
+    cmp -s uncached.txt "out$i.txt" || { diff uncached.txt "out$i.txt" | head >&2; fail "build $i expanded differently"; }
+  done
+  RUSTC_BOOTSTRAP=1 "$WASMACRO" rustc all.rs "${expand_args[@]}" >warm.txt 2>&1
+  cmp -s uncached.txt warm.txt || fail "the warm build expanded differently"
+  misses=$(stat_field misses); hits=$(stat_field hits); entries=$(stat_field entries)
+  (( entries > 0 && misses <= 8 * entries && hits >= entries )) ||
+    fail "counts after eight builds and a warm one: $("$WASMACRO" cache stats)"
+  leftovers=$(find "$WASMACRO_CACHE_DIR/expansions/tmp" -mindepth 1 | wc -l)
+  [[ $leftovers == 0 ]] || fail "temporary files left in the expansion cache"
   ;;
 wrapper_chain)
   # As Cargo's RUSTC_WRAPPER (argv[1] is the rustc path), chained to another
