@@ -67,13 +67,13 @@ Key ModuleCache::key(std::string_view form, const macros::MacroDecl& macro,
     return k;
 }
 
-void ModuleCache::put_output(const Key& key, std::span<const uint8_t> output) {
+void ModuleCache::put_output(Key key, std::span<const uint8_t> output) {
     Outcome o;
     o.bytes.assign(output.begin(), output.end());
-    store_->put(key, o);
+    store_->put(std::move(key), std::move(o));
 }
 
-void ModuleCache::put_error(const Key& key, const macros::ExpansionError& error) {
+void ModuleCache::put_error(Key key, const macros::ExpansionError& error) {
     if (!error.replayable()) return;
     std::string_view message = error.what();
     Outcome o;
@@ -92,7 +92,7 @@ void ModuleCache::put_error(const Key& key, const macros::ExpansionError& error)
         put_u64(o.bytes, error.hint_at() - (named ? display_name_.size() : 0));
     }
     o.bytes.insert(o.bytes.end(), message.begin(), message.end());
-    store_->put(key, o);
+    store_->put(std::move(key), std::move(o));
 }
 
 macros::ExpansionError ModuleCache::error(const Outcome& outcome) const {
@@ -192,13 +192,13 @@ public:
         try {
             out = inner_->expand(macro, input, attr_args);
         } catch (const macros::ExpansionError& e) {
-            cache_.put_error(key, e);
+            cache_.put_error(std::move(key), e);
             throw;
         }
         tables.frozen = true;
         std::vector<uint8_t> output = abi::encode(out, abi::Direction::GuestToHost, tables);
         // A span the input did not have cannot be replayed onto another call.
-        if (!tables.foreign) cache_.put_output(key, output);
+        if (!tables.foreign) cache_.put_output(std::move(key), output);
         return out;
     }
 

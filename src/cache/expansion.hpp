@@ -37,10 +37,10 @@ public:
             std::span<const uint8_t> args) const;
 
     std::optional<Outcome> lookup(const Key& key) { return store_->lookup(key); }
-    void put_output(const Key& key, std::span<const uint8_t> output);
+    void put_output(Key key, std::span<const uint8_t> output);
     /// Records `error` unless it depends on more than the call (see
     /// ExpansionError::replayable).
-    void put_error(const Key& key, const macros::ExpansionError& error);
+    void put_error(Key key, const macros::ExpansionError& error);
     /// The error a cached failure replays as, naming this module as loaded
     /// now. Only for an outcome that is not Kind::Expansion.
     macros::ExpansionError error(const Outcome& outcome) const;

@@ -6,8 +6,14 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -138,9 +144,10 @@ private:
     int fd_ = -1;
 };
 
-bool is_shard_name(const std::string& name) {
-    return name.size() == 2 && std::isxdigit(static_cast<unsigned char>(name[0])) &&
-           std::isxdigit(static_cast<unsigned char>(name[1]));
+bool is_entry_name(std::string_view name) {
+    return name.size() == 64 && std::all_of(name.begin(), name.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 struct EntryFile {
@@ -149,18 +156,15 @@ struct EntryFile {
     int64_t used; ///< mtime, nanoseconds
 };
 
-std::vector<EntryFile> list_entries(const fs::path& dir) {
+std::vector<EntryFile> list_entries(const fs::path& entries) {
     std::vector<EntryFile> out;
     std::error_code ec;
-    for (const fs::directory_entry& shard : fs::directory_iterator(dir, ec)) {
-        if (!is_shard_name(shard.path().filename().string())) continue;
-        std::error_code ec2;
-        for (const fs::directory_entry& e : fs::directory_iterator(shard.path(), ec2)) {
-            struct stat st;
-            if (::stat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            out.push_back({e.path(), static_cast<uint64_t>(st.st_size),
-                           int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec});
-        }
+    for (const fs::directory_entry& e : fs::directory_iterator(entries, ec)) {
+        if (!is_entry_name(e.path().filename().string())) continue;
+        struct stat st;
+        if (::stat(e.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        out.push_back({e.path(), static_cast<uint64_t>(st.st_size),
+                       int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec});
     }
     return out;
 }
@@ -316,17 +320,79 @@ struct Store::Counters {
     uint64_t written_bytes; ///< written since then
 };
 
+/// What this process knows of the directory, and the entries it has yet to
+/// write. System calls are what a lookup costs on a miss (on these virtual
+/// machines some 5-40 us each), so a miss is answered from the names read
+/// once, and writing happens on a thread of its own.
+struct Store::State {
+    struct Job {
+        Key key;
+        Outcome outcome;
+    };
+    std::mutex mutex;
+    std::condition_variable wake, idle;
+    bool indexed = false;
+    std::unordered_set<std::string> names; ///< entries on disk, as last known
+    std::unordered_map<std::string, std::shared_ptr<const Job>> pending;
+    std::deque<std::string> queue; ///< of `pending`, oldest first
+    size_t pending_bytes = 0;
+    bool stop = false, flushing = false;
+    std::thread writer;
+};
+
 namespace {
+
 std::atomic_ref<uint64_t> counter(uint64_t& field) {
     return std::atomic_ref<uint64_t>(field);
 }
+
+// More than this waiting to be written, and new outcomes are not kept: the
+// writer is behind, and memory matters more.
+constexpr size_t kMaxPendingBytes = size_t{64} << 20;
+constexpr auto kWriterPeriod = std::chrono::milliseconds(20);
+
+/// The stores a process has open, flushed when it exits: the Rust bridge's
+/// store lives as long as rustc and is never destroyed. Leaked on purpose,
+/// so that no static destructor can run before the flush.
+struct OpenStores {
+    std::mutex mutex;
+    std::vector<Store*> stores;
+};
+OpenStores& open_stores() {
+    static OpenStores* all = [] {
+        auto* s = new OpenStores;
+        std::atexit([] {
+            OpenStores& o = open_stores();
+            std::lock_guard lock(o.mutex);
+            for (Store* store : o.stores) store->flush();
+        });
+        return s;
+    }();
+    return *all;
+}
+
 } // namespace
 
-Store::Store(fs::path dir, uint64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {
+Store::Store(fs::path dir, uint64_t max_bytes)
+    : dir_(std::move(dir)), max_bytes_(max_bytes), state_(std::make_unique<State>()) {
     static_assert(sizeof(Counters) <= kCountersFile);
+    OpenStores& o = open_stores();
+    std::lock_guard lock(o.mutex);
+    o.stores.push_back(this);
 }
 
 Store::~Store() {
+    {
+        OpenStores& o = open_stores();
+        std::lock_guard lock(o.mutex);
+        std::erase(o.stores, this);
+    }
+    {
+        std::lock_guard lock(state_->mutex);
+        state_->stop = true;
+    }
+    state_->wake.notify_all();
+    if (state_->writer.joinable()) state_->writer.join();
     if (counters_ != nullptr) munmap(counters_, kCountersFile);
     if (counters_fd_ >= 0) ::close(counters_fd_);
 }
@@ -334,6 +400,7 @@ Store::~Store() {
 std::shared_ptr<Store> Store::open(const fs::path& dir, uint64_t max_bytes) {
     std::error_code ec;
     fs::create_directories(dir / "tmp", ec);
+    if (!ec) fs::create_directories(dir / "entries", ec);
     if (ec)
         throw Error(
             fmt::format("cannot create the expansion cache {}: {}", dir.string(), ec.message()));
@@ -373,47 +440,117 @@ std::shared_ptr<Store> Store::open(const fs::path& dir, uint64_t max_bytes) {
 }
 
 fs::path Store::entry_path(const Key& key) const {
-    std::string name = hex(key.digest());
-    return dir_ / name.substr(0, 2) / name.substr(2);
+    return dir_ / "entries" / hex(key.digest());
 }
 
 std::optional<Outcome> Store::lookup(const Key& key) {
     std::optional<Outcome> found;
-    fs::path path = entry_path(key);
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        struct stat st;
-        if (fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kHeader + kTrailer)) {
-            std::vector<uint8_t> file(static_cast<size_t>(st.st_size));
-            if (read_all(fd, file)) found = parse_entry(file, key.material());
+    std::string name = hex(key.digest());
+    bool on_disk = false;
+    {
+        State& st = *state_;
+        std::lock_guard lock(st.mutex);
+        if (auto it = st.pending.find(name);
+            it != st.pending.end() && it->second->key.material() == key.material()) {
+            found = it->second->outcome;
+        } else {
+            if (!st.indexed) {
+                std::error_code ec;
+                for (const fs::directory_entry& e : fs::directory_iterator(dir_ / "entries", ec))
+                    if (std::string n = e.path().filename().string(); is_entry_name(n))
+                        st.names.insert(std::move(n));
+                st.indexed = true;
+            }
+            on_disk = st.names.contains(name);
         }
-        // The last use is what prune goes by; the modification time is the
-        // one a cache directory on a relatime mount keeps up to date.
-        if (found) futimens(fd, nullptr);
-        ::close(fd);
+    }
+    if (on_disk) {
+        int fd = ::open(entry_path(key).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            struct stat st;
+            if (fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kHeader + kTrailer)) {
+                std::vector<uint8_t> file(static_cast<size_t>(st.st_size));
+                if (read_all(fd, file)) found = parse_entry(file, key.material());
+            }
+            // The last use is what prune goes by; the modification time is
+            // the one a relatime mount keeps up to date.
+            if (found) futimens(fd, nullptr);
+            ::close(fd);
+        }
     }
     counter(found ? counters_->hits : counters_->misses).fetch_add(1, std::memory_order_relaxed);
     return found;
 }
 
-void Store::put(const Key& key, const Outcome& outcome) {
-    std::vector<uint8_t> file = make_entry(key, outcome);
-    fs::path path = entry_path(key);
-    static std::atomic<uint64_t> sequence{0};
-    fs::path tmp =
-        dir_ / "tmp" / fmt::format("{}.{}.{}", path.filename().string(), getpid(), sequence++);
-    ::mkdir(path.parent_path().c_str(), 0755);
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return;
-    bool ok = write_all(fd, file);
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return;
+void Store::put(Key key, Outcome outcome) {
+    State& st = *state_;
+    std::string name = hex(key.digest());
+    size_t size = key.material().size() + outcome.bytes.size();
+    {
+        std::lock_guard lock(st.mutex);
+        if (st.pending_bytes + size > kMaxPendingBytes || st.pending.contains(name)) return;
+        st.pending.emplace(name, std::make_shared<const State::Job>(
+                                     State::Job{std::move(key), std::move(outcome)}));
+        st.queue.push_back(std::move(name));
+        st.pending_bytes += size;
+        if (!st.writer.joinable()) st.writer = std::thread([this] { write_pending(); });
+        // The writer looks for work every kWriterPeriod by itself: waking it
+        // is a system call, which would cost the expansion more than the
+        // rest of a miss does.
+        if (st.pending_bytes < kMaxPendingBytes / 4) return;
     }
-    counter(counters_->stores).fetch_add(1, std::memory_order_relaxed);
-    counter(counters_->written_bytes).fetch_add(file.size(), std::memory_order_relaxed);
-    maybe_prune();
+    st.wake.notify_one();
+}
+
+void Store::flush() {
+    State& st = *state_;
+    std::unique_lock lock(st.mutex);
+    st.flushing = true;
+    st.wake.notify_one();
+    st.idle.wait(lock, [&] { return st.queue.empty() && st.pending.empty(); });
+    st.flushing = false;
+}
+
+void Store::write_pending() {
+    State& st = *state_;
+    static std::atomic<uint64_t> sequence{0};
+    const pid_t pid = getpid();
+    std::unique_lock lock(st.mutex);
+    for (;;) {
+        st.wake.wait_for(lock, kWriterPeriod,
+                         [&] { return st.stop || st.flushing || !st.queue.empty(); });
+        if (st.queue.empty()) {
+            if (st.stop) return; // with nothing left to write
+            continue;
+        }
+        std::string name = std::move(st.queue.front());
+        st.queue.pop_front();
+        std::shared_ptr<const State::Job> job = st.pending.at(name);
+        lock.unlock();
+
+        std::vector<uint8_t> file = make_entry(job->key, job->outcome);
+        fs::path tmp = dir_ / "tmp" / fmt::format("{}.{}.{}", name, pid, sequence++);
+        fs::path path = dir_ / "entries" / name;
+        bool written = false;
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            bool ok = write_all(fd, file);
+            ok = ::close(fd) == 0 && ok;
+            written = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+            if (!written) ::unlink(tmp.c_str());
+        }
+        if (written) {
+            counter(counters_->stores).fetch_add(1, std::memory_order_relaxed);
+            counter(counters_->written_bytes).fetch_add(file.size(), std::memory_order_relaxed);
+            maybe_prune();
+        }
+
+        lock.lock();
+        st.pending_bytes -= job->key.material().size() + job->outcome.bytes.size();
+        st.pending.erase(name);
+        if (written) st.names.insert(std::move(name));
+        if (st.queue.empty()) st.idle.notify_all();
+    }
 }
 
 void Store::maybe_prune() {
@@ -426,6 +563,7 @@ void Store::maybe_prune() {
 }
 
 PruneResult Store::prune(uint64_t max_bytes) {
+    flush();
     Lock lock(dir_ / "prune.lock", true);
     if (!lock.held())
         throw Error(fmt::format("cannot lock {}: {}", (dir_ / "prune.lock").string(),
@@ -435,7 +573,7 @@ PruneResult Store::prune(uint64_t max_bytes) {
 
 PruneResult Store::prune_locked(uint64_t max_bytes) {
     uint64_t written_before = counter(counters_->written_bytes).load();
-    std::vector<EntryFile> entries = list_entries(dir_);
+    std::vector<EntryFile> entries = list_entries(dir_ / "entries");
     uint64_t total = 0;
     for (const EntryFile& e : entries) total += e.size;
     std::sort(entries.begin(), entries.end(),
@@ -464,8 +602,9 @@ PruneResult Store::prune_locked(uint64_t max_bytes) {
 }
 
 Stats Store::stats() {
+    flush();
     Stats s;
-    for (const EntryFile& e : list_entries(dir_)) {
+    for (const EntryFile& e : list_entries(dir_ / "entries")) {
         ++s.entries;
         s.bytes += e.size;
     }
@@ -476,8 +615,9 @@ Stats Store::stats() {
 }
 
 void Store::clear() {
+    flush();
     Lock lock(dir_ / "prune.lock", true);
-    for (const EntryFile& e : list_entries(dir_)) ::unlink(e.path.c_str());
+    for (const EntryFile& e : list_entries(dir_ / "entries")) ::unlink(e.path.c_str());
     Counters& c = *counters_;
     for (uint64_t* f : {&c.hits, &c.misses, &c.stores, &c.scanned_bytes, &c.written_bytes})
         counter(*f).store(0);

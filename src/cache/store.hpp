@@ -105,20 +105,28 @@ public:
     /// written there. Throws Error naming the directory and the reason.
     static std::shared_ptr<Store> open(const std::filesystem::path& dir,
                                        uint64_t max_bytes = kDefaultMaxBytes);
+    /// Writes what is pending first.
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
     /// The entry for `key`, or nullopt (counted as a miss): none, or one that
     /// is truncated, corrupted, of another format or another key. A hit
-    /// marks the entry used now, for prune.
+    /// marks the entry used now, for prune. The directory's names are read
+    /// once, at the first lookup: an entry another process writes after
+    /// that is a miss here (and is written again).
     std::optional<Outcome> lookup(const Key& key);
-    /// Writes the entry for `key` through a temporary file renamed into
-    /// place, so that a reader sees the old entry, the new one or none. A
-    /// failure to write is not an error: the expansion is simply not kept.
-    /// Now and then (when the entries may have outgrown the cap) prunes them
-    /// to 90% of it, in whichever process gets the prune lock first.
-    void put(const Key& key, const Outcome& outcome);
+    /// Queues the entry for `key`; a thread of the store's writes it through
+    /// a temporary file renamed into place, so that a reader sees the old
+    /// entry, the new one or none, and until then lookup finds it in memory.
+    /// A failure to write is not an error: the expansion is simply not
+    /// kept. Now and then (when the entries may have outgrown the cap) the
+    /// writer prunes them to 90% of it, in whichever process gets the prune
+    /// lock first. What is pending is written when the store is destroyed or
+    /// the process exits.
+    void put(Key key, Outcome outcome);
+    /// Waits until everything put so far is written (or given up on).
+    void flush();
 
     /// Counts the entries (a walk of the directory) and reads the counters.
     Stats stats();
@@ -135,6 +143,8 @@ public:
 private:
     Store(std::filesystem::path dir, uint64_t max_bytes);
     struct Counters;
+    struct State;
+    void write_pending();
     PruneResult prune_locked(uint64_t max_bytes);
     void maybe_prune();
 
@@ -142,6 +152,7 @@ private:
     uint64_t max_bytes_;
     Counters* counters_ = nullptr; ///< shared memory, mapped from dir/stats
     int counters_fd_ = -1;
+    std::unique_ptr<State> state_;
 };
 
 } // namespace wasmacro::cache

@@ -228,11 +228,11 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
         try {
             out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
         } catch (const macros::ExpansionError& e) {
-            if (key) module->cache->put_error(*key, e);
+            if (key) module->cache->put_error(std::move(*key), e);
             throw;
         }
         bytes = abi::encode(out, abi::Direction::GuestToHost, tables);
-        if (key) module->cache->put_output(*key, bytes);
+        if (key) module->cache->put_output(std::move(*key), bytes);
     }
 #else
     tokens::TokenStream in = decode(input, input_len);

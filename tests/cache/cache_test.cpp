@@ -100,6 +100,7 @@ TEST(Store, TruncatedAndCorruptedEntriesAreMissesAndGetRewritten) {
     Key k = key_of("entry");
     Outcome o = outcome_of(5000, 3);
     store->put(k, o);
+    store->flush();
     const fs::path path = store->entry_path(k);
     const std::vector<uint8_t> good = read_file(path);
 
@@ -108,6 +109,7 @@ TEST(Store, TruncatedAndCorruptedEntriesAreMissesAndGetRewritten) {
         write_file(path, bad);
         EXPECT_FALSE(store->lookup(k)) << "truncated to " << cut;
         store->put(k, o);
+        store->flush();
         EXPECT_EQ(read_file(path), good);
     }
     // A flipped byte anywhere: header, key, payload, checksum.
@@ -131,6 +133,7 @@ TEST(Store, AnotherKeysEntryUnderThisNameIsAMiss) {
     auto store = Store::open(dir.path);
     Key a = key_of("a"), b = key_of("b");
     store->put(a, outcome_of(100, 1));
+    store->flush();
     // What a digest collision would look like: a's intact entry named as b's.
     fs::create_directories(store->entry_path(b).parent_path());
     fs::copy_file(store->entry_path(a), store->entry_path(b));
@@ -149,6 +152,7 @@ TEST(Store, PruneRemovesTheLeastRecentlyUsedDownToTheCap) {
     for (int i = 0; i < 10; ++i) {
         keys.push_back(key_of("k" + std::to_string(i)));
         store->put(keys.back(), outcome_of(10'000, static_cast<uint8_t>(i)));
+        store->flush();
         set_used(store->entry_path(keys.back()), 1000 - i); // written in order
     }
     uint64_t entry = fs::file_size(store->entry_path(keys[0]));
@@ -220,6 +224,7 @@ TEST(Store, ConcurrentProcessesSeeWholeEntries) {
                     else
                         store->put(k, o);
                 }
+            store->flush(); // _exit runs no destructor
             _exit(bad == 0 ? 0 : 1);
         }
         children.push_back(pid);
