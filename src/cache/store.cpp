@@ -336,7 +336,7 @@ struct Store::State {
     std::unordered_map<std::string, std::shared_ptr<const Job>> pending;
     std::deque<std::string> queue; ///< of `pending`, oldest first
     size_t pending_bytes = 0;
-    bool stop = false, flushing = false;
+    bool stop = false;
     std::thread writer;
 };
 
@@ -505,10 +505,8 @@ void Store::put(Key key, Outcome outcome) {
 void Store::flush() {
     State& st = *state_;
     std::unique_lock lock(st.mutex);
-    st.flushing = true;
-    st.wake.notify_one();
+    st.wake.notify_one(); // rather than in up to kWriterPeriod
     st.idle.wait(lock, [&] { return st.queue.empty() && st.pending.empty(); });
-    st.flushing = false;
 }
 
 void Store::write_pending() {
@@ -517,8 +515,7 @@ void Store::write_pending() {
     const pid_t pid = getpid();
     std::unique_lock lock(st.mutex);
     for (;;) {
-        st.wake.wait_for(lock, kWriterPeriod,
-                         [&] { return st.stop || st.flushing || !st.queue.empty(); });
+        st.wake.wait_for(lock, kWriterPeriod, [&] { return st.stop || !st.queue.empty(); });
         if (st.queue.empty()) {
             if (st.stop) return; // with nothing left to write
             continue;
