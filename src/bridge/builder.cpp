@@ -2,8 +2,8 @@
 
 #include "bridge/cache.hpp"
 #include "bridge/crate.hpp"
-#include "bridge/hash.hpp"
 #include "bridge/process.hpp"
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "macros/library.hpp"
@@ -89,23 +89,23 @@ void prepare_toolchain(Toolchain& tc) {
     tc.sources = env_path("WASMACRO_BRIDGE_DIR", WASMACRO_BRIDGE_SOURCE_DIR);
     tc.lib_dir = env_path("WASMACRO_LIB_DIR", WASMACRO_LIB_DIR);
 
-    Hasher h;
-    h.update("bridge").update(WASMACRO_VERSION).update(tc.version);
+    Sha256 h;
+    h.add("bridge").add(WASMACRO_VERSION).add(tc.version);
     for (const char* file : kBridgeFiles) {
         std::string why;
         auto bytes = try_read_file((tc.sources / file).string(), &why);
         if (!bytes)
             throw Error(fmt::format("the bridge source {} is missing ({}); set WASMACRO_BRIDGE_DIR",
                                     (tc.sources / file).string(), why));
-        h.update(file).update(*bytes);
+        h.add(file).add(*bytes);
     }
     std::string why;
     auto archive = try_read_file((tc.lib_dir / "libwasmacro.a").string(), &why);
     if (!archive)
         throw Error(fmt::format("{} is missing ({}); build wasmacro or set WASMACRO_LIB_DIR",
                                 (tc.lib_dir / "libwasmacro.a").string(), why));
-    h.update(*archive);
-    tc.bridge_key = h.hex();
+    h.add(*archive);
+    tc.bridge_key = h.finish_hex();
 }
 
 std::vector<uint8_t> read_wasm(const std::string& path) {
@@ -120,13 +120,13 @@ std::vector<uint8_t> read_wasm(const std::string& path) {
 
 fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& path,
                      const std::vector<uint8_t>& wasm) {
-    std::string key = Hasher()
-                          .update("macro")
-                          .update(WASMACRO_VERSION)
-                          .update(tc.bridge_key)
-                          .update(name)
-                          .update(wasm)
-                          .hex();
+    std::string key = Sha256()
+                          .add("macro")
+                          .add(WASMACRO_VERSION)
+                          .add(tc.bridge_key)
+                          .add(name)
+                          .add(wasm)
+                          .finish_hex();
     std::string artifact = fmt::format("lib{}.so", name);
     const std::string entry_name = name + "-" + key;
     fs::path entry = ensure_entry(tc.root, name, key, artifact, [&](const fs::path& tmp) {

@@ -1,6 +1,6 @@
 #include "bridge/cache.hpp"
 
-#include "bridge/hash.hpp"
+#include "common/digest.hpp"
 #include "common/error.hpp"
 #include "common/file.hpp"
 
@@ -50,7 +50,7 @@ std::string stamp_for(const std::string& key, const fs::path& artifact) {
     auto bytes = try_read_file(artifact.string());
     if (!bytes) throw Error(fmt::format("cannot read {}", artifact.string()));
     return fmt::format("{} {} {} {} {}\n", kStampMagic, key, artifact.filename().string(),
-                       bytes->size(), Hasher().update(*bytes).hex());
+                       bytes->size(), Sha256().add(*bytes).finish_hex());
 }
 
 bool entry_is_valid(const fs::path& entry, const std::string& key, std::string_view artifact) {

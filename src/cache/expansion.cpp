@@ -21,6 +21,7 @@ constexpr uint8_t kVerbatim = 0;
 // A trap's message follows its kind, whether a limit was hit, the limit's
 // kind and value and where advice goes in the message.
 constexpr size_t kTrapHeader = 3 + 8 + 8;
+constexpr uint8_t kNoTrapKind = 0xff;
 
 void put_u64(std::vector<uint8_t>& out, uint64_t v) {
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -47,7 +48,7 @@ ModuleCache::ModuleCache(std::shared_ptr<Store> store, std::span<const uint8_t> 
                          std::string_view variant, const wasm::SandboxLimits& limits,
                          std::string display_name)
     : store_(std::move(store)), limits_(limits), display_name_(std::move(display_name)) {
-    module_ = Digest().add(wasm).add(variant).finish();
+    module_ = Sha256().add(wasm).add(variant).finish();
 }
 
 Key ModuleCache::key(std::string_view form, const macros::MacroDecl& macro,
@@ -84,7 +85,7 @@ void ModuleCache::put_error(Key key, const macros::ExpansionError& error) {
     if (error.cause() == macros::ExpansionError::Cause::Trap) {
         // The trap and its limit as data, so that a replayed error gives each
         // front end what the first one did to word its advice.
-        o.bytes.push_back(static_cast<uint8_t>(*error.trap()));
+        o.bytes.push_back(error.trap() ? static_cast<uint8_t>(*error.trap()) : kNoTrapKind);
         std::optional<macros::LimitHit> limit = error.limit();
         o.bytes.push_back(limit ? 1 : 0);
         o.bytes.push_back(limit ? static_cast<uint8_t>(limit->kind) : 0);
@@ -104,18 +105,20 @@ macros::ExpansionError ModuleCache::error(const Outcome& outcome) const {
     std::string message;
     if (!rest.empty() && rest[0] == kNamed) message = display_name_;
     if (!rest.empty()) rest = rest.subspan(1);
-    if (cause != Cause::Trap || rest.size() < kTrapHeader) {
-        message.append(reinterpret_cast<const char*>(rest.data()), rest.size());
-        return macros::ExpansionError(cause, message);
-    }
-    auto trap = static_cast<wasm::TrapKind>(rest[0]);
+    std::optional<wasm::TrapKind> trap;
     std::optional<macros::LimitHit> limit;
-    if (rest[1] != 0)
-        limit = macros::LimitHit{static_cast<macros::LimitHit::Kind>(rest[2]), get_u64(rest, 3)};
-    size_t hint_at = message.size() + get_u64(rest, 11);
-    rest = rest.subspan(kTrapHeader);
+    size_t hint_at = 0;
+    if (cause == Cause::Trap && rest.size() >= kTrapHeader) {
+        if (rest[0] != kNoTrapKind) trap = static_cast<wasm::TrapKind>(rest[0]);
+        if (rest[1] != 0)
+            limit =
+                macros::LimitHit{static_cast<macros::LimitHit::Kind>(rest[2]), get_u64(rest, 3)};
+        hint_at = message.size() + get_u64(rest, 11);
+        rest = rest.subspan(kTrapHeader);
+    }
     message.append(reinterpret_cast<const char*>(rest.data()), rest.size());
-    return macros::ExpansionError(message, trap, limit, hint_at);
+    if (!trap) return macros::ExpansionError(cause, message);
+    return macros::ExpansionError(message, *trap, limit, hint_at);
 }
 
 namespace {

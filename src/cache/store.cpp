@@ -16,7 +16,6 @@
 #include <unordered_set>
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -236,57 +235,6 @@ Config config_from_environment() {
 }
 
 // --- Digests and keys ------------------------------------------------------------
-
-struct Digest::Context {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Context() { EVP_MD_CTX_free(ctx); }
-};
-
-Digest::Digest() : ctx_(std::make_unique<Context>()) {
-    if (ctx_->ctx == nullptr || EVP_DigestInit_ex(ctx_->ctx, EVP_sha256(), nullptr) != 1)
-        throw Error("cannot start a SHA-256 digest (OpenSSL)");
-}
-
-Digest::~Digest() = default;
-
-Digest& Digest::add(std::span<const uint8_t> bytes) {
-    uint8_t size[8];
-    put_u64(size, bytes.size());
-    EVP_DigestUpdate(ctx_->ctx, size, sizeof size);
-    EVP_DigestUpdate(ctx_->ctx, bytes.data(), bytes.size());
-    return *this;
-}
-
-Digest& Digest::add(std::string_view text) {
-    return add({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-}
-
-std::array<uint8_t, 32> Digest::finish() {
-    std::array<uint8_t, 32> out{};
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx_->ctx, out.data(), &length) != 1 || length != out.size())
-        throw Error("cannot finish a SHA-256 digest (OpenSSL)");
-    return out;
-}
-
-std::array<uint8_t, 32> sha256(std::span<const uint8_t> bytes) {
-    std::array<uint8_t, 32> out{};
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, EVP_sha256(), nullptr) != 1)
-        throw Error("cannot compute a SHA-256 digest (OpenSSL)");
-    return out;
-}
-
-std::string hex(std::span<const uint8_t> bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (uint8_t b : bytes) {
-        out += kDigits[b >> 4];
-        out += kDigits[b & 15];
-    }
-    return out;
-}
 
 Key& Key::add(std::span<const uint8_t> bytes) {
     add_u64(bytes.size());

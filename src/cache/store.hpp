@@ -3,6 +3,7 @@
 // the same directory (README.md in this folder).
 #pragma once
 
+#include "common/digest.hpp"
 #include "common/error.hpp"
 
 #include <array>
@@ -36,25 +37,6 @@ Config config_from_environment();
 /// `1073741824`, `512K`, `100M`, `1G`, `2GiB`, ... (binary units). Throws
 /// Error naming the text.
 uint64_t parse_size(std::string_view text);
-
-/// SHA-256 (OpenSSL's) of everything added; each part is length-prefixed, so
-/// "ab"+"c" and "a"+"bc" differ.
-class Digest {
-public:
-    Digest();
-    ~Digest();
-    Digest(const Digest&) = delete;
-    Digest& operator=(const Digest&) = delete;
-    Digest& add(std::span<const uint8_t> bytes);
-    Digest& add(std::string_view text);
-    std::array<uint8_t, 32> finish();
-
-private:
-    struct Context;
-    std::unique_ptr<Context> ctx_;
-};
-std::array<uint8_t, 32> sha256(std::span<const uint8_t> bytes);
-std::string hex(std::span<const uint8_t> bytes);
 
 /// What identifies one expansion: every part that can change its outcome,
 /// laid end to end (`material`, kept in the entry and compared on a hit, so

@@ -203,6 +203,13 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
         return abi::decode({data, len}, abi::Direction::GuestToHost, tables, options);
     };
     const bool is_attr = macro.kind == macros::MacroKind::Attribute;
+    auto expand_uncached = [&] {
+        tokens::TokenStream in = decode(input, input_len);
+        tokens::TokenStream attr;
+        if (is_attr && args != nullptr) attr = decode(args, args_len);
+        tokens::TokenStream out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
+        return abi::encode(out, abi::Direction::GuestToHost, tables);
+    };
 #ifdef WASMACRO_HAVE_CACHE
     // The caller's bytes are the key as they are (see src/cache/expansion.hpp);
     // a hit is handed back without decoding anything.
@@ -221,25 +228,16 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
         }
     }
     if (!hit) {
-        tokens::TokenStream in = decode(input, input_len);
-        tokens::TokenStream attr;
-        if (is_attr && args != nullptr) attr = decode(args, args_len);
-        tokens::TokenStream out;
         try {
-            out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
+            bytes = expand_uncached();
         } catch (const macros::ExpansionError& e) {
             if (key) module->cache->put_error(std::move(*key), e);
             throw;
         }
-        bytes = abi::encode(out, abi::Direction::GuestToHost, tables);
         if (key) module->cache->put_output(std::move(*key), bytes);
     }
 #else
-    tokens::TokenStream in = decode(input, input_len);
-    tokens::TokenStream attr;
-    if (is_attr && args != nullptr) attr = decode(args, args_len);
-    tokens::TokenStream out = module->library->expand(macro, in, is_attr ? &attr : nullptr);
-    std::vector<uint8_t> bytes = abi::encode(out, abi::Direction::GuestToHost, tables);
+    std::vector<uint8_t> bytes = expand_uncached();
 #endif
     auto* data = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
     if (data == nullptr) return fail(message, WASMACRO_ERROR_INTERNAL, "out of memory");
@@ -362,8 +360,9 @@ wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* was
         }
 #ifdef WASMACRO_HAVE_CACHE
         if (engine->cache)
-            module->cache.emplace(engine->cache, bytes, module->synthetic_decls ? "decls made up" : "",
-                                  engine->limits, display);
+            module->cache.emplace(engine->cache, bytes,
+                                  module->synthetic_decls ? "decls made up" : "", engine->limits,
+                                  display);
 #endif
         for (const macros::MacroDecl& m : module->library->decls().macros) {
             auto& c = module->helpers.emplace_back();

@@ -61,7 +61,7 @@ TEST_F(Cache, BuildsOnceThenReuses) {
 TEST_F(Cache, TheStampNamesKeyArtifactSizeAndDigest) {
     fs::path entry = ensure_entry(root_, "demo", "k1", "lib.so", builder("one"));
     // The digest is hashlib.sha256(struct.pack('<Q', 3) + b'one'), as
-    // bridge::Hasher frames it.
+    // wasmacro::Sha256 frames it.
     EXPECT_EQ(read(entry / "stamp"),
               "wasmacro-cache-entry-v2 k1 lib.so 3 "
               "d87f6914ee2e62d4edfea922e8beb8bafe5d72c98c4637f9b786fc8adfb97b68\n");

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 
 #include <sys/wait.h>
@@ -400,30 +401,56 @@ TEST(CachedLibrary, ErrorsReplayWithTheirMessage) {
     wasm::SandboxLimits limits;
     limits.fuel = 2'000'000;
     Cached c(dir.path, "hostile.wasm", limits);
+    // Everything a front end reads off the error: a trap's kind and the limit
+    // it hit are data, and the advice goes where the first run put it.
+    struct Failure {
+        macros::ExpansionError::Cause cause = macros::ExpansionError::Cause::Abi;
+        std::string message, hinted;
+        std::optional<wasm::TrapKind> trap;
+        std::optional<macros::LimitHit::Kind> limit;
+        uint64_t limit_value = 0;
+        bool operator==(const Failure&) const = default;
+    };
     auto failure = [&](macros::Library& lib, const std::string& macro) {
         try {
             c.run(lib, macro, "struct S;");
         } catch (const macros::ExpansionError& e) {
-            return std::pair(e.cause(), std::string(e.what()));
+            Failure f{e.cause(), e.what(), e.with_hint("; HINT"), e.trap()};
+            if (e.limit()) {
+                f.limit = e.limit()->kind;
+                f.limit_value = e.limit()->value;
+            }
+            return f;
         }
         ADD_FAILURE() << macro << " expanded";
-        return std::pair(macros::ExpansionError::Cause::Abi, std::string());
+        return Failure{};
     };
     for (const char* macro : {"Panic", "infinite_loop", "bad_abi"}) {
-        auto want = failure(*c.plain, macro);
+        Failure want = failure(*c.plain, macro);
         uint64_t hits = c.hits();
-        EXPECT_EQ(failure(*c.cached, macro), want);
+        EXPECT_EQ(failure(*c.cached, macro), want) << macro;
         EXPECT_EQ(c.hits(), hits);
-        EXPECT_EQ(failure(*c.cached, macro), want) << "replayed";
+        EXPECT_EQ(failure(*c.cached, macro), want) << macro << " replayed";
         EXPECT_EQ(c.hits(), hits + 1);
     }
+    Failure looped = failure(*c.cached, "infinite_loop");
+    EXPECT_EQ(looped.trap, wasm::TrapKind::FuelExhausted);
+    EXPECT_EQ(looped.limit, macros::LimitHit::Kind::Fuel);
+    EXPECT_EQ(looped.limit_value, limits.fuel);
+    EXPECT_NE(looped.hinted.find("; HINT"), std::string::npos) << looped.hinted;
     // Loaded under another name, the replayed message names it so.
     std::vector<uint8_t> wasm = read_file(kFixtures + "/hostile.wasm");
     auto renamed = cache::with_cache(macros::Library::load(wasm, "elsewhere.wasm", limits), c.store,
                                      wasm, limits);
-    auto [cause, message] = failure(*renamed, "Panic");
-    EXPECT_EQ(cause, macros::ExpansionError::Cause::Panic);
-    EXPECT_TRUE(message.starts_with("elsewhere.wasm: derive macro `Panic` panicked")) << message;
+    Failure panicked = failure(*renamed, "Panic");
+    EXPECT_EQ(panicked.cause, macros::ExpansionError::Cause::Panic);
+    EXPECT_TRUE(panicked.message.starts_with("elsewhere.wasm: derive macro `Panic` panicked"))
+        << panicked.message;
+    // A trap's advice stays before the macro's stderr under the new name too.
+    Failure renamed_loop = failure(*renamed, "infinite_loop");
+    EXPECT_TRUE(renamed_loop.message.starts_with("elsewhere.wasm:")) << renamed_loop.message;
+    EXPECT_EQ(renamed_loop.hinted.substr(std::string("elsewhere.wasm").size()),
+              looped.hinted.substr(std::string("hostile.wasm").size()));
 }
 
 // --- The C API ----------------------------------------------------------------------
@@ -503,6 +530,27 @@ TEST(CApi, ACachedExpansionIsTheSameBytes) {
         wasmacro_message_free(message);
     }
     EXPECT_EQ(store->stats().hits, 2u);
+    wasmacro_module_free(module);
+    wasmacro_engine_free(engine);
+    // A replayed trap says which limit stopped it, as the first run did.
+    wasmacro_limits limits{2'000'000, 1024, 10'000};
+    engine = wasmacro_engine_new(&limits);
+    wasmacro_engine_set_cache(engine, handle);
+    ASSERT_EQ(wasmacro_module_load(engine, hostile.data(), hostile.size(), "hostile", 0, &module,
+                                   nullptr),
+              WASMACRO_OK);
+    for (int i = 0; i < 2; ++i) {
+        wasmacro_buffer out{};
+        EXPECT_EQ(wasmacro_expand(module, "infinite_loop", in.data(), in.size(), nullptr, 0, &out,
+                                  nullptr),
+                  WASMACRO_ERROR_TRAP);
+        wasmacro_error_info info{};
+        ASSERT_EQ(wasmacro_module_last_error(module, &info), WASMACRO_OK);
+        EXPECT_EQ(info.trap, WASMACRO_TRAP_FUEL_EXHAUSTED) << "run " << i;
+        EXPECT_EQ(info.limit, WASMACRO_LIMIT_FUEL) << "run " << i;
+        EXPECT_EQ(info.limit_value, limits.fuel) << "run " << i;
+    }
+    EXPECT_EQ(store->stats().hits, 3u);
     wasmacro_module_free(module);
     wasmacro_engine_free(engine);
     wasmacro_cache_free(handle);
