@@ -5,7 +5,8 @@
 // validation, link errors and traps); anything else — a crash, a sanitizer
 // report, another exception, a hang — is a bug. Where the compiling tier
 // runs, each module runs in both tiers, and any difference in what the calls
-// return or trap with, or in the memory and globals they leave, is a bug too.
+// return (float bits and the fuel they used included) or trap with, or in the
+// memory and globals they leave, is a bug too.
 #include "wasm/engine.hpp"
 #include "wasi/wasi.hpp"
 
@@ -86,6 +87,9 @@ std::vector<std::string> run_exports(const std::shared_ptr<const Module>& module
             try {
                 for (const Value& result : store.call(function, args))
                     outcome.push_back(comparable(result));
+                // Fuel is part of the result: both tiers charge alike, bulk
+                // instructions and host functions included.
+                outcome.push_back(fmt::format("fuel used: {}", *store.last_call_fuel_used()));
             } catch (const Trap& trap) {
                 // A trap ends this call only; the store must serve the next one.
                 outcome.push_back(trap.what());

@@ -211,10 +211,15 @@ public:
     std::vector<Value> call(Function& function, std::span<const Value> args);
     /// Untyped fast path: args and results as raw 64-bit values.
     void call_raw(Function& function, std::span<const uint64_t> args, std::span<uint64_t> results);
+    /// The fuel the last call used, if it returned rather than trapped. Both
+    /// tiers charge alike, so they must agree on it (the engine fuzzer checks).
+    std::optional<uint64_t> last_call_fuel_used() const;
 
     struct Impl;
 
 private:
+    Instance& instantiate_within_budget(std::shared_ptr<const Module> module,
+                                        const ImportResolver& resolver);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -299,10 +299,13 @@ HANDLER(BrTable) {
     if (index > count) index = count;
     JUMP(field<int32_t>(ip, 16 + 4 * size_t{index}));
 }
-// The entry function's return (at depth 0) ends the run.
+// The entry function's return (at depth 0) ends the run, handing back the fuel.
 #define RETURN()                                                                                   \
     do {                                                                                           \
-        if (ctx->depth == 0) return;                                                               \
+        if (ctx->depth == 0) {                                                                     \
+            ctx->result.fuel_left = fuel;                                                          \
+            return;                                                                                \
+        }                                                                                          \
         Store::Impl::Frame& frame = ctx->frames[--ctx->depth];                                     \
         ip = frame.return_ip;                                                                      \
         fp = frame.fp;                                                                             \
@@ -702,6 +705,7 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
         if (!call_host(function, args_and_results, nullptr, fuel, ctx.result.host_exception))
             return trapped(TrapKind::HostError);
         if (fuel < 0) return trapped(TrapKind::FuelExhausted);
+        ctx.result.fuel_left = fuel;
         return ctx.result;
     }
     if (store.jit) return jit_execute(store, function, args_and_results);

@@ -1339,6 +1339,8 @@ ExecutionResult execute_here(Store::Impl& store, Function& function, uint64_t* a
         result.trap_function = regs.current;
         result.depth = limits.max_call_depth - regs.remaining_depth;
         result.machine_stack_bytes = stack_position() - regs.native_limit;
+    } else {
+        result.fuel_left = regs.fuel;
     }
     return result;
 }

@@ -137,6 +137,8 @@ struct ExecutionResult {
     // For MachineStackExhausted: how deep the calls were, and the stack they had.
     uint32_t depth = 0;
     uint64_t machine_stack_bytes = 0;
+    /// The fuel a call that returned had left (initial_fuel minus what it used).
+    int64_t fuel_left = 0;
 };
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
 
@@ -204,6 +206,8 @@ struct Store::Impl {
     };
     std::vector<Frame> frames;
     bool running = false;
+    /// What the last call used of its fuel, if it returned (Store::last_call_fuel_used).
+    std::optional<uint64_t> last_call_fuel_used;
 
     uint32_t intern(const FuncType& type);
     Memory* new_memory(MemoryType type);

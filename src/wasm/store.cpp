@@ -519,6 +519,7 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
         explicit Running(bool& f) : flag(f) { flag = true; }
         ~Running() { flag = false; }
     } running(store.running);
+    store.last_call_fuel_used.reset();
     ExecutionResult result;
     try {
         result = execute(store, function, slots);
@@ -547,7 +548,12 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
                    result.trap_function ? function_display_name(*result.trap_function) : "", detail,
                    result.element);
     }
+    store.last_call_fuel_used = initial_fuel(store.limits) - result.fuel_left;
     std::copy_n(slots, results.size(), results.begin());
+}
+
+std::optional<uint64_t> Store::last_call_fuel_used() const {
+    return impl_->last_call_fuel_used;
 }
 
 std::vector<Value> Store::call(Function& function, std::span<const Value> args) {
