@@ -203,7 +203,8 @@ public:
     /// Links the imports, allocates the module's own objects, initialises
     /// globals, tables and memories from the segments and runs the start
     /// function. Throws LinkError, or Trap when a segment or start traps (the
-    /// objects written before the trap keep their contents, as in the spec).
+    /// objects written before the trap keep their contents, as in the spec)
+    /// or when the module's objects do not fit the budget or the host's memory.
     Instance& instantiate(std::shared_ptr<const Module> module, const ImportResolver& resolver);
 
     /// Calls a function with fresh per-call limits. Throws Trap, or whatever

@@ -255,8 +255,8 @@ Memory* Store::Impl::new_memory(MemoryType type) {
         throw Trap(TrapKind::MemoryLimitExceeded, {},
                    fmt::format("the module needs {} pages of memory at start, the limit is {}",
                                type.limits.min, limits.max_memory_pages));
-    take_or_trap(budget, type.limits.min * page_size,
-                 fmt::format("a memory of {} pages at start", type.limits.min));
+    uint64_t bytes = type.limits.min * page_size;
+    check_budget(budget, bytes, fmt::format("a memory of {} pages at start", type.limits.min));
     memory->budget = &budget;
     // Reserve the most the memory may ever have, so its base never moves and
     // the interpreter can keep it in a register.
@@ -269,8 +269,9 @@ Memory* Store::Impl::new_memory(MemoryType type) {
         throw Trap(TrapKind::MemoryLimitExceeded, {},
                    fmt::format("cannot reserve {} bytes for a linear memory", memory->reserved));
     memory->base = static_cast<uint8_t*>(base);
-    memory->size = type.limits.min * page_size;
+    memory->size = bytes;
     memories.push_back(std::move(memory));
+    budget.take(bytes);
     return memories.back().get();
 }
 
@@ -285,8 +286,14 @@ Store::Impl::~Impl() = default;
 
 Store::Store(SandboxLimits limits, Tier tier) : impl_(std::make_unique<Impl>()) {
     impl_->limits = limits;
-    if (tier == Tier::Compiler && jit_supported()) impl_->jit = std::make_unique<JitCode>();
-    impl_->value_stack.reset(new uint64_t[value_stack_slots]);
+    try {
+        if (tier == Tier::Compiler && jit_supported()) impl_->jit = std::make_unique<JitCode>();
+        impl_->value_stack.reset(new uint64_t[value_stack_slots]);
+    } catch (const std::bad_alloc&) {
+        throw Trap(TrapKind::MemoryLimitExceeded, {},
+                   fmt::format("the host could not allocate a store's {} MiB value stack",
+                               value_stack_slots * sizeof(uint64_t) >> 20));
+    }
     impl_->value_stack_size = value_stack_slots - frame_overrun_slots;
 }
 
@@ -328,8 +335,8 @@ Memory* Store::create_memory(MemoryType type) {
 }
 
 Table* Store::create_table(TableType type, Value init) {
-    take_or_trap(impl_->budget, uint64_t{type.limits.min} * sizeof(uint64_t),
-                 fmt::format("a table of {} elements", type.limits.min));
+    uint64_t bytes = uint64_t{type.limits.min} * sizeof(uint64_t);
+    check_budget(impl_->budget, bytes, fmt::format("a table of {} elements", type.limits.min));
     auto table = std::make_unique<Table>();
     table->budget = &impl_->budget;
     table->type = type;
@@ -337,6 +344,7 @@ Table* Store::create_table(TableType type, Value init) {
         static_cast<uint32_t>(std::min<uint64_t>(type.limits.max.value_or(0xFFFFFFFF), 0xFFFFFFFF));
     table->elements.assign(type.limits.min, init.bits);
     impl_->tables.push_back(std::move(table));
+    impl_->budget.take(bytes);
     return impl_->tables.back().get();
 }
 
@@ -409,6 +417,20 @@ void check_import(const Import& import, const Extern& external, Store::Impl& sto
 
 Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
                              const ImportResolver& resolver) {
+    try {
+        return instantiate_within_budget(std::move(module_ptr), resolver);
+    } catch (const std::bad_alloc&) {
+        // The budget admitted the module (it may have been raised past what
+        // the host has): the load fails, the store and the process go on.
+        throw Trap(TrapKind::MemoryLimitExceeded, {},
+                   fmt::format("the host has not the memory for the module's tables, memories "
+                               "and segments, though they fit the store's budget of {} MiB",
+                               impl_->limits.store_bytes() >> 20));
+    }
+}
+
+Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_ptr,
+                                           const ImportResolver& resolver) {
     const Module& module = *module_ptr;
     auto impl = std::make_unique<Instance::Impl>();
     Instance::Impl& inst = *impl;
@@ -469,12 +491,13 @@ Instance& Store::instantiate(std::shared_ptr<const Module> module_ptr,
         inst.globals.push_back(
             create_global(global.type, {global.type.type, evaluate(global.init, inst)}));
     for (const ElementSegment& segment : module.elements) {
-        take_or_trap(impl_->budget, segment.items.size() * sizeof(uint64_t),
-                     fmt::format("element segment {}", inst.elements.size()));
+        uint64_t bytes = segment.items.size() * sizeof(uint64_t);
+        check_budget(impl_->budget, bytes, fmt::format("element segment {}", inst.elements.size()));
         std::vector<uint64_t> items;
         items.reserve(segment.items.size());
         for (const ConstExpr& item : segment.items) items.push_back(evaluate(item, inst));
         inst.elements.push_back(std::move(items));
+        impl_->budget.take(bytes);
     }
     inst.data_dropped.assign(module.data.size(), false);
 

@@ -115,6 +115,17 @@ machine-stack-small-thread)
   expect_error "call stack exhausted" bash -c "ulimit -s 256 && exec \"\$0\" call \"\$1\" unbounded_recursion </dev/null" \
     "$WASMACRO" "$FIXTURES/hostile.wasm"
   ;;
+allocation-failure-at-load)
+  # A table that the store's budget admits (raised with the memory cap) but
+  # the host cannot allocate: an uncaught std::bad_alloc aborted the process.
+  echo '(module (table 400000000 funcref) (func (export "answer") (result i32) (i32.const 42)))' >big-table.wat
+  "$WAT2WASM" big-table.wat -o big-table.wasm
+  for tier in "" --interpreter; do
+    expect_error "the host has not the memory for the module's tables" \
+      bash -c "ulimit -v 1500000 && exec \"\$0\" run $tier --max-memory-pages 65536 big-table.wasm answer" \
+      "$WASMACRO"
+  done
+  ;;
 keyword-macro-names)
   # Accepted at load time, then refused by rustc inside the bridge crate.
   expect_error "\`fn\` is a Rust keyword and cannot be a macro name" \
