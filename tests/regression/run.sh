@@ -31,8 +31,9 @@ case $case_name in
 bulk-fill-fuel)
   wat bulk-fill-fuel
   for tier in "" --interpreter; do
-    expect_error "fuel exhausted" "$WASMACRO" run $tier bulk-fill-fuel.wasm fill_memory
-    expect_error "fuel exhausted" "$WASMACRO" run $tier bulk-fill-fuel.wasm fill_table
+    for export in fill_memory copy_memory fill_table copy_table; do
+      expect_error "fuel exhausted" "$WASMACRO" run $tier bulk-fill-fuel.wasm $export
+    done
   done
   ;;
 straight-line-fuel)
