@@ -55,8 +55,8 @@ wasi_out_dir=$target_dir/wasm32-wasi/release
 
 # fixture name, cargo artifact, expected decls records (one a line, in order)
 # and the wasm exports besides memory and the two helpers.
-fixtures=(demo serde_derive thiserror example_macros hostile wasi)
-declare -A artifact records exports
+fixtures=(demo serde_derive thiserror example_macros hostile wasi many_tables)
+declare -A artifact records exports wat_source
 artifact[demo]=fixture_demo
 records[demo]='derive:Demo:derive_demo
 edition:2021'
@@ -84,6 +84,12 @@ bang:bad_abi:bang_bad_abi
 bang:bulk_fill_loop:bang_bulk_fill_loop
 edition:2021'
 exports[hostile]='derive_panic bang_infinite_loop bang_unbounded_alloc bang_unbounded_recursion bang_bad_abi bang_bulk_fill_loop'
+# Written in WAT (Rust cannot declare tables): converted with wat2wasm, and
+# its decls section added by `wasmacro annotate`.
+wat_source[many_tables]=rust/fixtures/hostile/many_tables.wat
+records[many_tables]='bang:many_tables:bang_many_tables
+edition:2021'
+exports[many_tables]='bang_many_tables'
 artifact[wasi]=fixture_wasi
 records[wasi]='bang:wasi_probe:bang_wasi_probe
 edition:2021'
@@ -150,8 +156,15 @@ echo "built in $((SECONDS - start)) s"
 staged=$target_dir/fixtures
 mkdir -p "$staged"
 for name in "${fixtures[@]}"; do
-  wasm=$out_dir/${artifact[$name]}.wasm
-  if [[ " ${wasi_fixtures[*]} " == *" $name "* ]]; then wasm=$wasi_out_dir/${artifact[$name]}.wasm; fi
+  if [[ -n ${wat_source[$name]:-} ]]; then
+    wasm=$target_dir/$name.wasm
+    wat2wasm "${wat_source[$name]}" -o "$target_dir/$name-plain.wasm"
+    "$wasmacro_bin" annotate "$target_dir/$name-plain.wasm" -o "$wasm" \
+      $(sed -n 's/^bang:\([^:]*\):\(.*\)/--bang \1=\2/p' <<<"${records[$name]}")
+  else
+    wasm=$out_dir/${artifact[$name]}.wasm
+    if [[ " ${wasi_fixtures[*]} " == *" $name "* ]]; then wasm=$wasi_out_dir/${artifact[$name]}.wasm; fi
+  fi
   [[ -f $wasm ]] || fail "$name: $wasm was not built"
   verify "$name" "$wasm"
   cp "$wasm" "$staged/$name.wasm"

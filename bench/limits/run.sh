@@ -14,7 +14,6 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 wat2wasm --enable-all "$regression/bulk-fill-fuel.wat" -o bulk.wasm
-wat2wasm --enable-all "$regression/many-tables.wat" -o many-tables.wasm
 python3 -c '
 body = "\n".join(["local.get 0 i32.const 1 i32.add local.set 0"] * 20000)
 print("(module (func (export \"spin\") (result i32) (local i32) (loop $l", body, "br $l) local.get 0))")' >straight.wat
@@ -73,8 +72,10 @@ for t in compiler interpreter; do
   measure "$t: bad_abi(parse_deep_nesting)" bash -c "echo parse_deep_nesting | \"\$0\" call \"\$1\" bad_abi" "$wasmacro" "$h"
   measure "$t: straight-line loop" "$wasmacro" run straight.wasm spin
   measure "$t: memory.fill loop" "$wasmacro" run bulk.wasm fill_memory
+  measure "$t: memory.copy loop" "$wasmacro" run bulk.wasm copy_memory
   measure "$t: table.fill loop" "$wasmacro" run bulk.wasm fill_table
-  measure "$t: 30 tables of 10M" "$wasmacro" run many-tables.wasm answer
+  measure "$t: table.copy loop" "$wasmacro" run bulk.wasm copy_table
+  measure "$t: many_tables (30 tables of 10M)" "$wasmacro" call "$fixtures/many_tables.wasm" many_tables
   measure "$t: one table of 40M" "$wasmacro" run table.wasm answer
   measure "$t: 256 MiB memory + 60 MB table" "$wasmacro" run budget.wasm touch
 done

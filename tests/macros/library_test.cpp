@@ -310,6 +310,26 @@ TEST_F(Hostile, BulkFillLoopStopsAtTheFuelLimit) {
     expect_recovers();
 }
 
+// A regression: thirty tables of ten million elements were zero-filled at
+// every load, 2.35 GB and 12 s. The store's budget refuses the module at
+// load time, before allocating any of it, naming what went over.
+TEST_F(Hostile, ManyTablesAreRefusedAtLoad) {
+    double start = cpu_seconds();
+    try {
+        load("many_tables.wasm");
+        ADD_FAILURE() << "many_tables.wasm loaded";
+    } catch (const wasm::Trap& e) {
+        EXPECT_EQ(e.kind(), wasm::TrapKind::MemoryLimitExceeded);
+        EXPECT_NE(std::string(e.what()).find("the module (30 tables, 1 memories"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("MiB left for memories, tables"), std::string::npos)
+            << e.what();
+    }
+    std::printf("many_tables.wasm: refused after %.3f s of CPU time\n", cpu_seconds() - start);
+    expect_recovers();
+}
+
 TEST_F(Hostile, UnboundedAllocStopsAtTheMemoryLimit) {
     wasm::SandboxLimits limits;
     limits.max_memory_pages = 512; // 32 MiB keeps the test light

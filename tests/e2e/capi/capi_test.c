@@ -363,6 +363,18 @@ int main(int argc, char** argv) {
         wasmacro_module_free(hostile);
     }
 
+    /* Tables over the store's budget: refused at load, and the engine goes on. */
+    bytes = read_file(dir, "many_tables.wasm", &len);
+    wasmacro_module* tables = (wasmacro_module*)1;
+    CHECK(wasmacro_module_load(engine, bytes, len, "many_tables", 0, &tables, &message) ==
+          WASMACRO_ERROR_LOAD);
+    free(bytes);
+    CHECK(tables == NULL);
+    CHECK(message != NULL && strstr(message, "30 tables") != NULL);
+    printf("many_tables: %s\n", message ? message : "(null)");
+    wasmacro_message_free(message);
+    message = NULL;
+
     /* A module built for plain watt (no decls): only by export name. */
     uint8_t* with_decls = read_file(dir, "demo.wasm", &len);
     bytes = strip_decls(with_decls, len, &len);
