@@ -1,9 +1,12 @@
 /* The C API from C: load the fixtures, list their macros, expand a derive, an
  * attribute and a function-like macro on wire-format input, and check the
- * failures (non-wasm, no decls, panic, fuel, unknown macro, bad input).
+ * failures (non-wasm, no decls, panic, fuel, unknown macro, bad input,
+ * unbounded recursion on a thread of a small stack).
  * Usage: wasmacro_capi_test FIXTURES_DIR */
+#define _POSIX_C_SOURCE 200809L
 #include "wasmacro.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +185,79 @@ static uint8_t* strip_decls(const uint8_t* wasm, size_t len, size_t* out_len) {
     }
     *out_len = n;
     return out;
+}
+
+/* What a thread of a small stack does: load the hostile and the demo
+ * fixtures under the default limits, expand unbounded_recursion, then Demo. */
+typedef struct {
+    const char* dir;
+    wasmacro_status recursion;
+    char recursion_message[512];
+    int demo_worked;
+} small_stack_run;
+
+static void* expand_on_small_stack(void* arg) {
+    small_stack_run* run = arg;
+    wasmacro_limits limits;
+    wasmacro_limits_default(&limits);
+    wasmacro_engine* engine = wasmacro_engine_new(&limits);
+    wasmacro_module *hostile = NULL, *demo = NULL;
+    size_t len;
+    uint8_t* bytes = read_file(run->dir, "hostile.wasm", &len);
+    CHECK(wasmacro_module_load(engine, bytes, len, "hostile", 0, &hostile, NULL) == WASMACRO_OK);
+    free(bytes);
+    bytes = read_file(run->dir, "demo.wasm", &len);
+    CHECK(wasmacro_module_load(engine, bytes, len, "demo", 0, &demo, NULL) == WASMACRO_OK);
+    free(bytes);
+    wasmacro_buffer out = {NULL, 0};
+    char* message = NULL;
+    if (hostile && demo) {
+        wire empty = {{0}, 0};
+        end(&empty);
+        run->recursion = wasmacro_expand(hostile, "unbounded_recursion", empty.data, empty.len,
+                                         NULL, 0, &out, &message);
+        snprintf(run->recursion_message, sizeof run->recursion_message, "%s",
+                 message ? message : "(null)");
+        wasmacro_message_free(message);
+        wire in = {{0}, 0};
+        ident(&in, "struct", 0);
+        ident(&in, "S", 1);
+        punct(&in, ';', 2);
+        end(&in);
+        if (wasmacro_expand(demo, "Demo", in.data, in.len, NULL, 0, &out, NULL) == WASMACRO_OK) {
+            static reader r; /* 64 KiB: not on the small stack */
+            decode(&r, &out);
+            run->demo_worked = r.ok && strstr(r.text, "My name is S.") != NULL;
+            wasmacro_buffer_free(&out);
+        }
+    }
+    wasmacro_module_free(hostile);
+    wasmacro_module_free(demo);
+    wasmacro_engine_free(engine);
+    return NULL;
+}
+
+/* A regression: compiled code's stack limit lay a fixed 256 KiB below the
+ * stack's top, past the end of a thread that had no more (musl's default is
+ * 128 KiB), and unbounded recursion crashed the host. It must trap, and the
+ * thread go on expanding. */
+static void recursion_on_small_stacks(const char* dir) {
+    const size_t stacks[] = {128 << 10, 256 << 10};
+    for (size_t i = 0; i < sizeof stacks / sizeof stacks[0]; ++i) {
+        small_stack_run run = {dir, WASMACRO_OK, "", 0};
+        pthread_attr_t attr;
+        pthread_t thread;
+        CHECK(pthread_attr_init(&attr) == 0);
+        CHECK(pthread_attr_setstacksize(&attr, stacks[i]) == 0);
+        CHECK(pthread_create(&thread, &attr, expand_on_small_stack, &run) == 0);
+        CHECK(pthread_join(thread, NULL) == 0);
+        pthread_attr_destroy(&attr);
+        CHECK(run.recursion == WASMACRO_ERROR_TRAP);
+        CHECK(strstr(run.recursion_message, "call stack exhausted") != NULL);
+        CHECK(run.demo_worked);
+        printf("unbounded_recursion! on a %zu KiB thread: %s\n", stacks[i] >> 10,
+               run.recursion_message);
+    }
 }
 
 int main(int argc, char** argv) {
@@ -400,6 +476,7 @@ int main(int argc, char** argv) {
     }
 
     wasmacro_engine_free(engine);
+    recursion_on_small_stacks(dir);
     wasmacro_module_free(NULL);
     wasmacro_engine_free(NULL);
     wasmacro_buffer_free(NULL);
