@@ -456,16 +456,19 @@ Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_
 
     // All the module's objects against the budget before any is made: a
     // module over it is refused without first zero-filling what fits.
-    uint64_t needed =
-        module.functions.size() * sizeof(Function) + module.globals.size() * sizeof(Global);
-    for (const TableType& type : module.tables) needed += type.limits.min * sizeof(uint64_t);
-    for (const MemoryType& type : module.memories) needed += type.limits.min * page_size;
+    uint64_t table_bytes = 0, memory_bytes = 0, element_bytes = 0;
+    for (const TableType& type : module.tables) table_bytes += type.limits.min * sizeof(uint64_t);
+    for (const MemoryType& type : module.memories) memory_bytes += type.limits.min * page_size;
     for (const ElementSegment& segment : module.elements)
-        needed += segment.items.size() * sizeof(uint64_t);
-    check_budget(impl_->budget, needed,
-                 fmt::format("the module ({} tables, {} memories, {} globals, {} functions)",
-                             module.tables.size(), module.memories.size(), module.globals.size(),
-                             module.functions.size()));
+        element_bytes += segment.items.size() * sizeof(uint64_t);
+    uint64_t other_bytes =
+        module.functions.size() * sizeof(Function) + module.globals.size() * sizeof(Global);
+    check_budget(impl_->budget, table_bytes + memory_bytes + element_bytes + other_bytes,
+                 fmt::format("the module ({} tables of {} bytes, {} memories of {}, {} element "
+                             "segments of {}, {} globals and {} functions of {})",
+                             module.tables.size(), table_bytes, module.memories.size(),
+                             memory_bytes, module.elements.size(), element_bytes,
+                             module.globals.size(), module.functions.size(), other_bytes));
 
     for (const FuncType& type : module.types) inst.type_ids.push_back(impl_->intern(type));
     for (const TableType& type : module.tables)

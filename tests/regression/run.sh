@@ -53,7 +53,7 @@ print("(func (export \"call_long\") (result i32) (loop $l i32.const 1 call $long
   ;;
 many-tables)
   wat many-tables
-  expect_error "the module (30 tables, 0 memories, 0 globals, 1 functions) needs 2400000152 bytes" \
+  expect_error "the module (30 tables of 2400000000 bytes, 0 memories of 0, 0 element segments of 0, 0 globals and 1 functions of 152) needs 2400000152 bytes" \
     "$WASMACRO" run many-tables.wasm answer
   ;;
 frames-on-demand)

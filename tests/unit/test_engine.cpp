@@ -372,8 +372,10 @@ TEST(Budget, ManyTablesAreRefusedBeforeAnyIsAllocated) {
         FAIL() << "instantiated";
     } catch (const Trap& trap) {
         EXPECT_EQ(trap.kind(), TrapKind::MemoryLimitExceeded);
-        EXPECT_THAT(trap.what(), HasSubstr("the module (20 tables, 0 memories, 0 globals, 0 "
-                                           "functions) needs 1600000000 bytes"));
+        EXPECT_THAT(trap.what(),
+                    HasSubstr("the module (20 tables of 1600000000 bytes, 0 memories of 0, 0 "
+                              "element segments of 0, 0 globals and 0 functions "
+                              "of 0) needs 1600000000 bytes"));
     }
     EXPECT_EQ(store.available_bytes(), store.limits().store_bytes());
     Instance& instance = store.instantiate(load_module(arith_wasm), no_imports());
