@@ -79,6 +79,15 @@ constexpr size_t kKeepSlots = 4096;
 // and a Tree plus its text; lexed text can make a Tree of every byte.
 constexpr size_t kParseBytesPerTextByte = sizeof(tokens::Tree) + 1;
 
+// Fuel for host work that the bytes touched do not measure: making a handle
+// (an allocation and a slot, some 100-300 ns with its first touches of
+// memory) and encoding or decoding a tree (some 30-60 ns), where a unit of
+// fuel is a few ns of wasm. Without them, a loop of string_new or of
+// token_stream_serialize ran for 3.5 s of CPU before the store's budget
+// stopped it (bench/limits/run.sh).
+constexpr int64_t kFuelPerHandle = 32;
+constexpr int64_t kFuelPerTree = 16;
+
 } // namespace
 
 void check_imports(const wasm::Module& module) {
@@ -360,6 +369,7 @@ struct Host::State final : WireTables {
         std::vector<uint8_t>& out = new_bytes(handle, import);
         encode(s, Direction::HostToGuest, *this, out);
         call.charge_for_bytes(out.size());
+        call.charge_fuel(kFuelPerHandle + static_cast<int64_t>(s.size()) * kFuelPerTree);
         charge(out.size() + (spans.size() - spans_before) * sizeof(Span) +
                    (literals.size() - literals_before) * sizeof(LiteralRef),
                import);
@@ -382,6 +392,7 @@ struct Host::State final : WireTables {
         } catch (const WireError& e) {
             throw AbiError(fmt::format("{}: malformed token stream: {}", import, e.what()));
         }
+        call.charge_fuel(kFuelPerHandle + static_cast<int64_t>(s.size()) * kFuelPerTree);
         call.results[0] = add_owned_stream(std::move(s), import);
     }
 
@@ -391,6 +402,7 @@ struct Host::State final : WireTables {
         // Lexing a byte costs some sixteen times copying it (guest_text
         // charged the copy): a guest that lexes a lot pays for the time.
         call.charge_for_bytes(text.size() * 15);
+        call.charge_fuel(kFuelPerHandle);
         check_budget(text.size() * kParseBytesPerTextByte, import);
         std::optional<TokenStream> s = tokens::parse_text(text, edition, Span{});
         if (size_t depth = s ? nesting_depth(*s) : 0; depth > kMaxNesting)
@@ -406,6 +418,7 @@ struct Host::State final : WireTables {
         const LiteralRef& lit = literals[index_of(HandleKind::Literal, h, literals.size(), import)];
         charge(lit.text.size() + sizeof(std::string), import);
         call.charge_for_bytes(lit.text.size());
+        call.charge_fuel(kFuelPerHandle);
         uint32_t handle;
         new_string(handle, import).assign(lit.text);
         call.results[0] = handle;
@@ -414,6 +427,7 @@ struct Host::State final : WireTables {
     void string_new(wasm::HostCall& call) {
         const char* import = "string_new";
         std::string_view text = guest_text(call, import, arg(call, 0), arg(call, 1));
+        call.charge_fuel(kFuelPerHandle);
         charge(text.size() + sizeof(std::string), import);
         uint32_t handle;
         new_string(handle, import).assign(text);

@@ -154,6 +154,10 @@ public:
     /// make it do unbounded work for a unit a call. Past the budget, the call
     /// ends in a FuelExhausted trap when the host function returns.
     void charge_for_bytes(uint64_t bytes) { fuel_used_ += bulk_fuel(bytes); }
+    /// Charges `units` of fuel for work that is not a matter of bytes, such
+    /// as an allocation per handle or per tree, at about the rate wasm code
+    /// doing the same work for the same time would pay.
+    void charge_fuel(int64_t units) { fuel_used_ += units; }
     int64_t fuel_used() const { return fuel_used_; }
 
 private:
