@@ -116,6 +116,18 @@ machine-stack-small-thread)
   expect_error "call stack exhausted" bash -c "ulimit -s 256 && exec \"\$0\" call \"\$1\" unbounded_recursion </dev/null" \
     "$WASMACRO" "$FIXTURES/hostile.wasm"
   ;;
+host-call-fuel)
+  wat host-call-fuel
+  "$WASMACRO" annotate host-call-fuel.wasm -o host-call-fuel-macros.wasm \
+    --bang serialize=serialize --bang deserialize=deserialize --bang strings=strings >/dev/null
+  python3 -c 'print("a " * 20000)' >input.rs
+  for tier in compiler interpreter; do
+    for macro in serialize deserialize strings; do
+      expect_error "fuel exhausted" env WASMACRO_TIER=$tier \
+        bash -c 'exec "$0" call host-call-fuel-macros.wasm "$1" <input.rs' "$WASMACRO" $macro
+    done
+  done
+  ;;
 allocation-failure-at-load)
   # A table that the store's budget admits (raised with the memory cap) but
   # the host cannot allocate: an uncaught std::bad_alloc aborted the process.
