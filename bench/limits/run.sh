@@ -14,6 +14,10 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 wat2wasm --enable-all "$regression/bulk-fill-fuel.wat" -o bulk.wasm
+wat2wasm "$regression/host-call-fuel.wat" -o host-calls-plain.wasm
+"$wasmacro" annotate host-calls-plain.wasm -o host-calls.wasm \
+  --bang serialize=serialize --bang deserialize=deserialize --bang strings=strings >/dev/null
+python3 -c 'print("a " * 20000)' >idents.rs
 python3 -c '
 body = "\n".join(["local.get 0 i32.const 1 i32.add local.set 0"] * 20000)
 print("(module (func (export \"spin\") (result i32) (local i32) (loop $l", body, "br $l) local.get 0))")' >straight.wat
@@ -64,6 +68,9 @@ for t in compiler interpreter; do
   export WASMACRO_TIER=$t
   h=$fixtures/hostile.wasm
   measure "$t: host-data flood" "$wasmacro" call flood.wasm flood
+  for macro in serialize deserialize strings; do
+    measure "$t: $macro loop (20,000 idents)" bash -c 'exec "$0" call "$1" "$2" <idents.rs' "$wasmacro" host-calls.wasm $macro
+  done
   measure "$t: infinite_loop" "$wasmacro" call "$h" infinite_loop
   measure "$t: bulk_fill_loop" "$wasmacro" call "$h" bulk_fill_loop
   measure "$t: unbounded_alloc" "$wasmacro" call "$h" unbounded_alloc
