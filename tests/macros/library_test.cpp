@@ -495,7 +495,7 @@ TEST(LibraryLoad, WithDeclsGiven) {
         }
     };
     refused({{{macros::MacroKind::Bang, "a-b", "derive_demo", {}}}}, "`a-b` is not a macro name");
-    refused({{{macros::MacroKind::Bang, "fn", "derive_demo", {}}}}, "is a Rust keyword");
+    refused({{{macros::MacroKind::Bang, "fn", "derive_demo", {}}}}, "is a keyword in Rust 2021");
     refused({{{macros::MacroKind::Derive, "D", "derive_demo", {"__wasmacro_x"}}}},
             "starts with `__wasmacro`");
     refused({{{macros::MacroKind::Derive, "D", "derive_demo", {}},

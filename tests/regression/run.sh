@@ -117,9 +117,9 @@ machine-stack-small-thread)
   ;;
 keyword-macro-names)
   # Accepted at load time, then refused by rustc inside the bridge crate.
-  expect_error "\`fn\` is a Rust keyword and cannot be a macro name" \
+  expect_error "\`fn\` is a keyword in Rust 2021 and cannot be a macro name" \
     "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo --bang fn=derive_demo
-  expect_error "\`self\` is a Rust keyword and cannot be a helper attribute name" \
+  expect_error "\`self\` is a keyword in Rust 2021 and cannot be a helper attribute name" \
     "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo:self
   ;;
 tail-call-loop-fuel)
