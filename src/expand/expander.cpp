@@ -220,6 +220,36 @@ private:
 
     void finish_file(FileState& f, CrateExpansion& out) const;
 
+    /// How deep the invocation finder may descend into nested groups and
+    /// items. It recurses, on up to some 1.6 KB of stack a level (nested
+    /// `mod` items; it overflowed an 8 MiB stack at 4,640 nested blocks), so
+    /// this keeps it within some 3.3 MB. rustc's own parser overflows sooner
+    /// in each such shape (720 nested modules, 780 blocks, 1,190 parentheses).
+    static constexpr unsigned kMaxWalkDepth = 2048;
+    /// One level of the finder's descent, from `lo` in `s`; deeper than
+    /// kMaxWalkDepth it throws an ExpandError there.
+    class WalkLevel {
+    public:
+        WalkLevel(Expander& e, const TokenStream& s, std::size_t lo, const Where& w) : e_(e) {
+            if (++e_.walk_depth_ > kMaxWalkDepth) {
+                --e_.walk_depth_;
+                Span at = lo > 0 && lo <= s.size() ? s[lo - 1].span : Span{};
+                throw ExpandError(fmt::format("the code nests too deeply here for wasmacro "
+                                              "expand, which follows at most {} levels of "
+                                              "groups, items and statements",
+                                              kMaxWalkDepth),
+                                  located(at, w.site));
+            }
+        }
+        ~WalkLevel() { --e_.walk_depth_; }
+        WalkLevel(const WalkLevel&) = delete;
+        WalkLevel& operator=(const WalkLevel&) = delete;
+
+    private:
+        Expander& e_;
+    };
+    unsigned walk_depth_ = 0;
+
     const macros::Registry& registry_;
     const Options& options_;
     fs::path root_dir_;
@@ -585,6 +615,7 @@ Span join(Span a, const Span& b) {
 
 void Expander::scan_seq(const TokenStream& s, std::size_t lo, std::size_t hi, Context cx,
                         const Scope& parent, const Where& w, std::vector<Edit>& edits) {
+    WalkLevel level(*this, s, lo, w);
     Scope scope;
     scope.parent = &parent;
     prepass(s, lo, hi, scope);
@@ -612,6 +643,7 @@ void Expander::scan_seq(const TokenStream& s, std::size_t lo, std::size_t hi, Co
 
 void Expander::scan_tokens(const TokenStream& s, std::size_t lo, std::size_t hi, const Scope& scope,
                            const Where& w, std::vector<Edit>& edits) {
+    WalkLevel level(*this, s, lo, w);
     for (std::size_t i = lo; i < hi;) {
         const Tree& t = s[i];
         if (t.kind == TreeKind::Ident || is_punct(t, ':')) {

@@ -106,6 +106,31 @@ while t and t[0]["kind"] == "Group":
     t = t[0]["children"]; depth += 1
 sys.exit(0 if depth == 2000 and t[0]["text"] == "a" else 1)' || fail "tokens --json of 2,000 nested groups does not read back"
   ;;
+expand-deep-nesting)
+  # The invocation finder recursed on the nesting of the source: a
+  # SIGSEGV at 4,640 nested blocks or 5,200 nested modules. Now a clean
+  # error at the place; what rustc can compile (700 deep) still expands.
+  for shape in block paren mod; do
+    python3 - $shape <<'PY'
+import sys
+n = 100000
+deep = {
+    "block": "fn main() { let _x = " + "{" * n + "1" + "}" * n + "; }",
+    "paren": "fn main() { let _x = " + "(" * n + "1" + ")" * n + "; }",
+    "mod": "mod m {" * n + "}" * n,
+}[sys.argv[1]]
+open("deep.rs", "w").write("#[derive(demo::Demo)] struct A;\n" + deep + "\n")
+PY
+    expect_error "the code nests too deeply here for wasmacro expand" \
+      "$WASMACRO" expand deep.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out
+  done
+  python3 -c '
+n = 700
+print("#[derive(demo::Demo)] struct A;\nfn main() { let _x = " + "{" * n + "1" + "}" * n + "; }")
+print("mod m { " + "mod m {" * n + "#[derive(demo::Demo)] struct B;" + "}" * n + " }")' >ok.rs
+  "$WASMACRO" expand ok.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out || fail "700 deep did not expand"
+  [[ $(grep -o "My name is [AB]" out/ok.rs | wc -l) == 2 ]] || fail "the derives 700 deep were not expanded: $(head -c 300 out/ok.rs)"
+  ;;
 machine-stack-small-thread)
   # With a 256 KiB stack the compiling tier's stack limit lay past the end
   # of the stack: SIGSEGV. Now a clean trap, with the depth it reached.
