@@ -81,7 +81,8 @@ inspect-json-without-decls)
   ;;
 tokens-deep-nesting)
   # --json recursed (a stack overflow near 12,000 groups) and the text dump
-  # grew with the square of the depth (100,000 groups: over 3.4 GB).
+  # grew with the square of the depth (100,000 groups: over 3.4 GB); every
+  # form was built whole in memory.
   python3 -c 'n = 100000; print("(" * n + "x" + ")" * n)' >deep.rs
   "$WASMACRO" tokens --json deep.rs >deep.json || fail "tokens --json"
   "$WASMACRO" tokens deep.rs >deep.txt || fail "tokens"
@@ -91,6 +92,12 @@ tokens-deep-nesting)
   ((size < 100 * 200001)) || fail "tokens wrote $size bytes for 200,001 trees"
   [[ $(wc -l <deep.txt) == 100001 ]] || fail "tokens wrote $(wc -l <deep.txt) lines"
   grep -q '^ *\[depth 99999\] 1:100000-1:100003 Group (' deep.txt || fail "no depth marker for the innermost group"
+  # --print and --pretty: written as they go, and the same trees again.
+  "$WASMACRO" tokens --print deep.rs >printed.rs || fail "tokens --print"
+  python3 -c 'import sys; n = 100000; sys.exit(open("printed.rs").read() != "(" * n + "x" + ")" * n + "\n")' ||
+    fail "tokens --print wrote $(head -c 100 printed.rs)..."
+  "$WASMACRO" tokens --pretty deep.rs >pretty.rs || fail "tokens --pretty"
+  "$WASMACRO" tokens --print pretty.rs | cmp -s - printed.rs || fail "tokens --pretty does not lex back to the same trees"
   python3 -c '
 import json, sys
 sys.setrecursionlimit(10000)
