@@ -266,6 +266,21 @@ expansion_cache_concurrent)
   leftovers=$(find "$WASMACRO_CACHE_DIR/expansions/tmp" -mindepth 1 | wc -l)
   [[ $leftovers == 0 ]] || fail "temporary files left in the expansion cache"
   ;;
+keyword_names_by_edition)
+  # A name is refused at load time if it is a keyword in the module's
+  # edition, and only then: rustc compiles the bridge crate of a 2015 macro
+  # named `async` and a 2021 one named `gen`, and the crate using them.
+  for edition_name in 2015:async 2021:gen; do
+    edition=${edition_name%%:*} word=${edition_name#*:}
+    "$WASMACRO" annotate "$F/demo.wasm" -o "kw$edition.wasm" --edition "$edition" \
+      --derive Demo=derive_demo --bang "$word=derive_demo" >/dev/null || fail "annotate refused $word in $edition"
+    compile_ok derive_demo --wasm-proc-macro demo="kw$edition.wasm"
+  done
+  if "$WASMACRO" annotate "$F/demo.wasm" -o kw.wasm --edition 2018 --bang async=derive_demo 2>err.txt; then
+    fail "annotate accepted async in 2018"
+  fi
+  grep -qF '`async` is a keyword in Rust 2018 and cannot be a macro name' err.txt || fail "wrong error: $(cat err.txt)"
+  ;;
 guest_nesting_overflows_rustc)
   # A guest's stream nested below the old limit (4,096 groups) overflowed
   # rustc's stack once rustc parsed it: 472 nested closure bodies suffice.
