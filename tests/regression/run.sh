@@ -115,9 +115,10 @@ sys.exit(0 if depth == 2000 and t[0]["text"] == "a" else 1)' || fail "tokens --j
   ;;
 expand-deep-nesting)
   # The invocation finder recursed on the nesting of the source: a
-  # SIGSEGV at 4,640 nested blocks or 5,200 nested modules. Now a clean
-  # error at the place; what rustc can compile (700 deep) still expands.
-  for shape in block paren mod; do
+  # SIGSEGV at 4,640 nested blocks or 5,200 nested modules, and the cfg
+  # evaluator at 15,000 nested `not(`. Now a clean error at the place; what
+  # rustc can compile (700 deep) still expands.
+  for shape in block paren mod cfg; do
     python3 - $shape <<'PY'
 import sys
 n = 100000
@@ -125,11 +126,13 @@ deep = {
     "block": "fn main() { let _x = " + "{" * n + "1" + "}" * n + "; }",
     "paren": "fn main() { let _x = " + "(" * n + "1" + ")" * n + "; }",
     "mod": "mod m {" * n + "}" * n,
+    "cfg": "#[cfg(" + "not(" * n + "unix" + ")" * n + ")] #[derive(demo::Demo)] struct B;",
 }[sys.argv[1]]
 open("deep.rs", "w").write("#[derive(demo::Demo)] struct A;\n" + deep + "\n")
 PY
-    expect_error "the code nests too deeply here for wasmacro expand" \
-      "$WASMACRO" expand deep.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out
+    want="the code nests too deeply here for wasmacro expand"
+    [[ $shape == cfg ]] && want="cfg predicates nest more than 4096 deep here"
+    expect_error "$want" "$WASMACRO" expand deep.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out
   done
   python3 -c '
 n = 700
