@@ -190,6 +190,9 @@ private:
     /// whether every name it imports is a macro of `crate`.
     bool import_tree(const TokenStream& s, std::size_t lo, std::size_t hi, const std::string& crate,
                      Scope* scope) const;
+    /// One name of a use tree, `NAME` or `NAME as ALIAS`.
+    bool import_leaf(const TokenStream& s, std::size_t lo, std::size_t hi,
+                     const macros::Library& lib, const std::string& crate, Scope* scope) const;
     /// Whether `item` is a `use` of macros of a registered crate only.
     bool imports_macros(const TokenStream& s, const Item& item, Scope* scope) const;
 
@@ -441,18 +444,32 @@ std::optional<Expander::Resolved> Expander::resolve(const Path& path, MacroKind 
 
 bool Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
                            const std::string& crate, Scope* scope) const {
-    if (lo >= hi) return true;
     macros::Library* lib = registry_.find_crate(crate);
-    if (is_punct(s[lo], '*')) {
-        if (scope) scope->globs.push_back(crate);
-        return true;
+    // The trees still to look at, next on top: braces nest as deep as the
+    // source does, so without recursion.
+    std::vector<std::pair<std::size_t, std::size_t>> todo{{lo, hi}};
+    bool all = true;
+    while (!todo.empty()) {
+        auto [a, b] = todo.back();
+        todo.pop_back();
+        if (a >= b) continue;
+        if (is_punct(s[a], '*')) {
+            if (scope) scope->globs.push_back(crate);
+            continue;
+        }
+        if (is_group(s[a], Delimiter::Brace)) {
+            auto parts = split_commas(s, a + 1, s[a].end);
+            todo.insert(todo.end(), parts.rbegin(), parts.rend());
+            continue;
+        }
+        all &= import_leaf(s, a, b, *lib, crate, scope);
     }
-    if (is_group(s[lo], Delimiter::Brace)) {
-        bool all = true;
-        for (auto [a, b] : split_commas(s, lo + 1, s[lo].end))
-            all &= import_tree(s, a, b, crate, scope);
-        return all;
-    }
+    return all;
+}
+
+bool Expander::import_leaf(const TokenStream& s, std::size_t lo, std::size_t hi,
+                           const macros::Library& lib, const std::string& crate,
+                           Scope* scope) const {
     if (s[lo].kind != TreeKind::Ident) return false;
     std::string name(s[lo].text());
     if (name == "self" && lo + 1 == hi) return true;
@@ -460,7 +477,7 @@ bool Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
     // output uses) is the runtime crate's business, not a macro.
     if (lo + 1 < hi && is_punct(s[lo + 1], ':')) return false;
     bool known = false;
-    for (const macros::MacroDecl& m : lib->decls().macros) known |= m.name == name;
+    for (const macros::MacroDecl& m : lib.decls().macros) known |= m.name == name;
     if (!known) return false;
     std::string as = name;
     if (lo + 2 < hi && is_ident(s[lo + 1], "as") && s[lo + 2].kind == TreeKind::Ident)
