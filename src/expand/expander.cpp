@@ -224,10 +224,11 @@ private:
     void finish_file(FileState& f, CrateExpansion& out) const;
 
     /// How deep the invocation finder may descend into nested groups and
-    /// items. It recurses, on up to some 1.6 KB of stack a level (nested
-    /// `mod` items; it overflowed an 8 MiB stack at 4,640 nested blocks), so
-    /// this keeps it within some 3.3 MB. rustc's own parser overflows sooner
-    /// in each such shape (720 nested modules, 780 blocks, 1,190 parentheses).
+    /// items. It recurses, on up to some 1.6 KB of stack a level (it
+    /// overflowed an 8 MiB stack at 5,200 nested modules, and at 4,640 nested
+    /// blocks, two levels each), so this keeps it within some 3.3 MB. rustc's
+    /// own parser overflows sooner in each such shape (720 nested modules,
+    /// 780 blocks, 1,190 parentheses).
     static constexpr unsigned kMaxWalkDepth = 2048;
     /// One level of the finder's descent, from `lo` in `s`; deeper than
     /// kMaxWalkDepth it throws an ExpandError there.
