@@ -69,13 +69,19 @@ public:
     tokens::Span span(uint32_t handle) override;
 };
 
-/// The deepest nesting of groups accepted in a stream from the other side,
-/// which also bounds the host's token_stream_parse. Measured, not guessed:
-/// rustc 1.95 overflows its stack on 16,000 nested groups that a proc macro
-/// returns (8,000 pass, as token trees; an expression overflows its parser
-/// before 2,000, as it does for a native macro's output). Half the depth
-/// known to pass; nothing real comes close.
-inline constexpr uint32_t kMaxNesting = 4096;
+/// The deepest nesting of groups accepted in a stream from a guest, through
+/// token_stream_deserialize and token_stream_parse alike. rustc parses what a
+/// macro returns by recursion on its 8 MiB main thread, and the stack a level
+/// costs depends on what the group is: measured with rustc 1.95 on a guest's
+/// stream through `wasmacro rustc` (the same as in source), it overflows at
+/// 472 nested closure bodies (`|| {`), 820 groups of nested `match` arms and
+/// 1,190 nested parentheses in an expression, against some 65,000 groups
+/// that are only token trees. Half the worst case, with room for the
+/// nesting around the macro's call site; real macros nest a few dozen deep.
+/// (rustc's parser also recurses on operators without any group, `!!…!x`
+/// overflowing at some 10,000: no nesting limit bounds that, in source or
+/// from a native macro.)
+inline constexpr uint32_t kMaxNesting = 256;
 
 struct DecodeOptions {
     /// Literal text sent by the other side is lexed with this edition.

@@ -199,6 +199,10 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
     abi::HostSpanTables tables;
     abi::DecodeOptions options;
     options.edition = module->library->decls().edition;
+    // The caller's tokens, not a guest's: rustc held them already, and
+    // pre-expand mode hands a macro its input at any depth too. The limit
+    // is for what a guest returns.
+    options.max_depth = UINT32_MAX;
     auto decode = [&](const uint8_t* data, size_t len) {
         return abi::decode({data, len}, abi::Direction::GuestToHost, tables, options);
     };

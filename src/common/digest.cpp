@@ -21,8 +21,9 @@ Sha256::~Sha256() = default;
 Sha256& Sha256::add(std::span<const uint8_t> bytes) {
     uint8_t size[8];
     for (int i = 0; i < 8; ++i) size[i] = static_cast<uint8_t>(uint64_t{bytes.size()} >> (8 * i));
-    EVP_DigestUpdate(ctx_->ctx, size, sizeof size);
-    EVP_DigestUpdate(ctx_->ctx, bytes.data(), bytes.size());
+    if (EVP_DigestUpdate(ctx_->ctx, size, sizeof size) != 1 ||
+        EVP_DigestUpdate(ctx_->ctx, bytes.data(), bytes.size()) != 1)
+        throw Error("cannot update a SHA-256 digest (OpenSSL)");
     return *this;
 }
 

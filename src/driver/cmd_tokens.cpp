@@ -96,14 +96,16 @@ void run_tokens(const TokensOptions& o, Context& ctx) {
         ctx.exit_code = 1;
         return;
     }
-    if (o.pretty)
-        ctx.out << to_pretty_string(r.stream);
-    else if (o.print)
-        ctx.out << to_string(r.stream) << "\n";
-    else if (o.json)
+    if (o.pretty) {
+        write_pretty(r.stream, ctx.out);
+    } else if (o.print) {
+        write_text(r.stream, ctx.out);
+        ctx.out << "\n";
+    } else if (o.json) {
         write_trees_json(r.stream, ctx.out);
-    else
+    } else {
         dump_text(r.stream, ctx.out);
+    }
 }
 
 } // namespace

@@ -86,6 +86,23 @@ public:
         if (t.kind != TreeKind::Ident)
             throw ExpandError("expected a cfg predicate (an identifier, `any`, `all` or `not`)",
                               t.span);
+        if (depth_ == kMaxDepth)
+            throw ExpandError(fmt::format("cfg predicates nest more than {} deep here", kMaxDepth),
+                              t.span);
+        ++depth_;
+        bool value = nested_predicate(lo, hi);
+        --depth_;
+        return value;
+    }
+
+private:
+    /// How deep predicates may nest: evaluating them recurses, on some 550
+    /// bytes of stack a level. rustc 1.95 itself overflows its stack at 4,736
+    /// nested `not(`.
+    static constexpr unsigned kMaxDepth = 4096;
+
+    bool nested_predicate(std::size_t lo, std::size_t hi) {
+        const Tree& t = s_[lo];
         std::string_view name = t.text();
         std::size_t k = lo + 1;
         if (k == hi) {
@@ -115,9 +132,9 @@ public:
         throw ExpandError("expected `,`, `=` or `)` after the cfg name", s_[k].span);
     }
 
-private:
     const TokenStream& s_;
     const CfgSet& cfg_;
+    unsigned depth_ = 0;
 };
 
 } // namespace

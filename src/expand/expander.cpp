@@ -190,6 +190,9 @@ private:
     /// whether every name it imports is a macro of `crate`.
     bool import_tree(const TokenStream& s, std::size_t lo, std::size_t hi, const std::string& crate,
                      Scope* scope) const;
+    /// One name of a use tree, `NAME` or `NAME as ALIAS`.
+    bool import_leaf(const TokenStream& s, std::size_t lo, std::size_t hi,
+                     const macros::Library& lib, const std::string& crate, Scope* scope) const;
     /// Whether `item` is a `use` of macros of a registered crate only.
     bool imports_macros(const TokenStream& s, const Item& item, Scope* scope) const;
 
@@ -219,6 +222,37 @@ private:
     }
 
     void finish_file(FileState& f, CrateExpansion& out) const;
+
+    /// How deep the invocation finder may descend into nested groups and
+    /// items. It recurses, on up to some 1.6 KB of stack a level (it
+    /// overflowed an 8 MiB stack at 5,200 nested modules, and at 4,640 nested
+    /// blocks, two levels each), so this keeps it within some 3.3 MB. rustc's
+    /// own parser overflows sooner in each such shape (720 nested modules,
+    /// 780 blocks, 1,190 parentheses).
+    static constexpr unsigned kMaxWalkDepth = 2048;
+    /// One level of the finder's descent, from `lo` in `s`; deeper than
+    /// kMaxWalkDepth it throws an ExpandError there.
+    class WalkLevel {
+    public:
+        WalkLevel(Expander& e, const TokenStream& s, std::size_t lo, const Where& w) : e_(e) {
+            if (++e_.walk_depth_ > kMaxWalkDepth) {
+                --e_.walk_depth_;
+                Span at = lo > 0 && lo <= s.size() ? s[lo - 1].span : Span{};
+                throw ExpandError(fmt::format("the code nests too deeply here for wasmacro "
+                                              "expand, which follows at most {} levels of "
+                                              "groups, items and statements",
+                                              kMaxWalkDepth),
+                                  located(at, w.site));
+            }
+        }
+        ~WalkLevel() { --e_.walk_depth_; }
+        WalkLevel(const WalkLevel&) = delete;
+        WalkLevel& operator=(const WalkLevel&) = delete;
+
+    private:
+        Expander& e_;
+    };
+    unsigned walk_depth_ = 0;
 
     const macros::Registry& registry_;
     const Options& options_;
@@ -411,18 +445,32 @@ std::optional<Expander::Resolved> Expander::resolve(const Path& path, MacroKind 
 
 bool Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
                            const std::string& crate, Scope* scope) const {
-    if (lo >= hi) return true;
     macros::Library* lib = registry_.find_crate(crate);
-    if (is_punct(s[lo], '*')) {
-        if (scope) scope->globs.push_back(crate);
-        return true;
+    // The trees still to look at, next on top: braces nest as deep as the
+    // source does, so without recursion.
+    std::vector<std::pair<std::size_t, std::size_t>> todo{{lo, hi}};
+    bool all = true;
+    while (!todo.empty()) {
+        auto [a, b] = todo.back();
+        todo.pop_back();
+        if (a >= b) continue;
+        if (is_punct(s[a], '*')) {
+            if (scope) scope->globs.push_back(crate);
+            continue;
+        }
+        if (is_group(s[a], Delimiter::Brace)) {
+            auto parts = split_commas(s, a + 1, s[a].end);
+            todo.insert(todo.end(), parts.rbegin(), parts.rend());
+            continue;
+        }
+        all &= import_leaf(s, a, b, *lib, crate, scope);
     }
-    if (is_group(s[lo], Delimiter::Brace)) {
-        bool all = true;
-        for (auto [a, b] : split_commas(s, lo + 1, s[lo].end))
-            all &= import_tree(s, a, b, crate, scope);
-        return all;
-    }
+    return all;
+}
+
+bool Expander::import_leaf(const TokenStream& s, std::size_t lo, std::size_t hi,
+                           const macros::Library& lib, const std::string& crate,
+                           Scope* scope) const {
     if (s[lo].kind != TreeKind::Ident) return false;
     std::string name(s[lo].text());
     if (name == "self" && lo + 1 == hi) return true;
@@ -430,7 +478,7 @@ bool Expander::import_tree(const TokenStream& s, std::size_t lo, std::size_t hi,
     // output uses) is the runtime crate's business, not a macro.
     if (lo + 1 < hi && is_punct(s[lo + 1], ':')) return false;
     bool known = false;
-    for (const macros::MacroDecl& m : lib->decls().macros) known |= m.name == name;
+    for (const macros::MacroDecl& m : lib.decls().macros) known |= m.name == name;
     if (!known) return false;
     std::string as = name;
     if (lo + 2 < hi && is_ident(s[lo + 1], "as") && s[lo + 2].kind == TreeKind::Ident)
@@ -585,6 +633,7 @@ Span join(Span a, const Span& b) {
 
 void Expander::scan_seq(const TokenStream& s, std::size_t lo, std::size_t hi, Context cx,
                         const Scope& parent, const Where& w, std::vector<Edit>& edits) {
+    WalkLevel level(*this, s, lo, w);
     Scope scope;
     scope.parent = &parent;
     prepass(s, lo, hi, scope);
@@ -612,6 +661,7 @@ void Expander::scan_seq(const TokenStream& s, std::size_t lo, std::size_t hi, Co
 
 void Expander::scan_tokens(const TokenStream& s, std::size_t lo, std::size_t hi, const Scope& scope,
                            const Where& w, std::vector<Edit>& edits) {
+    WalkLevel level(*this, s, lo, w);
     for (std::size_t i = lo; i < hi;) {
         const Tree& t = s[i];
         if (t.kind == TreeKind::Ident || is_punct(t, ':')) {

@@ -29,14 +29,16 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
-/// Why `name` cannot name a macro or a helper attribute, or empty if it can.
-/// The rules are rustc's, checked here so that a bad name is an error at
-/// load time rather than a confusing one from inside the bridge crate.
-std::string name_problem(std::string_view name, std::string_view what) {
+/// Why `name` cannot name a macro or a helper attribute in a crate of
+/// `edition`, or empty if it can. The rules are rustc's, checked here so that
+/// a bad name is an error at load time rather than a confusing one from
+/// inside the bridge crate, which is compiled with the macro's edition.
+std::string name_problem(std::string_view name, std::string_view what, tokens::Edition edition) {
     if (!tokens::is_identifier_text(name) || name == "_")
         return fmt::format("`{}` is not {}", name, what);
-    if (tokens::is_keyword(name))
-        return fmt::format("`{}` is a Rust keyword and cannot be {}", name, what);
+    if (tokens::is_keyword(name, edition))
+        return fmt::format("`{}` is a keyword in Rust {} and cannot be {}", name,
+                           tokens::edition_name(edition), what);
     if (name.starts_with(kReservedPrefix))
         return fmt::format("`{}` starts with `{}`, which wasmacro keeps for the items it "
                            "generates",
@@ -68,6 +70,18 @@ std::string clash(const MacroDecl& m, const std::vector<MacroDecl>& earlier) {
     return {};
 }
 
+/// Why `m` cannot follow `earlier` in a module of `edition`, or empty if it
+/// can: the rules parse_decls and check_names share.
+std::string macro_problem(const MacroDecl& m, const std::vector<MacroDecl>& earlier,
+                          tokens::Edition edition) {
+    std::string problem = name_problem(m.name, "a macro name", edition);
+    for (size_t i = 0; problem.empty() && i < m.helpers.size(); ++i)
+        problem = name_problem(m.helpers[i], "a helper attribute name", edition);
+    if (problem.empty() && m.export_name.empty()) problem = "the export name is empty";
+    if (problem.empty()) problem = clash(m, earlier);
+    return problem;
+}
+
 } // namespace
 
 std::string_view name(MacroKind kind) {
@@ -88,6 +102,17 @@ const MacroDecl* Decls::find(std::string_view macro_name) const {
 Decls parse_decls(std::string_view text) {
     Decls decls;
     bool have_edition = false;
+    // Where each macro's record is, for its error: names are checked once the
+    // whole section is read, since the edition record may come after them.
+    struct Where {
+        size_t line_number;
+        std::string_view line;
+    };
+    std::vector<Where> records;
+    auto error = [](size_t line_number, std::string_view line, std::string_view why) {
+        return DeclsError(
+            fmt::format("{} line {}: `{}`: {}", kDeclsSection, line_number, line, why));
+    };
     size_t line_number = 0;
     for (std::string_view raw_line : split(text, '\n')) {
         ++line_number;
@@ -96,10 +121,7 @@ Decls parse_decls(std::string_view text) {
         for (std::string_view piece : split(raw_line, '\0')) {
             std::string_view line = trim(piece);
             if (line.empty()) continue;
-            auto fail = [&](std::string_view why) {
-                return DeclsError(
-                    fmt::format("{} line {}: `{}`: {}", kDeclsSection, line_number, line, why));
-            };
+            auto fail = [&](std::string_view why) { return error(line_number, line, why); };
             if (!tokens::is_valid_utf8(line)) throw fail("not valid UTF-8");
             std::vector<std::string_view> fields = split(line, ':');
             for (std::string_view& f : fields) f = trim(f);
@@ -118,14 +140,9 @@ Decls parse_decls(std::string_view text) {
                 if (fields.size() != 3 && fields.size() != 4)
                     throw fail(
                         "expected derive:<Trait>:<export> or derive:<Trait>:<export>:<helper>,...");
-                if (fields.size() == 4) {
-                    for (std::string_view h : split(fields[3], ',')) {
-                        h = trim(h);
-                        std::string problem = name_problem(h, "a helper attribute name");
-                        if (!problem.empty()) throw fail(problem);
-                        m.helpers.emplace_back(h);
-                    }
-                }
+                if (fields.size() == 4)
+                    for (std::string_view h : split(fields[3], ','))
+                        m.helpers.emplace_back(trim(h));
             } else if (kind == "attr" || kind == "bang") {
                 m.kind = kind == "attr" ? MacroKind::Attribute : MacroKind::Bang;
                 if (fields.size() != 3)
@@ -134,15 +151,17 @@ Decls parse_decls(std::string_view text) {
                 throw fail(
                     fmt::format("unknown record kind `{}` (derive, attr, bang or edition)", kind));
             }
-            std::string problem = name_problem(fields[1], "a macro name");
-            if (!problem.empty()) throw fail(problem);
-            if (fields[2].empty()) throw fail("the export name is empty");
             m.name = fields[1];
             m.export_name = fields[2];
-            problem = clash(m, decls.macros);
-            if (!problem.empty()) throw fail(problem);
             decls.macros.push_back(std::move(m));
+            records.push_back({line_number, line});
         }
+    }
+    std::vector<MacroDecl> earlier;
+    for (size_t i = 0; i < decls.macros.size(); ++i) {
+        std::string problem = macro_problem(decls.macros[i], earlier, decls.edition);
+        if (!problem.empty()) throw error(records[i].line_number, records[i].line, problem);
+        earlier.push_back(decls.macros[i]);
     }
     return decls;
 }
@@ -168,18 +187,9 @@ std::optional<Decls> read_decls(const wasm::Module& module) {
 void check_names(const Decls& decls) {
     std::vector<MacroDecl> earlier;
     for (const MacroDecl& m : decls.macros) {
-        auto fail = [&](const std::string& why) {
-            return DeclsError(fmt::format("{} `{}`: {}", name(m.kind), m.name, why));
-        };
-        std::string problem = name_problem(m.name, "a macro name");
-        if (!problem.empty()) throw fail(problem);
-        for (const std::string& h : m.helpers) {
-            problem = name_problem(h, "a helper attribute name");
-            if (!problem.empty()) throw fail(problem);
-        }
-        if (m.export_name.empty()) throw fail("the export name is empty");
-        problem = clash(m, earlier);
-        if (!problem.empty()) throw fail(problem);
+        std::string problem = macro_problem(m, earlier, decls.edition);
+        if (!problem.empty())
+            throw DeclsError(fmt::format("{} `{}`: {}", name(m.kind), m.name, problem));
         earlier.push_back(m);
     }
 }

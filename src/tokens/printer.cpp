@@ -1,5 +1,6 @@
 #include "tokens/printer.hpp"
 
+#include <ostream>
 #include <vector>
 
 namespace wasmacro::tokens {
@@ -10,9 +11,21 @@ void write_leaf(std::string& out, const Tree& t) {
     out += t.text();
 }
 
+/// Text is handed to a sink in pieces of about this size, so that writing a
+/// stream of any size to a file holds one piece in memory.
+constexpr std::size_t kSinkPieceBytes = 64 * 1024;
+
+void flush_to(std::ostream* sink, std::string& out) {
+    if (sink == nullptr || out.size() < kSinkPieceBytes) return;
+    sink->write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+}
+
 // Iterative, with an explicit stack of open groups: token streams can come from
-// untrusted text, and nesting depth must not become native stack depth.
-void write_range(std::string& out, const TokenStream& s, std::size_t begin, std::size_t end) {
+// untrusted text, and nesting depth must not become native stack depth. With a
+// sink, `out` is emptied into it as it fills.
+void write_range(std::string& out, const TokenStream& s, std::size_t begin, std::size_t end,
+                 std::ostream* sink = nullptr) {
     struct Open {
         std::size_t end;
         Delimiter d;
@@ -44,6 +57,7 @@ void write_range(std::string& out, const TokenStream& s, std::size_t begin, std:
         }
         if (t.kind == TreeKind::Punct) joint = t.spacing == Spacing::Joint;
         write_leaf(out, t);
+        flush_to(sink, out);
         ++i;
     }
 }
@@ -57,7 +71,9 @@ std::string_view doc_content(std::string_view lit) {
 
 class Pretty {
 public:
-    Pretty(const TokenStream& s, const PrettyOptions& o) : s_(s), o_(o) {}
+    /// With a sink, whole lines are written to it as the text grows.
+    Pretty(const TokenStream& s, const PrettyOptions& o, std::ostream* sink = nullptr)
+        : s_(s), o_(o), sink_(sink) {}
 
     std::string run() {
         block(0, s_.size(), 0);
@@ -68,6 +84,9 @@ public:
 private:
     void newline(int depth) {
         if (!out_.empty() && out_.back() != '\n') out_ += '\n';
+        // `out_` is empty or ends a line: emptying it into the sink leaves
+        // the checks above as they were.
+        flush_to(sink_, out_);
         line_start_ = true;
         space_ = false;
         depth_ = depth;
@@ -303,6 +322,7 @@ private:
 
     const TokenStream& s_;
     const PrettyOptions& o_;
+    std::ostream* sink_;
     std::string out_;
     bool line_start_ = true;
     bool space_ = false;
@@ -327,6 +347,16 @@ std::string tree_to_string(const TokenStream& stream, std::size_t index) {
 
 std::string to_pretty_string(const TokenStream& stream, const PrettyOptions& options) {
     return Pretty(stream, options).run();
+}
+
+void write_text(const TokenStream& stream, std::ostream& out) {
+    std::string piece;
+    write_range(piece, stream, 0, stream.size(), &out);
+    out << piece;
+}
+
+void write_pretty(const TokenStream& stream, std::ostream& out, const PrettyOptions& options) {
+    out << Pretty(stream, options, &out).run();
 }
 
 } // namespace wasmacro::tokens

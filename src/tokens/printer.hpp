@@ -3,6 +3,7 @@
 
 #include "tokens/token.hpp"
 
+#include <iosfwd>
 #include <string>
 
 namespace wasmacro::tokens {
@@ -23,5 +24,10 @@ struct PrettyOptions {
 /// A layout for people: line breaks after `;` and around brace groups,
 /// indentation by depth. Lexes back to the same trees as to_string.
 std::string to_pretty_string(const TokenStream& stream, const PrettyOptions& options = {});
+
+/// to_string and to_pretty_string written to `out` as they go, holding some
+/// 64 KiB of the text in memory rather than all of it.
+void write_text(const TokenStream& stream, std::ostream& out);
+void write_pretty(const TokenStream& stream, std::ostream& out, const PrettyOptions& options = {});
 
 } // namespace wasmacro::tokens

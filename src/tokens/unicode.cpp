@@ -132,19 +132,34 @@ bool to_nfc(std::string_view text, std::string& out) {
     return true;
 }
 
-bool is_keyword(std::string_view ident) noexcept {
-    // The Reference's strict and reserved keywords of every edition, 2024 included.
-    static constexpr std::string_view keywords[] = {
-        "Self",    "abstract", "as",    "async",  "await",  "become", "box",     "break",
-        "const",   "continue", "crate", "do",     "dyn",    "else",   "enum",    "extern",
-        "false",   "final",    "fn",    "for",    "gen",    "if",     "impl",    "in",
-        "let",     "loop",     "macro", "match",  "mod",    "move",   "mut",     "override",
-        "priv",    "pub",      "ref",   "return", "self",   "static", "struct",  "super",
-        "trait",   "true",     "try",   "type",   "typeof", "unsafe", "unsized", "use",
-        "virtual", "where",    "while", "yield",
+bool is_keyword(std::string_view ident, Edition edition) noexcept {
+    // The Reference's strict and reserved keywords, by the edition that made them so.
+    struct Keyword {
+        std::string_view text;
+        Edition since;
     };
-    for (std::string_view k : keywords)
-        if (k == ident) return true;
+    static constexpr Keyword keywords[] = {
+        {"Self", Edition::E2015},     {"abstract", Edition::E2015}, {"as", Edition::E2015},
+        {"async", Edition::E2018},    {"await", Edition::E2018},    {"become", Edition::E2015},
+        {"box", Edition::E2015},      {"break", Edition::E2015},    {"const", Edition::E2015},
+        {"continue", Edition::E2015}, {"crate", Edition::E2015},    {"do", Edition::E2015},
+        {"dyn", Edition::E2018},      {"else", Edition::E2015},     {"enum", Edition::E2015},
+        {"extern", Edition::E2015},   {"false", Edition::E2015},    {"final", Edition::E2015},
+        {"fn", Edition::E2015},       {"for", Edition::E2015},      {"gen", Edition::E2024},
+        {"if", Edition::E2015},       {"impl", Edition::E2015},     {"in", Edition::E2015},
+        {"let", Edition::E2015},      {"loop", Edition::E2015},     {"macro", Edition::E2015},
+        {"match", Edition::E2015},    {"mod", Edition::E2015},      {"move", Edition::E2015},
+        {"mut", Edition::E2015},      {"override", Edition::E2015}, {"priv", Edition::E2015},
+        {"pub", Edition::E2015},      {"ref", Edition::E2015},      {"return", Edition::E2015},
+        {"self", Edition::E2015},     {"static", Edition::E2015},   {"struct", Edition::E2015},
+        {"super", Edition::E2015},    {"trait", Edition::E2015},    {"true", Edition::E2015},
+        {"try", Edition::E2018},      {"type", Edition::E2015},     {"typeof", Edition::E2015},
+        {"unsafe", Edition::E2015},   {"unsized", Edition::E2015},  {"use", Edition::E2015},
+        {"virtual", Edition::E2015},  {"where", Edition::E2015},    {"while", Edition::E2015},
+        {"yield", Edition::E2015},
+    };
+    for (const Keyword& k : keywords)
+        if (k.text == ident) return edition >= k.since;
     return false;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/utf8.hpp"
+#include "tokens/lexer.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -84,9 +85,11 @@ constexpr bool is_punct_char(char32_t c) noexcept {
 /// identifier. Returns false (and leaves `out` alone) if `text` already is.
 bool to_nfc(std::string_view text, std::string& out);
 
-/// Whether `ident` is a keyword of Rust in some edition, strict or reserved
-/// (`fn`, `self`, `async`, `gen`, `abstract`, ...): a name that cannot be
-/// used plainly for an item such as a macro.
-bool is_keyword(std::string_view ident) noexcept;
+/// Whether `ident` is a strict or reserved keyword of Rust in `edition`
+/// (`fn`, `self`, `abstract` in all; `async`, `dyn`, `try` from 2018; `gen`
+/// from 2024): a name that code of that edition cannot use plainly for an
+/// item such as a macro. Weak keywords (`union`, `macro_rules`, `raw`,
+/// `safe`) are not among them.
+bool is_keyword(std::string_view ident, Edition edition) noexcept;
 
 } // namespace wasmacro::tokens

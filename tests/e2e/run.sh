@@ -3,7 +3,7 @@
 #   run.sh CASE
 # Environment (set by tests/e2e/CMakeLists.txt): WASMACRO (the binary),
 # WASMACRO_CACHE_DIR (shared by the cases of one build tree), E2E_WORK (a
-# scratch directory), FIXTURES (tests/fixtures).
+# scratch directory), FIXTURES (tests/fixtures), WAT2WASM (wabt's wat2wasm).
 set -uo pipefail
 # rustup's toolchain, as on these machines; Debian's rustc is only for wasm.
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
@@ -265,6 +265,51 @@ expansion_cache_concurrent)
     fail "counts after eight builds and a warm one: $("$WASMACRO" cache stats)"
   leftovers=$(find "$WASMACRO_CACHE_DIR/expansions/tmp" -mindepth 1 | wc -l)
   [[ $leftovers == 0 ]] || fail "temporary files left in the expansion cache"
+  ;;
+keyword_names_by_edition)
+  # A name is refused at load time if it is a keyword in the module's
+  # edition, and only then: rustc compiles the bridge crate of a 2015 macro
+  # named `async` and a 2021 one named `gen`, and the crate using them.
+  for edition_name in 2015:async 2021:gen; do
+    edition=${edition_name%%:*} word=${edition_name#*:}
+    "$WASMACRO" annotate "$F/demo.wasm" -o "kw$edition.wasm" --edition "$edition" \
+      --derive Demo=derive_demo --bang "$word=derive_demo" >/dev/null || fail "annotate refused $word in $edition"
+    compile_ok derive_demo --wasm-proc-macro demo="kw$edition.wasm"
+  done
+  if "$WASMACRO" annotate "$F/demo.wasm" -o kw.wasm --edition 2018 --bang async=derive_demo 2>err.txt; then
+    fail "annotate accepted async in 2018"
+  fi
+  grep -qF '`async` is a keyword in Rust 2018 and cannot be a macro name' err.txt || fail "wrong error: $(cat err.txt)"
+  ;;
+guest_nesting_overflows_rustc)
+  # A guest's stream nested below the old limit (4,096 groups) overflowed
+  # rustc's stack once rustc parsed it: 472 nested closure bodies suffice.
+  # At the limit, in that shape, through either import, rustc compiles and
+  # runs the crate; one level deeper, or the old limit, is the host's error
+  # at the call site.
+  echo 'fn main() { let _f = nest::nest!(); println!("ok"); }' >main.rs
+  for import in parse deserialize; do
+    for depth in 256 257 4096; do
+      python3 "$here/nest_macro.py" $import $depth >nest.wat &&
+        "$WAT2WASM" nest.wat -o raw.wasm &&
+        "$WASMACRO" annotate raw.wasm -o nest.wasm --bang nest=nest >/dev/null || fail "no nest macro for $import $depth"
+      status=0
+      "$WASMACRO" rustc main.rs --edition 2021 -o main --wasm-proc-macro nest=nest.wasm >log.txt 2>&1 || status=$?
+      if [[ $depth == 256 ]]; then
+        [[ $status == 0 && $(./main) == ok ]] || fail "$import, $depth deep: status $status: $(head -c 600 log.txt)"
+        # The limit is for what a guest returns: rustc's own tokens reach the
+        # macro at any depth (nest ignores them).
+        python3 -c 'n = 1000; print("fn main() { let _f = nest::nest!(" + "[" * n + "]" * n + "); println!(\"ok\"); }")' >deep_input.rs
+        "$WASMACRO" rustc deep_input.rs --edition 2021 -o deep_input --wasm-proc-macro nest=nest.wasm >log.txt 2>&1 &&
+          [[ $(./deep_input) == ok ]] || fail "$import: input nested 1,000 deep was refused: $(head -c 600 log.txt)"
+      else
+        [[ $status == 1 ]] || fail "$import, $depth deep: expected status 1, got $status: $(head -c 600 log.txt)"
+        grep -qE "nests groups $depth deep; the host accepts at most 256|groups nested more than 256 deep" log.txt ||
+          fail "$import, $depth deep: not the nesting error: $(head -c 600 log.txt)"
+        grep -q "main.rs:1:22" log.txt || fail "$import, $depth deep: the error is not at the call site"
+      fi
+    done
+  done
   ;;
 wrapper_chain)
   # As Cargo's RUSTC_WRAPPER (argv[1] is the rustc path), chained to another

@@ -100,14 +100,14 @@ TEST(Decls, ErrorsNameTheLine) {
 // Names that the old check let through, and rustc then refused inside the
 // generated bridge crate with an error about code the user never wrote.
 TEST(Decls, NamesThatBreakTheBridgeCrateAreRejected) {
-    EXPECT_NE(error_of("bang:fn:f").find("`fn` is a Rust keyword and cannot be a macro name"),
+    EXPECT_NE(error_of("bang:fn:f").find("`fn` is a keyword in Rust 2021 and cannot be a macro name"),
               std::string::npos);
-    EXPECT_NE(error_of("attr:async:f").find("`async` is a Rust keyword"), std::string::npos);
-    EXPECT_NE(error_of("derive:Self:f").find("`Self` is a Rust keyword"), std::string::npos);
+    EXPECT_NE(error_of("attr:async:f").find("`async` is a keyword in Rust 2021"), std::string::npos);
+    EXPECT_NE(error_of("derive:Self:f").find("`Self` is a keyword in Rust 2021"), std::string::npos);
     EXPECT_NE(error_of("derive:A:f:self")
-                  .find("`self` is a Rust keyword and cannot be a helper attribute name"),
+                  .find("`self` is a keyword in Rust 2021 and cannot be a helper attribute name"),
               std::string::npos);
-    EXPECT_NE(error_of("derive:A:f:serde,crate").find("`crate` is a Rust keyword"),
+    EXPECT_NE(error_of("derive:A:f:serde,crate").find("`crate` is a keyword in Rust 2021"),
               std::string::npos);
     EXPECT_NE(error_of("bang:__wasmacro_derive_0:f").find("starts with `__wasmacro`"),
               std::string::npos);
@@ -118,6 +118,30 @@ TEST(Decls, NamesThatBreakTheBridgeCrateAreRejected) {
     // The bridge crate's own static no longer takes a plain name from macros.
     EXPECT_EQ(error_of("bang:MODULE:f"), "(accepted)");
     EXPECT_EQ(error_of("derive:Serialize:f:serde"), "(accepted)");
+}
+
+// Every edition's keywords were refused, so a 2015 macro named `async`
+// (which rustc compiles in the 2015 bridge crate) could not load, while the
+// rule did not say which edition made the name a keyword.
+TEST(Decls, KeywordsAreThoseOfTheModulesEdition) {
+    EXPECT_EQ(error_of("bang:async:f\nedition:2015"), "(accepted)");
+    EXPECT_EQ(error_of("derive:A:f:dyn,try\nedition:2015"), "(accepted)");
+    EXPECT_EQ(error_of("bang:gen:f"), "(accepted)");
+    // The edition record may follow the records it applies to.
+    EXPECT_NE(error_of("bang:try:f\nedition:2018")
+                  .find("line 1: `bang:try:f`: `try` is a keyword in Rust 2018"),
+              std::string::npos);
+    EXPECT_NE(error_of("edition:2024\nattr:gen:f").find("`gen` is a keyword in Rust 2024"),
+              std::string::npos);
+    // Strict and reserved keywords of every edition.
+    for (const char* word : {"fn", "abstract", "yield", "self", "super", "crate", "Self"})
+        EXPECT_NE(error_of(std::string("edition:2015\nbang:") + word + ":f")
+                      .find(std::string("`") + word + "` is a keyword in Rust 2015"),
+                  std::string::npos)
+            << word;
+    // Weak keywords are names.
+    for (const char* word : {"union", "macro_rules", "raw", "safe"})
+        EXPECT_EQ(error_of(std::string("bang:") + word + ":f\nedition:2024"), "(accepted)") << word;
 }
 
 TEST(Decls, FormatReadsBack) {

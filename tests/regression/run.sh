@@ -82,7 +82,8 @@ inspect-json-without-decls)
   ;;
 tokens-deep-nesting)
   # --json recursed (a stack overflow near 12,000 groups) and the text dump
-  # grew with the square of the depth (100,000 groups: over 3.4 GB).
+  # grew with the square of the depth (100,000 groups: over 3.4 GB); every
+  # form was built whole in memory.
   python3 -c 'n = 100000; print("(" * n + "x" + ")" * n)' >deep.rs
   "$WASMACRO" tokens --json deep.rs >deep.json || fail "tokens --json"
   "$WASMACRO" tokens deep.rs >deep.txt || fail "tokens"
@@ -92,6 +93,12 @@ tokens-deep-nesting)
   ((size < 100 * 200001)) || fail "tokens wrote $size bytes for 200,001 trees"
   [[ $(wc -l <deep.txt) == 100001 ]] || fail "tokens wrote $(wc -l <deep.txt) lines"
   grep -q '^ *\[depth 99999\] 1:100000-1:100003 Group (' deep.txt || fail "no depth marker for the innermost group"
+  # --print and --pretty: written as they go, and the same trees again.
+  "$WASMACRO" tokens --print deep.rs >printed.rs || fail "tokens --print"
+  python3 -c 'import sys; n = 100000; sys.exit(open("printed.rs").read() != "(" * n + "x" + ")" * n + "\n")' ||
+    fail "tokens --print wrote $(head -c 100 printed.rs)..."
+  "$WASMACRO" tokens --pretty deep.rs >pretty.rs || fail "tokens --pretty"
+  "$WASMACRO" tokens --print pretty.rs | cmp -s - printed.rs || fail "tokens --pretty does not lex back to the same trees"
   python3 -c '
 import json, sys
 sys.setrecursionlimit(10000)
@@ -106,6 +113,36 @@ depth = 0
 while t and t[0]["kind"] == "Group":
     t = t[0]["children"]; depth += 1
 sys.exit(0 if depth == 2000 and t[0]["text"] == "a" else 1)' || fail "tokens --json of 2,000 nested groups does not read back"
+  ;;
+expand-deep-nesting)
+  # The invocation finder recursed on the nesting of the source: a
+  # SIGSEGV at 4,640 nested blocks or 5,200 nested modules, and the cfg
+  # evaluator at 15,000 nested `not(`. Now a clean error at the place; what
+  # rustc can compile (700 deep) still expands.
+  for shape in block paren mod cfg; do
+    python3 - $shape <<'PY'
+import sys
+n = 100000
+deep = {
+    "block": "fn main() { let _x = " + "{" * n + "1" + "}" * n + "; }",
+    "paren": "fn main() { let _x = " + "(" * n + "1" + ")" * n + "; }",
+    "mod": "mod m {" * n + "}" * n,
+    "cfg": "#[cfg(" + "not(" * n + "unix" + ")" * n + ")] #[derive(demo::Demo)] struct B;",
+}[sys.argv[1]]
+open("deep.rs", "w").write("#[derive(demo::Demo)] struct A;\n" + deep + "\n")
+PY
+    want="the code nests too deeply here for wasmacro expand"
+    [[ $shape == cfg ]] && want="cfg predicates nest more than 4096 deep here"
+    expect_error "$want" "$WASMACRO" expand deep.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out
+  done
+  python3 -c '
+n = 700
+print("#[derive(demo::Demo)] struct A;\nfn main() { let _x = " + "{" * n + "1" + "}" * n + "; }")
+print("mod m { " + "mod m {" * n + "#[derive(demo::Demo)] struct B;" + "}" * n + " }")' >ok.rs
+  # A use tree is read without recursion (a SIGSEGV at 32,768 nested braces).
+  python3 -c 'n = 100000; print("use demo::" + "{" * n + "Demo" + "}" * n + ";\n#[derive(Demo)] struct C;")' >>ok.rs
+  "$WASMACRO" expand ok.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" -o out || fail "700 deep did not expand"
+  [[ $(grep -o "My name is [ABC]" out/ok.rs | wc -l) == 3 ]] || fail "the derives were not all expanded: $(head -c 300 out/ok.rs)"
   ;;
 machine-stack-small-thread)
   # With a 256 KiB stack the compiling tier's stack limit lay past the end
@@ -141,9 +178,9 @@ allocation-failure-at-load)
   ;;
 keyword-macro-names)
   # Accepted at load time, then refused by rustc inside the bridge crate.
-  expect_error "\`fn\` is a Rust keyword and cannot be a macro name" \
+  expect_error "\`fn\` is a keyword in Rust 2021 and cannot be a macro name" \
     "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo --bang fn=derive_demo
-  expect_error "\`self\` is a Rust keyword and cannot be a helper attribute name" \
+  expect_error "\`self\` is a keyword in Rust 2021 and cannot be a helper attribute name" \
     "$WASMACRO" annotate "$FIXTURES/demo.wasm" -o bad.wasm --derive Demo=derive_demo:self
   ;;
 tail-call-loop-fuel)

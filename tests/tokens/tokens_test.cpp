@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 using namespace wasmacro::tokens;
 
 namespace {
@@ -268,6 +270,22 @@ TEST(Printer, DeepNestingNeedsNoDeepStack) {
         ASSERT_TRUE(again);
         EXPECT_TRUE(same_trees(r.stream, *again));
     }
+}
+
+// `wasmacro tokens --print` and `--pretty` built the whole text in memory;
+// written as they go, in pieces, they must give the same bytes.
+TEST(Printer, WrittenAsItGoesIsTheSameText) {
+    auto file = SourceFile::load("/usr/share/cargo/registry/syn-1.0.107/src/expr.rs");
+    std::string text(*file.text);
+    text += std::string(100000, '(') + "x" + std::string(100000, ')');
+    LexResult r = lex(text);
+    ASSERT_TRUE(r.ok());
+    std::ostringstream plain, pretty;
+    write_text(r.stream, plain);
+    write_pretty(r.stream, pretty);
+    ASSERT_GT(plain.str().size(), 4 * 64u * 1024); // several pieces
+    EXPECT_EQ(plain.str(), to_string(r.stream));
+    EXPECT_EQ(pretty.str(), to_pretty_string(r.stream));
 }
 
 TEST(Printer, TreeToString) {
