@@ -60,9 +60,11 @@ std::vector<std::string> rustc_args(const Toolchain& tc, std::string_view flags)
     return args;
 }
 
-/// The bridge rlib's cache entry, built if needed. Only building a macro
-/// crate needs it: a cached macro crate has the bridge linked in.
-const fs::path& ensure_bridge(Toolchain& tc) {
+} // namespace
+
+// Only building a macro crate needs it: a cached macro crate has the bridge
+// linked in.
+const fs::path& bridge_crate(Toolchain& tc) {
     if (!tc.bridge_dir.empty()) return tc.bridge_dir;
     auto build = [&](const fs::path& tmp) {
         std::vector<std::string> args = rustc_args(tc, "--crate-name wasmacro_bridge --crate-type "
@@ -77,7 +79,14 @@ const fs::path& ensure_bridge(Toolchain& tc) {
     return tc.bridge_dir;
 }
 
-} // namespace
+std::string host_triple(const Toolchain& tc) {
+    constexpr std::string_view kHost = "\nhost: ";
+    size_t at = tc.version.find(kHost);
+    if (at == std::string::npos)
+        throw Error(fmt::format("`{} -vV` names no host:\n{}", tc.rustc, tc.version));
+    size_t start = at + kHost.size();
+    return tc.version.substr(start, tc.version.find('\n', start) - start);
+}
 
 void prepare_toolchain(Toolchain& tc) {
     std::string output;
@@ -138,7 +147,7 @@ fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& 
         write_file((tmp / "macro.wasm").string(),
                    std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
         write_file((tmp / "lib.rs").string(), generate_crate(decls, name));
-        const fs::path& bridge = ensure_bridge(tc);
+        const fs::path& bridge = bridge_crate(tc);
         std::vector<std::string> args = rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
         args.insert(args.end(),
                     {"--crate-name", name, "--edition",

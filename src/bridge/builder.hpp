@@ -32,6 +32,13 @@ struct Toolchain {
 /// this build's) and the bridge key. Throws Error naming what is missing.
 void prepare_toolchain(Toolchain& tc);
 
+/// The directory of the bridge rlib (libwasmacro_bridge.rlib), from the
+/// cache or built now; `tc.lib_dir` holds the libwasmacro.a it links.
+const std::filesystem::path& bridge_crate(Toolchain& tc);
+
+/// The host triple of `tc.rustc`, from its `-vV`.
+std::string host_triple(const Toolchain& tc);
+
 /// Reads a wasm macro module, refusing early what cannot be one.
 std::vector<uint8_t> read_wasm(const std::string& path);
 

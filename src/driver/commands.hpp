@@ -70,6 +70,7 @@ std::unique_ptr<macros::Library> load_library(std::span<const uint8_t> wasm, std
 /// Removes `--no-cache` from `args` if it is there, and then sets
 /// WASMACRO_CACHE=off for this process and its children.
 bool take_no_cache_flag(std::vector<std::string>& args);
+void add_cargo_command(CLI::App& app, Context& ctx);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
 /// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).
@@ -77,6 +78,11 @@ bool is_rustc_argument(std::string_view arg);
 /// `wasmacro rustc`: `rustc_arg` is argv[1], `args` the rest. Runs the real
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
+
+/// `wasmacro cargo ARGS...` (or `cargo wasmacro ARGS...`): Cargo with the
+/// graph's proc-macro crates swapped for their wasm builds. Returns Cargo's
+/// exit status.
+int run_cargo(std::vector<std::string> args, Context& ctx);
 
 /// Whether `wasmacro rustc` is asked for pre-expand mode (`--pre-expand`,
 /// which it removes from `args`, or WASMACRO_MODE=pre-expand).

@@ -8,6 +8,7 @@
 #endif
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 
 namespace wasmacro::driver {
@@ -72,6 +73,16 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
         Context ctx{in, out, err};
         return run_rustc(argv[1], std::vector<std::string>(argv + 2, argv + argc), ctx);
     }
+    // Cargo runs `cargo-wasmacro wasmacro ARGS...` for `cargo wasmacro ARGS...`.
+    if (argc >= 1 && std::filesystem::path(argv[0]).filename() == "cargo-wasmacro") {
+        Context ctx{in, out, err};
+        int skip = argc >= 2 && std::string_view(argv[1]) == "wasmacro" ? 2 : 1;
+        return run_cargo(std::vector<std::string>(argv + skip, argv + argc), ctx);
+    }
+    if (argc >= 2 && std::string_view(argv[1]) == "cargo") {
+        Context ctx{in, out, err};
+        return run_cargo(std::vector<std::string>(argv + 2, argv + argc), ctx);
+    }
 #endif
     CLI::App app{"wasmacro: Rust procedural macros compiled to WebAssembly", "wasmacro"};
     app.require_subcommand(1);
@@ -84,6 +95,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
 #ifndef __wasi__
     add_rustc_command(app, ctx);
     add_cache_command(app, ctx);
+    add_cargo_command(app, ctx);
 #endif
     add_expand_command(app, ctx);
     if (argc >= 2 && std::string_view(argv[1]) == "run") {
