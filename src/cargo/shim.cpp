@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <chrono>
 
 namespace wasmacro::cargo {
 
@@ -20,6 +21,10 @@ namespace {
 /// Part of every shim's key: a new value for every change to the files
 /// written below, so that no cache keeps a shim of an older form.
 constexpr std::string_view kShimFormat = "2";
+
+/// The modification time of every shim file: 2000-01-01.
+const fs::file_time_type kShimTime =
+    std::chrono::file_clock::from_sys(std::chrono::sys_seconds(std::chrono::seconds(946684800)));
 
 /// `text` as a TOML basic string.
 std::string toml_string(std::string_view text) {
@@ -131,6 +136,13 @@ Shim ensure_shim(bridge::Toolchain& tc, const ProcMacroPackage& p, const fs::pat
             write_file((tmp / "build.rs").string(), script + "}\n");
             // Written last: the stamp covers it.
             write_file((tmp / "Cargo.toml").string(), shim_manifest(p, links));
+            // Cargo takes a path package's file newer than its last build as
+            // a change. A shim's path names its contents, so a shim written
+            // again (a cleared cache) is the same shim: it gets the same old
+            // time, and Cargo (and sccache) see nothing new.
+            for (const fs::path& file : {fs::path("Cargo.toml"), fs::path("build.rs"),
+                                         fs::path("src/lib.rs"), fs::path("src/macro.wasm")})
+                fs::last_write_time(tmp / file, kShimTime);
         });
     return {p, dir, links};
 }

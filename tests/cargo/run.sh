@@ -144,6 +144,20 @@ PY
     fail "replacing thiserror's module rebuilt the wrong crates"
   "$CARGO_TARGET_DIR/debug/app" >/dev/null || fail "app built with the new module does not run"
   ;;
+reproducible)
+  # With a cache of its own: shims written again after the cache lost them
+  # are the same bytes with the same times, so Cargo rebuilds nothing.
+  export WASMACRO_CACHE_DIR=$work/cache
+  wcargo first.log build
+  shims() { (cd "$WASMACRO_CACHE_DIR" && find shim-* -type f -printf '%p %TY-%Tm-%Td\n' -exec sha256sum {} \; | sort); }
+  shims >shims.before
+  [[ $(grep -c 'src/lib.rs ' shims.before) == 2 ]] || fail "not two shims: $(cat shims.before)"
+  rm -rf "$WASMACRO_CACHE_DIR"/shim-*
+  wcargo second.log build
+  shims >shims.after
+  diff -u shims.before shims.after || fail "the shims written again differ"
+  [[ -z $(compiled second.log) ]] || fail "shims written again rebuilt: $(compiled second.log)"
+  ;;
 *)
   echo "unknown case: $name" >&2
   exit 2
