@@ -127,6 +127,18 @@ std::vector<uint8_t> read_wasm(const std::string& path) {
     return std::move(*wasm);
 }
 
+std::unique_ptr<macros::Library> load_macros(const std::vector<uint8_t>& wasm,
+                                             const std::string& path) {
+    std::unique_ptr<macros::Library> library;
+    try {
+        library = macros::Library::load(wasm, fs::path(path).filename().string());
+    } catch (const Error& e) {
+        throw Error(fmt::format("{}: {}", path, e.what()));
+    }
+    if (library->decls().macros.empty()) throw Error(fmt::format("{} declares no macros", path));
+    return library;
+}
+
 fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& path,
                      const std::vector<uint8_t>& wasm) {
     std::string key = Sha256()
@@ -139,11 +151,8 @@ fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& 
     std::string artifact = fmt::format("lib{}.so", name);
     const std::string entry_name = name + "-" + key;
     fs::path entry = ensure_entry(tc.root, name, key, artifact, [&](const fs::path& tmp) {
-        // Loading checks everything rustc cannot: that this is wasm, valid,
-        // imports only watt-0.5, and declares its macros.
-        auto library = macros::Library::load(wasm, path);
+        auto library = load_macros(wasm, path);
         const macros::Decls& decls = library->decls();
-        if (decls.macros.empty()) throw Error(fmt::format("{} declares no macros", path));
         write_file((tmp / "macro.wasm").string(),
                    std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
         write_file((tmp / "lib.rs").string(), generate_crate(decls, name));

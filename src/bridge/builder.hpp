@@ -10,8 +10,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace wasmacro::macros {
+class Library;
+}
 
 namespace wasmacro::bridge {
 
@@ -41,6 +46,12 @@ std::string host_triple(const Toolchain& tc);
 
 /// Reads a wasm macro module, refusing early what cannot be one.
 std::vector<uint8_t> read_wasm(const std::string& path);
+
+/// Loads the module `wasm` (read from `path`) to check what rustc cannot:
+/// that it is valid wasm, imports only watt-0.5 and declares macros. Errors
+/// name the file.
+std::unique_ptr<macros::Library> load_macros(const std::vector<uint8_t>& wasm,
+                                             const std::string& path);
 
 /// The proc-macro crate named `name` for the module `wasm` (read from
 /// `path`), from the cache or built now. Building loads the module first

@@ -116,12 +116,8 @@ Shim ensure_shim(bridge::Toolchain& tc, const ProcMacroPackage& p, const fs::pat
     std::string links = links_name(p);
     fs::path dir = bridge::ensure_entry(
         tc.root, "shim-" + p.name + "-" + p.version, key, "Cargo.toml", [&](const fs::path& tmp) {
-            // Loading checks what rustc cannot: that this is a valid module
-            // importing only watt-0.5, and which macros it declares.
-            auto library = macros::Library::load(wasm, wasm_path.string());
+            auto library = bridge::load_macros(wasm, wasm_path.string());
             const macros::Decls& decls = library->decls();
-            if (decls.macros.empty())
-                throw Error(fmt::format("{} declares no macros", wasm_path.string()));
             fs::create_directories(tmp / "src");
             write_file((tmp / "src" / "macro.wasm").string(),
                        std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));

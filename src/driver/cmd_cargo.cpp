@@ -13,7 +13,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <ostream>
 
@@ -36,13 +35,6 @@ constexpr const char* kUsage =
     "  --wasm-only              fail unless every proc-macro crate has a wasm build\n"
     "  --fuel N, --max-memory-pages N, --max-call-depth N, --interpreter\n"
     "                           the engine's limits and tier for every expansion\n";
-
-/// The engine's options, as the bridge inside rustc reads them.
-constexpr std::pair<std::string_view, const char*> kEngineOptions[] = {
-    {"--fuel", "WASMACRO_FUEL"},
-    {"--max-memory-pages", "WASMACRO_MAX_MEMORY_PAGES"},
-    {"--max-call-depth", "WASMACRO_MAX_CALL_DEPTH"},
-};
 
 struct CargoOptions {
     fs::path macro_dir;
@@ -74,18 +66,7 @@ CargoOptions parse_options(const std::vector<std::string>& args) {
             o.list = true;
         } else if (arg == "--wasm-only") {
             o.wasm_only = true;
-        } else if (arg == "--interpreter") {
-            setenv("WASMACRO_TIER", "interpreter", 1);
-        } else if (auto engine =
-                       std::find_if(std::begin(kEngineOptions), std::end(kEngineOptions),
-                                    [&](const auto& option) { return option.first == name; });
-                   engine != std::end(kEngineOptions)) {
-            std::string number = value();
-            uint64_t parsed = 0;
-            auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), parsed);
-            if (ec != std::errc() || end != number.data() + number.size())
-                throw Error(fmt::format("{} takes a number, not `{}`", engine->first, number));
-            setenv(engine->second, number.c_str(), 1);
+        } else if (take_engine_option(args, i)) {
         } else {
             o.cargo_args.push_back(arg);
         }

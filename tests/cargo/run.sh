@@ -158,6 +158,38 @@ reproducible)
   diff -u shims.before shims.after || fail "the shims written again differ"
   [[ -z $(compiled second.log) ]] || fail "shims written again rebuilt: $(compiled second.log)"
   ;;
+engine_options)
+  # The engine's options reach the bridge inside rustc: from `wasmacro cargo`
+  # (a fuel budget too small for serde's derives fails the build, naming the
+  # limit) and from `wasmacro rustc`, also as Cargo's wrapper.
+  if "$WASMACRO" cargo --macro-dir "$work/macros" --fuel 2000 check -p model >fuel.log 2>&1; then
+    fail "a fuel budget of 2000 did not stop serde's derives"
+  fi
+  cat fuel.log
+  grep -q "fuel" fuel.log || fail "the error does not name the fuel limit"
+  wcargo interp.log --interpreter --max-memory-pages 2048 --max-call-depth 5000 check -p model
+  if "$WASMACRO" cargo --fuel lots check >bad.log 2>&1; then fail "--fuel lots was taken"; fi
+  grep -qx 'error: wasmacro: --fuel takes a number, not `lots`' bad.log || fail "bad --fuel: $(cat bad.log)"
+  printf '#[derive(demo::Demo)] struct S;\nfn main() { println!("{}", S::MESSAGE); }\n' >demo.rs
+  if "$WASMACRO" rustc demo.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" --fuel 10 -o demo >rustc.log 2>&1; then
+    fail "wasmacro rustc --fuel 10 did not stop the derive"
+  fi
+  cat rustc.log
+  grep -q "fuel" rustc.log || fail "wasmacro rustc --fuel: the error does not name the fuel limit"
+  "$WASMACRO" rustc demo.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" --interpreter -o demo >ok.log 2>&1 ||
+    fail "wasmacro rustc --interpreter failed: $(cat ok.log)"
+  [[ $(./demo) == "Hello from WASM! My name is S." ]] || fail "the demo printed the wrong message"
+  ;;
+rustc_help)
+  # wasmacro's own flags first, then rustc's help.
+  "$WASMACRO" rustc --help >help.txt 2>&1 || fail "wasmacro rustc --help failed"
+  ours=$(grep -n -- '--wasm-proc-macro NAME=FILE.wasm' help.txt | head -1 | cut -d: -f1)
+  theirs=$(grep -n '^Usage: rustc' help.txt | head -1 | cut -d: -f1)
+  [[ -n $ours && -n $theirs && $ours -lt $theirs ]] || fail "wasmacro's flags do not come before rustc's help"
+  for flag in --extern --pre-expand --fuel --interpreter; do
+    grep -q -- "$flag" help.txt || fail "wasmacro rustc --help does not explain $flag"
+  done
+  ;;
 *)
   echo "unknown case: $name" >&2
   exit 2
