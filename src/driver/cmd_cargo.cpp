@@ -66,8 +66,7 @@ CargoOptions parse_options(const std::vector<std::string>& args) {
             o.list = true;
         } else if (arg == "--wasm-only") {
             o.wasm_only = true;
-        } else if (take_engine_option(args, i)) {
-        } else {
+        } else if (!take_engine_option(args, i)) {
             o.cargo_args.push_back(arg);
         }
     }
