@@ -10,12 +10,15 @@
 #                  prebuilt modules of tests/fixtures (shim cache warm, as
 #                  for any project after the first). Target: at most 0.6x.
 #   no-op          a build with everything fresh: what `wasmacro cargo` adds
-#                  to a Cargo run (cargo metadata, the shims' keys, the lock
-#                  file), 5 times each.
+#                  to a Cargo run (cargo metadata, rustc -vV, the shims' keys,
+#                  Cargo resolving the patch again since the lock file is put
+#                  back), 5 times each.
 #   one crate      `plain` (no macro) and `model` (serde's derives) rebuilt
-#                  after a touch, 5 times each; minus the no-op difference,
-#                  the overhead per rustc call (targets: under 5 ms, under
-#                  30 ms).
+#                  after a touch, 5 times each: the rustc call's time from
+#                  Cargo's timing report (--timings), the overhead per rustc
+#                  call (targets: under 5 ms, under 30 ms).
+# The expansion cache is off (WASMACRO_CACHE=off): these are the shim
+# path's own costs; bench/bridge/cache.sh measures the cache.
 # Prints medians (wall; CPU too, the machine may be shared) and ratios.
 #
 #   bench/bridge/cargo.sh [RUNS]
@@ -28,6 +31,7 @@ work=$root/build/bench-cargo
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 [[ -x $wasmacro ]] || { echo "no wasmacro at $wasmacro (scripts/build.sh release)" >&2; exit 2; }
 unset RUSTC_WRAPPER RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS || true
+export WASMACRO_CACHE=off
 # shellcheck source=../timing.sh
 source "$root/bench/timing.sh"
 
@@ -69,11 +73,26 @@ native build --quiet && wasm build --quiet
 for ((i = 0; i < 5; i++)); do
   timed "$work/noop-native.txt" native build
   timed "$work/noop-wasm.txt" wasm build
+done
+# One rustc call, as Cargo's timing report measures the unit: no
+# wasmacro process runs around it in either case.
+unit_seconds() {
+  python3 - "$1/cargo-timings/cargo-timing.html" "$2" <<'PY'
+import json, sys
+html = open(sys.argv[1]).read()
+start = html.index("const UNIT_DATA = ") + len("const UNIT_DATA = ")
+units = json.loads(html[start:html.index("];", start) + 1])
+print(next(u["duration"] for u in units if u["name"] == sys.argv[2]))
+PY
+}
+for ((i = 0; i < 5; i++)); do
   for crate in plain model; do
     touch "$work/ws/$crate/src/lib.rs"
-    timed "$work/touch-$crate-native.txt" native build -p "$crate"
+    native build -p "$crate" --timings >/dev/null 2>&1
+    unit_seconds "$work/target-native" "$crate" >>"$work/touch-$crate-native.txt"
     touch "$work/ws/$crate/src/lib.rs"
-    timed "$work/touch-$crate-wasm.txt" wasm build -p "$crate"
+    wasm build -p "$crate" --timings >/dev/null 2>&1
+    unit_seconds "$work/target-wasm" "$crate" >>"$work/touch-$crate-wasm.txt"
   done
 done
 
@@ -90,11 +109,10 @@ done
 nn=$(med "$work/noop-native.txt" 1) nw=$(med "$work/noop-wasm.txt" 1)
 awk -v n="$nn" -v w="$nw" 'BEGIN {
   printf "%-34s %9.3fs %9.3fs   what wasmacro cargo adds to a Cargo run: %.0f ms\n",
-    "no-op build", n, w, (w - n) * 1000 }'
+    "no-op build (all fresh)", n, w, (w - n) * 1000 }'
 for crate in plain model; do
   n=$(med "$work/touch-$crate-native.txt" 1) w=$(med "$work/touch-$crate-wasm.txt" 1)
-  awk -v l="rebuild $crate after a touch" -v n="$n" -v w="$w" -v nn="$nn" -v nw="$nw" -v c="$crate" 'BEGIN {
-    per = ((w - nw) - (n - nn)) * 1000
-    printf "%-34s %9.3fs %9.3fs   per rustc call, less the no-op difference: %+.0f ms (target < %d ms)\n",
-      l, n, w, per, c == "plain" ? 5 : 30 }'
+  awk -v l="rustc on $crate after a touch" -v n="$n" -v w="$w" -v c="$crate" 'BEGIN {
+    printf "%-34s %9.3fs %9.3fs   per rustc call: %+.0f ms (target < %d ms)\n",
+      l, n, w, (w - n) * 1000, c == "plain" ? 5 : 30 }'
 done

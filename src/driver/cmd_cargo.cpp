@@ -34,7 +34,8 @@ constexpr const char* kUsage =
     "                           build comes from (or why none), and run nothing\n"
     "  --wasm-only              fail unless every proc-macro crate has a wasm build\n"
     "  --fuel N, --max-memory-pages N, --max-call-depth N, --interpreter\n"
-    "                           the engine's limits and tier for every expansion\n";
+    "                           the engine's limits and tier for every expansion\n"
+    "  --no-cache               run every macro even if its expansion is cached\n";
 
 struct CargoOptions {
     fs::path macro_dir;
@@ -86,6 +87,7 @@ int run_cargo(std::vector<std::string> args, Context& ctx) {
         return 0;
     }
     try {
+        take_no_cache_flag(args);
         CargoOptions o = parse_options(args);
         if (o.cargo_args.empty() && !o.list)
             throw Error("no Cargo command given (e.g. `wasmacro cargo build`); see --help");
