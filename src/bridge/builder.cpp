@@ -60,9 +60,11 @@ std::vector<std::string> rustc_args(const Toolchain& tc, std::string_view flags)
     return args;
 }
 
-/// The bridge rlib's cache entry, built if needed. Only building a macro
-/// crate needs it: a cached macro crate has the bridge linked in.
-const fs::path& ensure_bridge(Toolchain& tc) {
+} // namespace
+
+// Only building a macro crate needs it: a cached macro crate has the bridge
+// linked in.
+const fs::path& bridge_crate(Toolchain& tc) {
     if (!tc.bridge_dir.empty()) return tc.bridge_dir;
     auto build = [&](const fs::path& tmp) {
         std::vector<std::string> args = rustc_args(tc, "--crate-name wasmacro_bridge --crate-type "
@@ -77,7 +79,14 @@ const fs::path& ensure_bridge(Toolchain& tc) {
     return tc.bridge_dir;
 }
 
-} // namespace
+std::string host_triple(const Toolchain& tc) {
+    constexpr std::string_view kHost = "\nhost: ";
+    size_t at = tc.version.find(kHost);
+    if (at == std::string::npos)
+        throw Error(fmt::format("`{} -vV` names no host:\n{}", tc.rustc, tc.version));
+    size_t start = at + kHost.size();
+    return tc.version.substr(start, tc.version.find('\n', start) - start);
+}
 
 void prepare_toolchain(Toolchain& tc) {
     std::string output;
@@ -118,6 +127,18 @@ std::vector<uint8_t> read_wasm(const std::string& path) {
     return std::move(*wasm);
 }
 
+std::unique_ptr<macros::Library> load_macros(const std::vector<uint8_t>& wasm,
+                                             const std::string& path) {
+    std::unique_ptr<macros::Library> library;
+    try {
+        library = macros::Library::load(wasm, fs::path(path).filename().string());
+    } catch (const Error& e) {
+        throw Error(fmt::format("{}: {}", path, e.what()));
+    }
+    if (library->decls().macros.empty()) throw Error(fmt::format("{} declares no macros", path));
+    return library;
+}
+
 fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& path,
                      const std::vector<uint8_t>& wasm) {
     std::string key = Sha256()
@@ -130,15 +151,12 @@ fs::path macro_crate(Toolchain& tc, const std::string& name, const std::string& 
     std::string artifact = fmt::format("lib{}.so", name);
     const std::string entry_name = name + "-" + key;
     fs::path entry = ensure_entry(tc.root, name, key, artifact, [&](const fs::path& tmp) {
-        // Loading checks everything rustc cannot: that this is wasm, valid,
-        // imports only watt-0.5, and declares its macros.
-        auto library = macros::Library::load(wasm, path);
+        auto library = load_macros(wasm, path);
         const macros::Decls& decls = library->decls();
-        if (decls.macros.empty()) throw Error(fmt::format("{} declares no macros", path));
         write_file((tmp / "macro.wasm").string(),
                    std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
         write_file((tmp / "lib.rs").string(), generate_crate(decls, name));
-        const fs::path& bridge = ensure_bridge(tc);
+        const fs::path& bridge = bridge_crate(tc);
         std::vector<std::string> args = rustc_args(tc, "--crate-type proc-macro -C opt-level=1");
         args.insert(args.end(),
                     {"--crate-name", name, "--edition",

@@ -10,8 +10,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace wasmacro::macros {
+class Library;
+}
 
 namespace wasmacro::bridge {
 
@@ -32,8 +37,21 @@ struct Toolchain {
 /// this build's) and the bridge key. Throws Error naming what is missing.
 void prepare_toolchain(Toolchain& tc);
 
+/// The directory of the bridge rlib (libwasmacro_bridge.rlib), from the
+/// cache or built now; `tc.lib_dir` holds the libwasmacro.a it links.
+const std::filesystem::path& bridge_crate(Toolchain& tc);
+
+/// The host triple of `tc.rustc`, from its `-vV`.
+std::string host_triple(const Toolchain& tc);
+
 /// Reads a wasm macro module, refusing early what cannot be one.
 std::vector<uint8_t> read_wasm(const std::string& path);
+
+/// Loads the module `wasm` (read from `path`) to check what rustc cannot:
+/// that it is valid wasm, imports only watt-0.5 and declares macros. Errors
+/// name the file.
+std::unique_ptr<macros::Library> load_macros(const std::vector<uint8_t>& wasm,
+                                             const std::string& path);
 
 /// The proc-macro crate named `name` for the module `wasm` (read from
 /// `path`), from the cache or built now. Building loads the module first

@@ -41,14 +41,15 @@ void flush_all() {
 
 } // namespace
 
-int run_captured(std::vector<std::string> args, std::string& output) {
+int run_captured(std::vector<std::string> args, std::string& output, Capture capture) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    if (capture == Capture::Both) posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
     std::vector<char*> argv = c_argv(args);
+    if (capture == Capture::StdoutOnly) flush_all();
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

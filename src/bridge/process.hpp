@@ -8,10 +8,17 @@
 
 namespace wasmacro::bridge {
 
-/// Runs `args` (looked up on PATH), its stdout and stderr captured together
-/// in `output`. Returns the exit status (128 + signal if killed), or -1 if it
-/// could not start (`output` then says why).
-int run_captured(std::vector<std::string> args, std::string& output);
+/// Which of a child's streams run_captured keeps.
+enum class Capture {
+    Both,       ///< stdout and stderr together
+    StdoutOnly, ///< stderr goes to this process's (a tool's progress and warnings)
+};
+
+/// Runs `args` (looked up on PATH), its output captured in `output`. Returns
+/// the exit status (128 + signal if killed), or -1 if it could not start
+/// (`output` then says why).
+int run_captured(std::vector<std::string> args, std::string& output,
+                 Capture capture = Capture::Both);
 
 /// Runs `args` as a child with this process's streams; returns its status
 /// (127 with a message on `err` if it cannot be started).

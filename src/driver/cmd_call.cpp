@@ -1,8 +1,10 @@
 // `wasmacro call FILE.wasm NAME [--args TOKENS] < INPUT`: expands one macro of
 // a module on the tokens read from stdin and prints the result, laid out for
-// reading. The macro's failure (panic, trap, ABI violation) is the error.
+// reading. The macro's failure (panic, trap, ABI violation) is the error, and
+// so is a compile_error! in its output (exit status 1).
 #include "driver/commands.hpp"
 
+#include "expand/syntax.hpp"
 #include "macros/library.hpp"
 #include "tokens/printer.hpp"
 #include "tokens/tokenize.hpp"
@@ -45,10 +47,8 @@ std::optional<tokens::TokenStream> lex(const std::string& name, std::string text
 }
 
 void run_call(const CallOptions& o, Context& ctx) {
-    std::vector<uint8_t> bytes = read_file_bytes(o.file);
     std::unique_ptr<macros::Library> lib =
-        load_library(bytes, std::filesystem::path(o.file).filename().string(), o.limits,
-                     open_expansion_cache(o.no_cache, ctx.err));
+        load_library(o.file, o.limits, open_expansion_cache(o.no_cache, ctx.err));
 
     const macros::MacroDecl* macro = lib->decls().find(o.macro);
     if (!macro) {
@@ -78,6 +78,18 @@ void run_call(const CallOptions& o, Context& ctx) {
         }
     }
     tokens::TokenStream out = lib->expand(*macro, *item, args ? &*args : nullptr);
+    // A macro reports the user's mistakes as compile_error!: to rustc an
+    // error, so to this command too.
+    std::vector<std::pair<std::string, tokens::Span>> errors;
+    expand::find_compile_errors(out, errors);
+    if (!errors.empty()) {
+        for (const auto& [message, span] : errors)
+            ctx.err << fmt::format("error: {}\n  = note: a compile_error! of {} macro `{}` ({})\n",
+                                   message, macros::name(macro->kind), macro->name,
+                                   lib->display_name());
+        ctx.exit_code = 1;
+        return;
+    }
     std::string text = tokens::to_pretty_string(out);
     ctx.out << text;
     if (!text.empty() && text.back() != '\n') ctx.out << "\n";

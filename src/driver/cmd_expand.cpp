@@ -69,9 +69,7 @@ void load_macro(macros::Registry& registry, const std::string& flag, const std::
                                 value));
     if (registry.find_crate(name))
         throw Error(fmt::format("{}: the crate name `{}` is given twice", flag, name));
-    std::vector<uint8_t> bytes = read_file_bytes(path);
-    registry.add(
-        name, load_library(bytes, std::filesystem::path(path).filename().string(), limits, cache));
+    registry.add(name, load_library(path, limits, cache));
 }
 
 void run_expand(const ExpandOptions& o, const std::vector<std::string>& extras, Context& ctx) {

@@ -31,6 +31,26 @@ namespace wasmacro::driver {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr const char* kRustcHelp =
+    "wasmacro rustc: rustc, with procedural macros compiled to WebAssembly\n"
+    "Usage: wasmacro rustc [WASMACRO OPTIONS] RUSTC_ARGS...   (or as RUSTC_WRAPPER)\n\n"
+    "wasmacro's own options (everything else goes to rustc untouched):\n"
+    "  --wasm-proc-macro NAME=FILE.wasm   the crate NAME is a proc-macro crate whose macros\n"
+    "                                     are FILE.wasm's, run in wasmacro's engine\n"
+    "  --extern NAME=FILE.wasm            the same, for an --extern whose file is a .wasm\n"
+    "  --pre-expand                       expand the wasm macros into source first and compile\n"
+    "                                     that with no proc-macro crate (or "
+    "WASMACRO_MODE=pre-expand)\n"
+    "  --fuel N, --max-memory-pages N, --max-call-depth N, --interpreter\n"
+    "                                     the engine's limits and tier for every expansion\n"
+    "Environment: WASMACRO_RUSTC (the real rustc), WASMACRO_RUSTC_WRAPPER (a further\n"
+    "wrapper such as sccache); see `wasmacro --help` for the rest.\n\n"
+    "rustc's own help follows.\n\n";
+
+} // namespace
+
 bool is_rustc_argument(std::string_view arg) {
     // As a wrapper, the first argument is the program Cargo would have run:
     // a path to rustc, or to a further wrapper such as clippy-driver. No
@@ -46,7 +66,21 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
     } else {
         tc.rustc = rustc_arg;
     }
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        ctx.out << kRustcHelp;
+        return bridge::run_inherited({tc.rustc, args[0]}, ctx.err);
+    }
     take_no_cache_flag(args);
+    try {
+        // The bridge inside rustc reads them from the environment.
+        std::vector<std::string> rustc_args;
+        for (size_t i = 0; i < args.size(); ++i)
+            if (!take_engine_option(args, i)) rustc_args.push_back(std::move(args[i]));
+        args = std::move(rustc_args);
+    } catch (const Error& e) {
+        ctx.err << "error: wasmacro: " << e.what() << "\n";
+        return 1;
+    }
     if (wants_pre_expand(args)) return run_rustc_pre_expand(tc.rustc, args, ctx);
     std::vector<std::string> wasm_paths;
     try {
@@ -70,8 +104,7 @@ int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context
                 try {
                     crates.push_back(bridge::macro_crate(tc, m.name, m.path, modules[i]));
                 } catch (const Error& e) {
-                    throw Error(
-                        fmt::format("wasm proc-macro `{}` ({}): {}", m.name, m.path, e.what()));
+                    throw Error(fmt::format("wasm proc-macro `{}`: {}", m.name, e.what()));
                 }
             }
             bridge::use_macro_crates(args, wasm, crates);

@@ -19,7 +19,8 @@ class Error;
 }
 namespace wasmacro::macros {
 struct LimitHit;
-}
+class Library;
+} // namespace wasmacro::macros
 namespace wasmacro::wasm {
 struct SandboxLimits;
 }
@@ -45,6 +46,15 @@ struct Context {
 void add_run_command(CLI::App& app, Context& ctx);
 /// --fuel, --max-memory-pages and --max-call-depth, for the commands that run macros.
 void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
+/// If `args[i]` is an engine option (`--fuel N`, `--fuel=N`,
+/// `--max-memory-pages N`, `--max-call-depth N`, `--interpreter`), sets the
+/// environment variable the bridge inside rustc reads for it, moves `i` past
+/// its value and returns true. For the commands that run rustc or Cargo,
+/// which hand the options on through the environment. Throws Error for a
+/// value that is not a number.
+bool take_engine_option(const std::vector<std::string>& args, size_t& i);
+/// The limits the environment variables above set, over the defaults.
+wasm::SandboxLimits limits_from_environment();
 /// The advice for a limit an expansion hit: the option above that raises it.
 std::string limit_hint(const macros::LimitHit& limit);
 /// An error's message as the command prints it: with the limit's advice.
@@ -62,14 +72,16 @@ void add_cache_command(CLI::App& app, Context& ctx);
 /// in the wasm32-wasip1 build, or when it cannot be opened, which is a
 /// one-line warning on `err`.
 std::shared_ptr<cache::Store> open_expansion_cache(bool off, std::ostream& err);
-/// macros::Library::load, with every expansion going through `cache` if it
-/// is not null.
-std::unique_ptr<macros::Library> load_library(std::span<const uint8_t> wasm, std::string name,
+/// The macro module in the file `path`, loaded with `limits` (an error
+/// reading or loading it names the file), with every expansion going
+/// through `cache` if it is not null.
+std::unique_ptr<macros::Library> load_library(const std::string& path,
                                               const wasm::SandboxLimits& limits,
                                               const std::shared_ptr<cache::Store>& cache);
 /// Removes `--no-cache` from `args` if it is there, and then sets
 /// WASMACRO_CACHE=off for this process and its children.
 bool take_no_cache_flag(std::vector<std::string>& args);
+void add_cargo_command(CLI::App& app, Context& ctx);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
 /// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).
@@ -77,6 +89,11 @@ bool is_rustc_argument(std::string_view arg);
 /// `wasmacro rustc`: `rustc_arg` is argv[1], `args` the rest. Runs the real
 /// rustc in place of this process; returns only on an error before that.
 int run_rustc(std::string_view rustc_arg, std::vector<std::string> args, Context& ctx);
+
+/// `wasmacro cargo ARGS...` (or `cargo wasmacro ARGS...`): Cargo with the
+/// graph's proc-macro crates swapped for their wasm builds. Returns Cargo's
+/// exit status.
+int run_cargo(std::vector<std::string> args, Context& ctx);
 
 /// Whether `wasmacro rustc` is asked for pre-expand mode (`--pre-expand`,
 /// which it removes from `args`, or WASMACRO_MODE=pre-expand).

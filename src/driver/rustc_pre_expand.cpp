@@ -60,8 +60,7 @@ void load(macros::Registry& registry, const std::string& spec,
         throw Error(fmt::format("--wasm-proc-macro expects NAME=PATH.wasm, got `{}`", spec));
     std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
     if (registry.find_crate(name)) return; // Cargo may repeat RUSTFLAGS' flags
-    registry.add(
-        name, load_library(read_file_bytes(path), fs::path(path).filename().string(), {}, cache));
+    registry.add(name, load_library(path, limits_from_environment(), cache));
 }
 
 } // namespace

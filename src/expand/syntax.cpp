@@ -271,4 +271,23 @@ std::size_t statement_end(const TokenStream& s, std::size_t i, std::size_t hi) {
     return hi;
 }
 
+void find_compile_errors(const TokenStream& s,
+                         std::vector<std::pair<std::string, tokens::Span>>& out) {
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (!is_ident(s[i], "compile_error") || !is_punct(s[i + 1], '!') || !s[i + 2].is_group())
+            continue;
+        std::string message = "compile_error! with no message";
+        for (std::size_t k = i + 3; k < s[i + 2].end; ++k)
+            if (s[k].kind == TreeKind::Literal) {
+                std::string_view t = s[k].text();
+                message =
+                    std::string(t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t);
+                out.emplace_back(std::move(message), s[k].span);
+                message.clear();
+                break;
+            }
+        if (!message.empty()) out.emplace_back(message, s[i].span);
+    }
+}
+
 } // namespace wasmacro::expand

@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wasmacro::expand {
@@ -86,5 +88,10 @@ Item classify_item(const TokenStream& s, std::size_t i, std::size_t hi);
 /// The end of the statement starting at `i`: past its `;`, or before an item
 /// that follows a block without one.
 std::size_t statement_end(const TokenStream& s, std::size_t i, std::size_t hi);
+
+/// The message of each `compile_error!("...")` in a macro's output (the
+/// string literal's text inside its quotes), with its span, appended to `out`.
+void find_compile_errors(const TokenStream& s,
+                         std::vector<std::pair<std::string, tokens::Span>>& out);
 
 } // namespace wasmacro::expand

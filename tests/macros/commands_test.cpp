@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -213,6 +215,113 @@ TEST(CallCommand, BangAndErrors) {
     r = run_tool({"call", kFixtures + "/demo.wasm", "Demo"}, "struct S { \"unterminated }");
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("<stdin>:1:"), std::string::npos) << r.err;
+}
+
+} // namespace
+
+namespace {
+
+// The command line as users expect it (issue 15, item 5).
+
+TEST(Cli, VersionAndHelp) {
+    Result r = run_tool({"--version"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_EQ(r.out.rfind("wasmacro ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find_first_of("0123456789"), std::string::npos) << r.out;
+    r = run_tool({"--help"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("--version"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("cargo"), std::string::npos) << r.out;
+}
+
+// Every environment variable the sources read is in `wasmacro --help` and
+// in the README: the C++ (getenv), the bridge inside rustc (env::var).
+TEST(Cli, EveryEnvironmentVariableIsDocumented) {
+    const std::string help = run_tool({"--help"}).out;
+    std::ifstream readme_in(std::string(WASMACRO_SOURCE_DIR) + "/README.md");
+    const std::string readme{std::istreambuf_iterator<char>(readme_in), {}};
+    std::set<std::string> names;
+    for (const char* dir : {"/src", "/rust/bridge/src"}) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(
+                 std::string(WASMACRO_SOURCE_DIR) + dir)) {
+            if (!entry.is_regular_file()) continue;
+            std::ifstream in(entry.path());
+            const std::string text{std::istreambuf_iterator<char>(in), {}};
+            static const std::regex kRead(
+                R"re((?:getenv\(|env_or\(|env_path\(|env::var(?:_os)?\(|const [A-Z_]+: &str = )"([A-Z][A-Z0-9_]+)")re");
+            for (std::sregex_iterator m(text.begin(), text.end(), kRead), end; m != end; ++m)
+                names.insert((*m)[1]);
+        }
+    }
+    // Read by the tool, and set by Cargo or the system rather than by users.
+    for (const char* theirs : {"HOME", "CARGO_MANIFEST_DIR"}) names.erase(theirs);
+    EXPECT_GE(names.size(), 10u);
+    for (const std::string& name : names) {
+        const std::regex word("\\b" + name + "\\b");
+        EXPECT_TRUE(std::regex_search(help, word)) << name << " is not in --help";
+        EXPECT_TRUE(std::regex_search(readme, word)) << name << " is not in the README";
+    }
+}
+
+TEST(Cli, AnUnknownSubcommandListsTheSubcommands) {
+    Result r = run_tool({"frobnicate", "x"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.err.rfind("error: no such subcommand `frobnicate`; the subcommands are: ", 0), 0u)
+        << r.err;
+    for (const char* name : {"call", "rustc", "cargo", "expand", "inspect"})
+        EXPECT_NE(r.err.find(name), std::string::npos) << name;
+}
+
+TEST(Cli, ErrorsHaveRustcsFormat) {
+    Result r = run_tool({"call"});
+    EXPECT_NE(r.code, 0);
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+    r = run_tool({"call", kFixtures + "/demo.wasm", "Demo", "--no-such-flag"});
+    EXPECT_NE(r.code, 0);
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+}
+
+TEST(Cli, CallFailsOnACompileError) {
+    Result r =
+        run_tool({"call", kFixtures + "/serde_derive.wasm", "Serialize"}, "union U { a: u8 }");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "error: Serde does not support derive for unions\n"
+              "  = note: a compile_error! of derive macro `Serialize` (serde_derive.wasm)\n");
+}
+
+TEST(Cli, ATruncatedModuleIsNamed) {
+    std::vector<uint8_t> bytes = read_file(kFixtures + "/demo.wasm");
+    std::string path = temp_path("truncated.wasm");
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), 2002);
+    Result r = run_tool({"call", path, "Demo"}, "struct S;");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.err.rfind("error: " + path + ": malformed module: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("at offset 0x"), std::string::npos) << r.err;
+    std::string out_dir = temp_path("truncated_out");
+    std::string root = temp_path("truncated_main.rs");
+    std::ofstream(root) << "fn main() {}\n";
+    r = run_tool({"expand", root, "--wasm-proc-macro", "demo=" + path, "-o", out_dir});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.err.rfind("error: " + path + ": malformed module: ", 0), 0u) << r.err;
+    std::remove(path.c_str());
+    std::remove(root.c_str());
+}
+
+TEST(Cli, CallTakesTheEngineOptions) {
+    const std::string expected =
+        run_tool({"call", kFixtures + "/demo.wasm", "Demo"}, "struct S;").out;
+    Result r = run_tool({"call", "--interpreter", "--fuel", "1000000", "--max-memory-pages", "64",
+                         "--max-call-depth", "500", kFixtures + "/demo.wasm", "Demo"},
+                        "struct S;");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, expected);
+    EXPECT_STREQ(std::getenv("WASMACRO_TIER"), "interpreter");
+    unsetenv("WASMACRO_TIER");
+    r = run_tool({"expand", "--interpreter", "--help"});
+    EXPECT_NE(r.out.find("--interpreter"), std::string::npos);
+    unsetenv("WASMACRO_TIER");
 }
 
 } // namespace
