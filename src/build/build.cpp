@@ -23,23 +23,30 @@ std::string env_or(const char* name, std::string fallback) {
 
 /// Runs cargo with the environment a wasm macro build needs: the rustc found,
 /// and our flags instead of whatever RUSTFLAGS or wrapper the caller has
-/// (rustc's own wrapper may well be wasmacro).
-std::vector<std::string> cargo_command(const Toolchain& tc, std::vector<std::string> args) {
+/// (rustc's own wrapper may well be wasmacro). `build_dir`, if given, is the
+/// build crate, whose paths (in panic messages) become one that does not
+/// depend on the target directory; cargo leaves --remap-path-prefix out of
+/// its crate hashes, so the module's bytes do not depend on it either.
+std::vector<std::string> cargo_command(const Toolchain& tc, std::vector<std::string> args,
+                                       const std::string& build_dir = {},
+                                       const std::string& remapped = {}) {
     // Bulk memory, as newer rustc enables by default: copies and fills become
     // memory.copy and memory.fill rather than calls into byte loops.
+    std::string flags = "-Ctarget-feature=+bulk-memory";
+    if (!build_dir.empty()) flags += "\x1f--remap-path-prefix=" + build_dir + "=" + remapped;
     std::vector<std::string> cmd = {"env",
                                     "-u",
                                     "RUSTC_WRAPPER",
                                     "-u",
                                     "RUSTC_WORKSPACE_WRAPPER",
                                     "-u",
-                                    "CARGO_ENCODED_RUSTFLAGS",
+                                    "RUSTFLAGS",
                                     "-u",
                                     "CARGO_BUILD_RUSTFLAGS",
                                     "-u",
                                     "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
                                     "RUSTC=" + tc.rustc,
-                                    "RUSTFLAGS=-C target-feature=+bulk-memory",
+                                    "CARGO_ENCODED_RUSTFLAGS=" + flags,
                                     tc.cargo};
     cmd.insert(cmd.end(), args.begin(), args.end());
     return cmd;
@@ -273,7 +280,8 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
                                      "--manifest-path", build_manifest.string(),
                                      "--target-dir",    target_dir.string()};
     for (const std::string& f : options.features) args.insert(args.end(), {"--features", f});
-    std::vector<std::string> cmd = cargo_command(tc, args);
+    std::vector<std::string> cmd =
+        cargo_command(tc, args, dir.string(), "/wasmacro-build/" + dir.filename().string());
     int status = bridge::run_inherited(cmd, err);
     if (status != 0)
         throw BuildError(fmt::format("building {} {} for {} failed (exit status {}; cargo's output "

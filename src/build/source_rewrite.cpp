@@ -312,10 +312,11 @@ void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,
                                      "WebAssembly: {}",
                                      location(display_name, at), api, why));
     };
-    auto check_name = [&](const Tree& t) {
+    // Reported where the path starts, as rustc would report it.
+    auto check_name = [&](const Tree& path, const Tree& t) {
         if (t.kind != TreeKind::Ident) return;
         for (const Missing& m : kMissing)
-            if (t.text() == m.name) fail(t, "proc_macro::" + std::string(m.name), m.why);
+            if (t.text() == m.name) fail(path, "proc_macro::" + std::string(m.name), m.why);
     };
     for (size_t i = 0; i + 3 < ts.size(); ++i) {
         const Tree& t = ts[i];
@@ -328,9 +329,9 @@ void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,
             continue;
         const Tree& next = ts[i + 3];
         if (is_group(next, Delimiter::Brace)) {
-            for (size_t j = i + 4; j < next.end; ++j) check_name(ts[j]);
+            for (size_t j = i + 4; j < next.end; ++j) check_name(t, ts[j]);
         } else {
-            check_name(next);
+            check_name(t, next);
         }
     }
 }
