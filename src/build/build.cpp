@@ -123,8 +123,9 @@ void write_sources(const Manifest& crate, const fs::path& dir, const RewrittenRo
     write_if_changed(dir / lib, root.text);
 }
 
-/// A registry crate whose cfg hides its proc_macro API on wasm (syn), copied
-/// with that cfg rewritten and the facade as its `proc_macro`.
+/// A registry crate that uses the compiler's `proc_macro`, copied with the
+/// facade as its `proc_macro` (and syn's cfg that hides its proc_macro API on
+/// wasm rewritten).
 void write_patched_crate(const fs::path& from, const fs::path& into) {
     fs::create_directories(into);
     for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
@@ -254,7 +255,9 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     link_to(dir / "wasmacro-guest", rust_dir / "guest");
     link_to(dir / "wasmacro-proc-macro", rust_dir / "proc_macro_facade");
 
-    // syn's version is known once cargo has resolved the build crate.
+    // syn, and the libraries that take the compiler's `proc_macro` (e.g.
+    // proc-macro-error), get the facade instead: which ones, and their
+    // versions, are known once cargo has resolved the build crate.
     const fs::path build_manifest = dir / "Cargo.toml";
     std::vector<Patch> patches;
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
@@ -263,16 +266,18 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
                      {"metadata", "--format-version", "1", "--filter-platform",
                       std::string(kWasmTarget), "--manifest-path", build_manifest.string()},
                      "resolving the dependencies of " + crate.name);
-    std::map<std::string, std::string> syns = registry_packages(resolved, "syn");
-    for (const auto& [version, source] : syns) {
-        if (!version.starts_with("1.")) continue; // syn 2 has no such cfg
-        std::string rel = "wasmacro-patched/syn-" + version;
-        write_patched_crate(source, dir / rel);
-        patches.push_back({"syn", rel});
+    for (const RegistryPackage& p : registry_libraries(resolved)) {
+        bool syn1 = p.name == "syn" && p.version.starts_with("1.");
+        if (!syn1 && !declares_proc_macro(tokens::SourceFile::load(p.lib_root))) continue;
+        for (const Patch& seen : patches)
+            if (seen.name == p.name)
+                throw BuildError(fmt::format("{} needs two versions of {}, which one patch cannot "
+                                             "replace",
+                                             crate.name, p.name));
+        std::string rel = "wasmacro-patched/" + p.name + "-" + p.version;
+        write_patched_crate(p.dir, dir / rel);
+        patches.push_back({p.name, rel});
     }
-    if (patches.size() > 1)
-        throw BuildError(crate.name +
-                         " needs two versions of syn 1, which one patch cannot replace");
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
 
     std::vector<std::string> args = {"build",           "--release",

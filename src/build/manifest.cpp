@@ -104,15 +104,23 @@ Manifest parse_metadata(std::string_view text, const std::string& manifest_path)
     throw BuildError("cargo metadata lists no package with the manifest " + manifest_path);
 }
 
-std::map<std::string, std::string> registry_packages(std::string_view text, std::string_view name) {
+std::vector<RegistryPackage> registry_libraries(std::string_view text) {
     json metadata = parse_json(text, "cargo metadata");
-    std::map<std::string, std::string> found;
+    std::vector<RegistryPackage> found;
     for (const json& package : metadata.at("packages")) {
-        if (package.at("name") != name || !package.at("source").is_string()) continue;
-        found[package.at("version").get<std::string>()] =
-            std::filesystem::path(package.at("manifest_path").get<std::string>())
-                .parent_path()
-                .string();
+        if (!package.at("source").is_string()) continue;
+        for (const json& target : package.at("targets")) {
+            const json& kinds = target.at("kind");
+            if (std::find(kinds.begin(), kinds.end(), "lib") == kinds.end() &&
+                std::find(kinds.begin(), kinds.end(), "rlib") == kinds.end())
+                continue;
+            found.push_back(
+                {package.at("name").get<std::string>(), package.at("version").get<std::string>(),
+                 std::filesystem::path(package.at("manifest_path").get<std::string>())
+                     .parent_path()
+                     .string(),
+                 target.at("src_path").get<std::string>()});
+        }
     }
     return found;
 }

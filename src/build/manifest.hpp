@@ -39,9 +39,17 @@ struct Manifest {
 /// no library target.
 Manifest parse_metadata(std::string_view json, const std::string& manifest_path);
 
+/// A library from a registry in a resolved build crate.
+struct RegistryPackage {
+    std::string name, version;
+    std::string dir;      ///< its directory
+    std::string lib_root; ///< its library's root source (absolute)
+};
+
 /// From `cargo metadata --format-version 1` of a resolved build crate: the
-/// directories of the registry packages named `name`, by version.
-std::map<std::string, std::string> registry_packages(std::string_view json, std::string_view name);
+/// registry packages with a library that is not a proc-macro (those run on
+/// the host, not in the module).
+std::vector<RegistryPackage> registry_libraries(std::string_view json);
 
 /// A crate put in place of a registry one by `[patch.crates-io]`.
 struct Patch {

@@ -173,6 +173,7 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                !is_punct(ts[top[end]], ';'))
             ++end;
         std::vector<std::string> cfgs;
+        std::vector<Edit> item_edits; // made only if the item is an entry point
         std::vector<std::pair<Attribute, macros::MacroDecl>> entries;
         for (const Attribute& a : attributes) {
             std::vector<size_t> inner = children(ts, a.body);
@@ -182,6 +183,20 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
             if (name == "cfg")
                 cfgs.emplace_back(text_of(root, ts[a.hash]).data(),
                                   ts[a.body].span.hi - ts[a.hash].span.lo);
+            if (name == "proc_macro_error") {
+                // proc-macro-error's attribute looks for `#[proc_macro*]` on the
+                // function, which the rewrite removes; these are the settings
+                // it implies then (allow_not_macro only skips that check).
+                const std::string settings = "allow_not_macro, assert_unwind_safe";
+                if (inner.size() == 1) {
+                    item_edits.push_back({ts[a.body].span.hi - 1, 0, "(" + settings + ")"});
+                } else if (inner.size() == 2 && is_group(ts[inner[1]], Delimiter::Parenthesis)) {
+                    bool empty = ts[inner[1]].end == inner[1] + 1;
+                    item_edits.push_back(
+                        {ts[inner[1]].span.hi - 1, 0, (empty ? "" : ", ") + settings});
+                }
+                continue;
+            }
             if (name == "cfg_attr") {
                 for (size_t i = a.body + 1; i < ts[a.body].end; ++i)
                     if (ts[i].kind == TreeKind::Ident && entry_kind(ts[i].text()))
@@ -221,6 +236,7 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                 if (seen.export_name == decl.export_name)
                     throw BuildError(where + ": two entry points would both be exported as `" +
                                      decl.export_name + "`");
+            edits.insert(edits.end(), item_edits.begin(), item_edits.end());
             const Attribute& a = entries.front().first;
             size_t lo = ts[a.hash].span.lo, hi = ts[a.body].span.hi;
             std::string blank = text.substr(lo, hi - lo);
@@ -238,6 +254,8 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
         throw BuildError(root.name + ": no `#[proc_macro_derive]`, `#[proc_macro_attribute]` or "
                                      "`#[proc_macro]` function at the crate root");
 
+    std::sort(edits.begin(), edits.end(),
+              [](const Edit& x, const Edit& y) { return x.at < y.at; });
     out.text.reserve(text.size() + 256 * edits.size());
     size_t copied = 0;
     for (const Edit& e : edits) {
@@ -288,6 +306,28 @@ std::optional<std::string> enable_proc_macro_on_wasm(const tokens::SourceFile& f
     }
     out.append(*file.text, copied);
     return out;
+}
+
+bool declares_proc_macro(const tokens::SourceFile& lib_root) {
+    if (lib_root.text->find("proc_macro") == std::string::npos) return false;
+    const TokenStream ts = lex(lib_root, tokens::Edition::E2018);
+    std::vector<size_t> top = ts.top_level();
+    bool wasm_cfg = false; // the attributes read since the last item mention wasm32
+    for (size_t k = 0; k < top.size(); ++k) {
+        const Tree& t = ts[top[k]];
+        if (is_punct(t, '#') && k + 1 < top.size() && is_group(ts[top[k + 1]], Delimiter::Bracket)) {
+            const Tree& body = ts[top[k + 1]];
+            for (size_t i = top[k + 1] + 1; i < body.end; ++i)
+                wasm_cfg |= ts[i].kind == TreeKind::Literal && ts[i].text() == "\"wasm32\"";
+            ++k;
+            continue;
+        }
+        if (k + 2 < top.size() && is_ident(t, "extern") && is_ident(ts[top[k + 1]], "crate") &&
+            is_ident(ts[top[k + 2]], "proc_macro") && !wasm_cfg)
+            return true;
+        if (is_punct(t, ';') || t.is_group()) wasm_cfg = false;
+    }
+    return false;
 }
 
 void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,

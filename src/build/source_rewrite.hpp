@@ -46,6 +46,12 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
 /// the file has no such cfg.
 std::optional<std::string> enable_proc_macro_on_wasm(const tokens::SourceFile& file);
 
+/// Whether a library's root declares `extern crate proc_macro` for wasm32
+/// too (not behind a `target_arch = "wasm32"` cfg): such a crate (e.g.
+/// proc-macro-error) gets the facade as its `proc_macro` in the build crate,
+/// or its types would be the compiler's crate's.
+bool declares_proc_macro(const tokens::SourceFile& lib_root);
+
 /// Throws BuildError at the first use in `file` of compiler API that a wasm
 /// macro cannot have (`proc_macro::Diagnostic`, `SourceFile`, `tracked_env`,
 /// `tracked_path`, `Span::source_file`, ...), naming the API and

@@ -4,8 +4,12 @@
 # Environment (set by tests/build/CMakeLists.txt): WASMACRO (the binary),
 # BUILD_WORK (a scratch directory whose .cargo/config.toml points cargo at the
 # Debian registry, offline), CORPUS_COMPARE and NATIVE_EXPAND (the corpus
-# test's comparison and native harness), CORPUS (tests/corpus).
+# test's comparison and native harness), CORPUS (tests/corpus),
+# NATIVE_EXPAND_SRC (tests/native-expand/src, the native harnesses' shared part).
+# The native harnesses are built with the native toolchain (rustup's, first
+# on PATH, as for tests/native-expand).
 set -uo pipefail
+if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 # Debian's rustc and cargo: rustup's, first on PATH, have no wasm32 std here.
 export RUSTC=/usr/bin/rustc CARGO=/usr/bin/cargo
 unset CARGO_TARGET_DIR
@@ -137,6 +141,25 @@ registry)
   untouched "$registry/thiserror-impl-1.0.38" stamp
   "$CORPUS_COMPARE" one "$NATIVE_EXPAND" "$CORPUS"/*.rs >compare.log 2>&1 || { cat compare.log >&2; fail "the corpus differs from native"; }
   tail -n4 compare.log
+  ;;
+crate:*)
+  # crate:DIR: a crate of the registry, unmodified, built to wasm; its corpus
+  # (corpus/NAME.rs, NAME being DIR without its version) expanded by the
+  # module and by the same sources natively (native-harness.py, built with
+  # the native toolchain), token for token.
+  dir=${name#crate:}
+  crate=${dir%-*}
+  build "$crate.wasm" "$work/t" "$registry/$dir" || exit 1
+  python3 "$here/native-harness.py" "$work/t/wasmacro-build/$dir" "$work/harness" "$NATIVE_EXPAND_SRC" || exit 1
+  if ! (cd "$work/harness/harness" && env -u RUSTC -u CARGO CARGO_TARGET_DIR="$work/harness/target" \
+      cargo build --release --offline --quiet) >harness.log 2>&1; then
+    cat harness.log >&2
+    fail "the native harness of $dir does not build"
+    exit 1
+  fi
+  "$CORPUS_COMPARE" "$crate.wasm" "$work/harness/target/release/native-harness" "$here/corpus/$crate.rs" >compare.log 2>&1 ||
+    { cat compare.log >&2; fail "the corpus of $crate differs from native"; }
+  tail -n3 compare.log
   ;;
 *)
   echo "unknown case: $name" >&2

@@ -5,6 +5,10 @@
 // spans ignored).
 //
 //     corpus_compare FIXTURES_DIR NATIVE_EXPAND FILE...
+//     corpus_compare MODULE.wasm[,MODULE.wasm...] NATIVE_HARNESS FILE...
+//
+// (the second for any macro module: derives, attributes with the arguments
+// on their entry line, function-like macros on the entry's source).
 //
 // On a mismatch it prints the entry, the first differing token and the tokens
 // around it. An expansion that is a `compile_error!` also fails the test: the
@@ -15,6 +19,7 @@
 #include "macros/library.hpp"
 #include "tokens/tokenize.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -63,16 +68,27 @@ void print_context(const char* side, const Dump& d, size_t at) {
     if (at >= d.size()) std::cout << "  >> (end of output)\n";
 }
 
-int run(const std::string& fixtures, const std::string& native,
+/// The macro named `m` in `registry`, of whichever kind it is.
+macros::Registry::Found find_macro(const macros::Registry& registry, const std::string& m) {
+    for (macros::MacroKind kind :
+         {macros::MacroKind::Derive, macros::MacroKind::Attribute, macros::MacroKind::Bang}) {
+        auto found = registry.find(kind, m);
+        if (found.macro) return found;
+    }
+    return {};
+}
+
+int run(const std::vector<std::string>& modules, const std::string& native,
         const std::vector<std::string>& files) {
     std::vector<corpus::Entry> entries = corpus::read_entries(files);
     std::map<std::string, Dump> expected = native_dumps(native, files);
 
     macros::Registry registry;
-    for (const char* name : {"serde_derive", "thiserror"}) {
-        std::string text = corpus::read_text(fixtures + "/" + name + ".wasm");
+    for (const std::string& path : modules) {
+        std::string text = corpus::read_text(path);
         std::vector<uint8_t> bytes(text.begin(), text.end());
-        registry.add(name, macros::Library::load(bytes, std::string(name) + ".wasm"));
+        std::string file = path.substr(path.find_last_of('/') + 1);
+        registry.add(file.substr(0, file.size() - 5), macros::Library::load(bytes, file));
     }
 
     std::map<std::string, Tally> tally;
@@ -87,7 +103,7 @@ int run(const std::string& fixtures, const std::string& native,
                           << "  entry:\n"
                           << e.source;
             };
-            auto [lib, decl] = registry.find(macros::MacroKind::Derive, m);
+            auto [lib, decl] = find_macro(registry, m);
             if (!decl) {
                 fail("no fixture declares this macro");
                 continue;
@@ -104,7 +120,11 @@ int run(const std::string& fixtures, const std::string& native,
                 options.skip_shebang = false;
                 tokens::TokenStream input = tokens::tokenize_or_throw(
                     tokens::SourceFile::from_bytes(e.name, e.source), options);
-                corpus::dump(lib->expand(*decl, input), got);
+                tokens::TokenStream args = tokens::tokenize_or_throw(
+                    tokens::SourceFile::from_bytes(e.name + " arguments", e.args), options);
+                corpus::dump(lib->expand(*decl, input,
+                                         decl->kind == macros::MacroKind::Attribute ? &args : nullptr),
+                             got);
             } catch (const std::exception& ex) {
                 fail(std::string("wasm expansion failed: ") + ex.what());
                 continue;
@@ -146,11 +166,23 @@ int run(const std::string& fixtures, const std::string& native,
 
 int main(int argc, char** argv) {
     if (argc < 4) {
-        std::cerr << "usage: corpus_compare FIXTURES_DIR NATIVE_EXPAND FILE...\n";
+        std::cerr << "usage: corpus_compare FIXTURES_DIR|MODULE.wasm[,MODULE.wasm...] NATIVE FILE...\n";
         return 2;
     }
+    // A directory means the serde and thiserror fixtures in it.
+    std::vector<std::string> modules;
+    std::string first = argv[1];
+    if (first.ends_with(".wasm")) {
+        for (size_t at = 0; at <= first.size();) {
+            size_t comma = std::min(first.find(',', at), first.size());
+            modules.push_back(first.substr(at, comma - at));
+            at = comma + 1;
+        }
+    } else {
+        modules = {first + "/serde_derive.wasm", first + "/thiserror.wasm"};
+    }
     try {
-        return run(argv[1], argv[2], std::vector<std::string>(argv + 3, argv + argc));
+        return run(modules, argv[2], std::vector<std::string>(argv + 3, argv + argc));
     } catch (const std::exception& e) {
         std::cerr << "corpus_compare: " << e.what() << "\n";
         return 2;

@@ -25,6 +25,8 @@ namespace wasmacro::corpus {
 struct Entry {
     std::string name;
     std::vector<std::string> macros;
+    /// The rest of the entry line: an attribute macro's arguments.
+    std::string args;
     std::string source;
 };
 
@@ -72,6 +74,7 @@ inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
                 std::istringstream list(macros);
                 std::string m;
                 while (std::getline(list, m, ',')) e.macros.push_back(m);
+                std::getline(fields >> std::ws, e.args);
                 entries.push_back(std::move(e));
                 in_entry = true;
             } else if (in_entry) {
