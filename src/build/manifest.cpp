@@ -114,12 +114,12 @@ std::vector<RegistryPackage> registry_libraries(std::string_view text) {
             if (std::find(kinds.begin(), kinds.end(), "lib") == kinds.end() &&
                 std::find(kinds.begin(), kinds.end(), "rlib") == kinds.end())
                 continue;
-            found.push_back(
-                {package.at("name").get<std::string>(), package.at("version").get<std::string>(),
-                 std::filesystem::path(package.at("manifest_path").get<std::string>())
-                     .parent_path()
-                     .string(),
-                 target.at("src_path").get<std::string>()});
+            found.push_back({package.at("name").get<std::string>(),
+                             package.at("version").get<std::string>(),
+                             std::filesystem::path(package.at("manifest_path").get<std::string>())
+                                 .parent_path()
+                                 .string(),
+                             target.at("src_path").get<std::string>()});
         }
     }
     return found;

@@ -174,7 +174,12 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
             ++end;
         std::vector<std::string> cfgs;
         std::vector<Edit> item_edits; // made only if the item is an entry point
-        std::vector<std::pair<Attribute, macros::MacroDecl>> entries;
+        struct Entry {
+            Attribute attribute;
+            macros::MacroDecl decl;
+            std::string condition; // `#[cfg(...)] ` from a cfg_attr, or empty
+        };
+        std::vector<Entry> entries;
         for (const Attribute& a : attributes) {
             std::vector<size_t> inner = children(ts, a.body);
             if (inner.empty() || ts[inner[0]].kind != TreeKind::Ident) continue;
@@ -197,56 +202,84 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                 }
                 continue;
             }
+            // `#[cfg_attr(PRED, proc_macro_derive(...))]`: the entry point
+            // exists when PRED holds, so its registration is under `#[cfg(PRED)]`.
+            std::vector<size_t> entry_attr = inner;
+            std::string condition;
             if (name == "cfg_attr") {
-                for (size_t i = a.body + 1; i < ts[a.body].end; ++i)
-                    if (ts[i].kind == TreeKind::Ident && entry_kind(ts[i].text()))
-                        throw BuildError(where + ": `#[cfg_attr(..., " + std::string(ts[i].text()) +
-                                         ")]` is not supported by `wasmacro build`: write the "
-                                         "entry-point attribute unconditionally");
-                continue;
+                if (inner.size() != 2 || !is_group(ts[inner[1]], Delimiter::Parenthesis)) continue;
+                std::vector<size_t> parts = children(ts, inner[1]);
+                size_t at = 0;
+                while (at < parts.size() &&
+                       !(ts[parts[at]].kind == TreeKind::Ident && entry_kind(ts[parts[at]].text())))
+                    ++at;
+                if (at == parts.size()) continue;
+                size_t after = at + 1;
+                if (after < parts.size() && is_group(ts[parts[after]], Delimiter::Parenthesis))
+                    ++after;
+                if (after < parts.size() && is_punct(ts[parts[after]], ',')) ++after;
+                if (at < 2 || !is_punct(ts[parts[at - 1]], ',') || after != parts.size())
+                    throw BuildError(where + ": `#[cfg_attr(..., " +
+                                     std::string(ts[parts[at]].text()) +
+                                     ")]` is supported only as the one attribute of its cfg_attr");
+                const Tree& first = ts[parts[0]];
+                condition = "#[cfg(" +
+                            text.substr(first.span.lo, ts[parts[at - 1]].span.lo - first.span.lo) +
+                            ")] ";
+                entry_attr.assign(parts.begin() + static_cast<std::ptrdiff_t>(at),
+                                  parts.begin() +
+                                      static_cast<std::ptrdiff_t>(std::min(at + 2, after)));
+                if (entry_attr.size() == 2 && !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
+                    entry_attr.pop_back();
+                name = ts[entry_attr[0]].text();
             }
             auto kind = entry_kind(name);
-            if (!kind || inner.size() > 2) continue;
+            if (!kind || entry_attr.size() > 2) continue;
             macros::MacroDecl decl;
             decl.kind = *kind;
             if (*kind == macros::MacroKind::Derive) {
-                if (inner.size() != 2 || !is_group(ts[inner[1]], Delimiter::Parenthesis))
+                if (entry_attr.size() != 2 || !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
                     throw BuildError(where + ": `#[proc_macro_derive]` needs the derive's name");
-                parse_derive_args(ts, inner[1], where, decl);
-            } else if (inner.size() != 1) {
+                parse_derive_args(ts, entry_attr[1], where, decl);
+            } else if (entry_attr.size() != 1) {
                 throw BuildError(where + ": `#[" + std::string(name) + "]` takes no arguments");
             }
-            entries.emplace_back(a, std::move(decl));
+            entries.push_back({a, std::move(decl), std::move(condition)});
         }
         attributes.clear();
         if (!entries.empty()) {
-            std::string where = location(root.name, ts[entries.front().first.hash]);
+            std::string where = location(root.name, ts[entries.front().attribute.hash]);
             size_t fn = k;
             while (fn < end && !is_ident(ts[top[fn]], "fn")) ++fn;
             if (fn + 1 >= end || ts[top[fn + 1]].kind != TreeKind::Ident || end == top.size() ||
                 !is_group(ts[top[end]], Delimiter::Brace))
                 throw BuildError(where + ": an entry-point attribute must be on a function");
-            if (entries.size() > 1)
+            if (entries.size() > 1 &&
+                std::any_of(entries.begin(), entries.end(),
+                            [](const Entry& e) { return e.condition.empty(); }))
                 throw BuildError(where + ": one function with two entry-point attributes");
             std::string function(ts[top[fn + 1]].text());
-            macros::MacroDecl& decl = entries.front().second;
-            if (decl.kind != macros::MacroKind::Derive) decl.name = function;
-            decl.export_name = export_prefix(decl.kind) + snake_case(decl.name);
-            for (const macros::MacroDecl& seen : out.entry_points)
-                if (seen.export_name == decl.export_name)
-                    throw BuildError(where + ": two entry points would both be exported as `" +
-                                     decl.export_name + "`");
             edits.insert(edits.end(), item_edits.begin(), item_edits.end());
-            const Attribute& a = entries.front().first;
-            size_t lo = ts[a.hash].span.lo, hi = ts[a.body].span.hi;
-            std::string blank = text.substr(lo, hi - lo);
-            for (char& c : blank)
-                if (c != '\n') c = ' ';
-            edits.push_back({lo, hi - lo, std::move(blank)});
-            std::string export_text = " ";
-            for (const std::string& cfg : cfgs) export_text += cfg + " ";
-            edits.push_back({ts[top[end]].span.hi, 0, export_text + registration(decl, function)});
-            out.entry_points.push_back(std::move(decl));
+            std::string export_text;
+            for (Entry& e : entries) {
+                macros::MacroDecl& decl = e.decl;
+                if (decl.kind != macros::MacroKind::Derive) decl.name = function;
+                decl.export_name = export_prefix(decl.kind) + snake_case(decl.name);
+                for (const macros::MacroDecl& seen : out.entry_points)
+                    if (seen.export_name == decl.export_name)
+                        throw BuildError(where + ": two entry points would both be exported as `" +
+                                         decl.export_name + "`");
+                size_t lo = ts[e.attribute.hash].span.lo, hi = ts[e.attribute.body].span.hi;
+                std::string blank = text.substr(lo, hi - lo);
+                for (char& c : blank)
+                    if (c != '\n') c = ' ';
+                edits.push_back({lo, hi - lo, std::move(blank)});
+                export_text += " ";
+                for (const std::string& cfg : cfgs) export_text += cfg + " ";
+                export_text += e.condition + registration(decl, function);
+                out.entry_points.push_back(std::move(decl));
+            }
+            edits.push_back({ts[top[end]].span.hi, 0, std::move(export_text)});
         }
         k = end;
     }
@@ -254,8 +287,7 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
         throw BuildError(root.name + ": no `#[proc_macro_derive]`, `#[proc_macro_attribute]` or "
                                      "`#[proc_macro]` function at the crate root");
 
-    std::sort(edits.begin(), edits.end(),
-              [](const Edit& x, const Edit& y) { return x.at < y.at; });
+    std::sort(edits.begin(), edits.end(), [](const Edit& x, const Edit& y) { return x.at < y.at; });
     out.text.reserve(text.size() + 256 * edits.size());
     size_t copied = 0;
     for (const Edit& e : edits) {
@@ -315,7 +347,8 @@ bool declares_proc_macro(const tokens::SourceFile& lib_root) {
     bool wasm_cfg = false; // the attributes read since the last item mention wasm32
     for (size_t k = 0; k < top.size(); ++k) {
         const Tree& t = ts[top[k]];
-        if (is_punct(t, '#') && k + 1 < top.size() && is_group(ts[top[k + 1]], Delimiter::Bracket)) {
+        if (is_punct(t, '#') && k + 1 < top.size() &&
+            is_group(ts[top[k + 1]], Delimiter::Bracket)) {
             const Tree& body = ts[top[k + 1]];
             for (size_t i = top[k + 1] + 1; i < body.end; ++i)
                 wasm_cfg |= ts[i].kind == TreeKind::Literal && ts[i].text() == "\"wasm32\"";

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 crates=$here/crates
 registry=/usr/share/cargo/registry
 name=${1:?usage: run.sh CASE}
-work=$BUILD_WORK/$name
+work=$BUILD_WORK/${name//:/-} # cargo refuses a `:` in its paths
 # The work directory sits under BUILD_WORK, so cargo finds its config there.
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 failed=0
@@ -160,6 +160,16 @@ crate:*)
   "$CORPUS_COMPARE" "$crate.wasm" "$work/harness/target/release/native-harness" "$here/corpus/$crate.rs" >compare.log 2>&1 ||
     { cat compare.log >&2; fail "the corpus of $crate differs from native"; }
   tail -n3 compare.log
+  ;;
+example)
+  # examples/macro-crates: the modules with their runtimes, through
+  # `wasmacro rustc` as Cargo's RUSTC_WRAPPER.
+  if ! CARGO_TARGET_DIR=$work/target WASMACRO=$WASMACRO "$here/../../examples/macro-crates/run.sh" >out.txt 2>err.txt; then
+    cat err.txt out.txt >&2
+    fail "examples/macro-crates failed"
+  fi
+  cat out.txt
+  grep -qx 'all macro crates ok' out.txt || fail "the example's checks did not all pass"
   ;;
 *)
   echo "unknown case: $name" >&2

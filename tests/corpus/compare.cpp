@@ -68,16 +68,6 @@ void print_context(const char* side, const Dump& d, size_t at) {
     if (at >= d.size()) std::cout << "  >> (end of output)\n";
 }
 
-/// The macro named `m` in `registry`, of whichever kind it is.
-macros::Registry::Found find_macro(const macros::Registry& registry, const std::string& m) {
-    for (macros::MacroKind kind :
-         {macros::MacroKind::Derive, macros::MacroKind::Attribute, macros::MacroKind::Bang}) {
-        auto found = registry.find(kind, m);
-        if (found.macro) return found;
-    }
-    return {};
-}
-
 int run(const std::vector<std::string>& modules, const std::string& native,
         const std::vector<std::string>& files) {
     std::vector<corpus::Entry> entries = corpus::read_entries(files);
@@ -103,7 +93,7 @@ int run(const std::vector<std::string>& modules, const std::string& native,
                           << "  entry:\n"
                           << e.source;
             };
-            auto [lib, decl] = find_macro(registry, m);
+            auto [lib, decl] = corpus::find_macro(registry, m);
             if (!decl) {
                 fail("no fixture declares this macro");
                 continue;
@@ -115,16 +105,9 @@ int run(const std::vector<std::string>& modules, const std::string& native,
             }
             Dump got;
             try {
-                tokens::LexOptions options;
-                options.edition = lib->decls().edition;
-                options.skip_shebang = false;
-                tokens::TokenStream input = tokens::tokenize_or_throw(
-                    tokens::SourceFile::from_bytes(e.name, e.source), options);
-                tokens::TokenStream args = tokens::tokenize_or_throw(
-                    tokens::SourceFile::from_bytes(e.name + " arguments", e.args), options);
-                corpus::dump(lib->expand(*decl, input,
-                                         decl->kind == macros::MacroKind::Attribute ? &args : nullptr),
-                             got);
+                corpus::dump(
+                    corpus::expand_entry(*lib, *decl, corpus::lex_entry(e, lib->decls().edition)),
+                    got);
             } catch (const std::exception& ex) {
                 fail(std::string("wasm expansion failed: ") + ex.what());
                 continue;
@@ -166,7 +149,8 @@ int run(const std::vector<std::string>& modules, const std::string& native,
 
 int main(int argc, char** argv) {
     if (argc < 4) {
-        std::cerr << "usage: corpus_compare FIXTURES_DIR|MODULE.wasm[,MODULE.wasm...] NATIVE FILE...\n";
+        std::cerr
+            << "usage: corpus_compare FIXTURES_DIR|MODULE.wasm[,MODULE.wasm...] NATIVE FILE...\n";
         return 2;
     }
     // A directory means the serde and thiserror fixtures in it.

@@ -9,7 +9,9 @@
 // byte for byte alike, so that comparing dumps compares token trees.
 #pragma once
 
+#include "macros/library.hpp"
 #include "tokens/token.hpp"
+#include "tokens/tokenize.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -84,6 +86,38 @@ inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
         }
     }
     return entries;
+}
+
+/// The macro named `name` in `registry`, of whichever kind it is.
+inline macros::Registry::Found find_macro(const macros::Registry& registry,
+                                          const std::string& name) {
+    for (macros::MacroKind kind :
+         {macros::MacroKind::Derive, macros::MacroKind::Attribute, macros::MacroKind::Bang}) {
+        auto found = registry.find(kind, name);
+        if (found.macro) return found;
+    }
+    return {};
+}
+
+/// An entry's source and its attribute arguments as tokens (throws a
+/// tokens::LexError if either does not lex).
+struct LexedEntry {
+    tokens::TokenStream input, args;
+};
+inline LexedEntry lex_entry(const Entry& e, tokens::Edition edition) {
+    tokens::LexOptions options;
+    options.edition = edition;
+    options.skip_shebang = false;
+    return {tokens::tokenize_or_throw(tokens::SourceFile::from_bytes(e.name, e.source), options),
+            tokens::tokenize_or_throw(tokens::SourceFile::from_bytes(e.name + " arguments", e.args),
+                                      options)};
+}
+
+/// Expands `entry` (lexed) with `macro`: an attribute gets the arguments.
+inline tokens::TokenStream expand_entry(macros::Library& lib, const macros::MacroDecl& macro,
+                                        const LexedEntry& entry) {
+    return lib.expand(macro, entry.input,
+                      macro.kind == macros::MacroKind::Attribute ? &entry.args : nullptr);
 }
 
 /// Appends the dump of `stream`: one token a line, groups as their delimiters.
