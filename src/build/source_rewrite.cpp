@@ -391,14 +391,15 @@ void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,
         for (const Missing& m : kMissing)
             if (t.text() == m.name) fail(path, "proc_macro::" + std::string(m.name), m.why);
     };
-    for (size_t i = 0; i + 3 < ts.size(); ++i) {
+    for (size_t i = 0; i < ts.size(); ++i) {
         const Tree& t = ts[i];
         if (is_ident(t, "source_file") && i > 0 && i + 1 < ts.size() &&
             (is_punct(ts[i - 1], '.') || is_punct(ts[i - 1], ':')) &&
             is_group(ts[i + 1], Delimiter::Parenthesis))
             fail(t, "Span::source_file",
                  "spans reach a wasm macro as opaque handles, with no file");
-        if (!is_ident(t, "proc_macro") || !is_punct(ts[i + 1], ':') || !is_punct(ts[i + 2], ':'))
+        if (i + 3 >= ts.size() || !is_ident(t, "proc_macro") || !is_punct(ts[i + 1], ':') ||
+            !is_punct(ts[i + 2], ':'))
             continue;
         const Tree& next = ts[i + 3];
         if (is_group(next, Delimiter::Brace)) {
