@@ -21,12 +21,6 @@ namespace {
 
 using namespace wasmacro;
 
-double cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 double native_best_seconds(const std::string& exe, int repeats, const std::string& file,
                            size_t expansions) {
     std::istringstream in(corpus::run_native(exe, {"bench", std::to_string(repeats)}, {file}));
@@ -62,9 +56,9 @@ int run(const std::string& module, const std::string& native, int repeats,
     double native_before = native_best_seconds(native, repeats, file, work.size());
     double best = std::numeric_limits<double>::max();
     for (int round = 0; round <= repeats; ++round) {
-        double t0 = cpu_seconds();
+        double t0 = corpus::cpu_seconds();
         for (const Work& w : work) corpus::expand_entry(*w.lib, *w.macro, w.entry);
-        if (round > 0) best = std::min(best, cpu_seconds() - t0);
+        if (round > 0) best = std::min(best, corpus::cpu_seconds() - t0);
     }
     double native_s =
         std::min(native_before, native_best_seconds(native, repeats, file, work.size()));

@@ -105,44 +105,6 @@ fn method(&self, user: String, token: u64){' -> Result<u32, String>' if 'err' in
 }}"""))
 write("tracing-attributes", tracing)
 
-# clap_derive: Parser, Args, Subcommand, ValueEnum.
-field_kinds = [
-    ("#[arg(short, long)]\n    verbose: bool,", "bool flag"),
-    ("#[arg(short, long, default_value_t = 3)]\n    count: u32,", "defaulted"),
-    ("/// The input file\n    input: std::path::PathBuf,", "positional"),
-    ("#[arg(long, value_name = \"NAME\")]\n    name: Option<String>,", "optional"),
-    ("#[arg(short = 'I', long = \"include\", num_args = 1..)]\n    includes: Vec<String>,", "repeated"),
-    ("#[arg(long, env = \"APP_LEVEL\", value_enum, default_value_t = Level::Info)]\n    level: Level,", "value enum"),
-]
-clap = []
-for n in range(1, len(field_kinds) + 1):
-    for combo in itertools.combinations(range(len(field_kinds)), n):
-        if len(clap) >= 24:
-            break
-        fields = "\n    ".join(field_kinds[c][0] for c in combo)
-        about = '#[command(author, version, about, long_about = None)]\n' if len(clap) % 2 else "#[command(name = \"tool\")]\n"
-        clap.append(("Parser", "", f"/// A tool.\n{about}struct Cli{len(clap)} {{\n    {fields}\n}}"))
-for i in range(6):
-    clap.append(("Args", "", f"""struct Shared{i} {{
-    /// Dry run
-    #[arg(long)]
-    dry_run: bool,
-    #[arg(short, long, default_value = "out{i}")]
-    output: String,
-}}"""))
-    clap.append(("Subcommand", "", f"""enum Command{i} {{
-    /// Adds files
-    Add {{ #[arg(required = true)] paths: Vec<String> }},
-    #[command(alias = "rm")]
-    Remove {{ #[arg(short, long)] force: bool, name: String }},
-    #[command(flatten)]
-    Extra(Extra{i}),
-    List,
-}}"""))
-    variants = ["Fast", "Slow", "Auto", "ReallyFast"][: 2 + i % 3]
-    clap.append(("ValueEnum", "", "enum Mode%d {\n    %s\n}" % (i, ",\n    ".join(
-        ("#[value(name = \"quick\")]\n    " if v == "Fast" and i % 2 else "") + v for v in variants))))
-write("clap_derive", clap)
 
 # pin-project-internal: #[pin_project] on structs and enums, with #[pin]
 # fields, PinnedDrop, project names and !Unpin.

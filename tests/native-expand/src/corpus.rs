@@ -49,6 +49,15 @@ pub fn read_entries(paths: &[String]) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
+/// An entry's attribute arguments and source as tokens.
+fn lex_entry(entry: &Entry) -> Result<(TokenStream, TokenStream), String> {
+    let lex = |text: &str, what: &str| {
+        TokenStream::from_str(text)
+            .map_err(|e| format!("entry {}: lex error in {what}: {e}", entry.name))
+    };
+    Ok((lex(&entry.args, "the arguments")?, lex(&entry.source, "the source")?))
+}
+
 pub fn dump(stream: TokenStream, out: &mut String) {
     for tree in stream {
         match tree {
@@ -82,10 +91,7 @@ pub fn dump(stream: TokenStream, out: &mut String) {
 fn cmd_dump(expand: Expander, paths: &[String]) -> Result<(), String> {
     let mut out = String::new();
     for entry in read_entries(paths)? {
-        let input = TokenStream::from_str(&entry.source)
-            .map_err(|e| format!("entry {}: lex error: {e}", entry.name))?;
-        let args = TokenStream::from_str(&entry.args)
-            .map_err(|e| format!("entry {}: lex error in the arguments: {e}", entry.name))?;
+        let (args, input) = lex_entry(&entry)?;
         for m in &entry.macros {
             // A macro that panics on one entry is that entry's failure (the
             // comparison shows it), not the end of the whole dump.
@@ -130,10 +136,7 @@ fn cmd_bench(
 ) -> Result<(), String> {
     let mut work: Vec<(String, TokenStream, TokenStream)> = Vec::new();
     for entry in read_entries(paths)? {
-        let input = TokenStream::from_str(&entry.source)
-            .map_err(|e| format!("entry {}: lex error: {e}", entry.name))?;
-        let args = TokenStream::from_str(&entry.args)
-            .map_err(|e| format!("entry {}: lex error in the arguments: {e}", entry.name))?;
+        let (args, input) = lex_entry(&entry)?;
         for m in &entry.macros {
             if timed.map_or(true, |t| t.contains(&m.as_str())) {
                 work.push((m.clone(), args.clone(), input.clone()));
