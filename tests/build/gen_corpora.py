@@ -68,13 +68,17 @@ impl Service{i} for Handler<{i}> {{
 }}"""))
 write("async-trait", asyncs)
 
-# ctor: #[ctor] functions and statics, #[dtor] functions.
+# ctor: #[ctor] functions and statics, #[dtor] functions (ctor refuses
+# visibility on functions; its output carries a compile_error! for targets
+# without constructors, behind a cfg).
 ctors = []
 for i in range(12):
-    vis = ["", "pub ", "pub(crate) "][i % 3]
     unsafe = "unsafe " if i % 2 else ""
-    ctors.append(("ctor", "", f"{vis}{unsafe}fn init_{i}() {{\n    COUNTER.fetch_add({i}, Ordering::SeqCst);\n}}"))
-    ctors.append(("dtor", "", f"{vis}{unsafe}fn fini_{i}() {{\n    libc_like_flush({i});\n}}"))
+    body = ["COUNTER.fetch_add({i}, Ordering::SeqCst);", "println!(\"init {i}\");",
+            "let v: Vec<u32> = (0..{i}).collect();\n    drop(v);"][i % 3].format(i=i)
+    ctors.append(("ctor", "", f"{unsafe}fn init_{i}() {{\n    {body}\n}}"))
+    ctors.append(("dtor", "", f"{unsafe}fn fini_{i}() {{\n    {body}\n}}"))
+    vis = ["", "pub ", "pub(crate) "][i % 3]
     ty = ["u32", "Vec<u8>", "std::collections::HashMap<String, u32>"][i % 3]
     init = ["{ 40 + 2 }", "vec![1, 2, 3]", "{ let mut m = std::collections::HashMap::new(); m.insert(\"a\".to_string(), 1); m }"][i % 3]
     ctors.append(("ctor", "", f"{vis}static VALUE_{i}: {ty} = {init};"))

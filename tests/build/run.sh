@@ -162,11 +162,16 @@ crate:*)
   "$CORPUS_COMPARE" "$crate.wasm" "$work/harness/target/debug/native-harness" "$here/corpus/$crate.rs" >compare.log 2>&1 ||
     { cat compare.log >&2; fail "the corpus of $crate differs from native"; }
   tail -n3 compare.log
+  # For the example (FIXTURES_REQUIRED in CMakeLists.txt).
+  mkdir -p "$BUILD_WORK/modules" && cp "$crate.wasm" "$BUILD_WORK/modules/${crate//-/_}.wasm"
   ;;
 example)
   # examples/macro-crates: the modules with their runtimes, through
   # `wasmacro rustc` as Cargo's RUSTC_WRAPPER.
-  if ! CARGO_TARGET_DIR=$work/target WASMACRO=$WASMACRO "$here/../../examples/macro-crates/run.sh" >out.txt 2>err.txt; then
+  rm -rf "$work/target"
+  # The modules are the crate cases' (built and compared there).
+  if ! WASM_MODULES=$BUILD_WORK/modules CARGO_TARGET_DIR=$work/target WASMACRO=$WASMACRO \
+      "$here/../../examples/macro-crates/run.sh" >out.txt 2>err.txt; then
     cat err.txt out.txt >&2
     fail "examples/macro-crates failed"
   fi

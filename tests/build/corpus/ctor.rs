@@ -7,33 +7,35 @@ fn init_0() {
 
 // @entry ctor_001 dtor
 fn fini_0() {
-    libc_like_flush(0);
+    COUNTER.fetch_add(0, Ordering::SeqCst);
 }
 
 // @entry ctor_002 ctor
 static VALUE_0: u32 = { 40 + 2 };
 
 // @entry ctor_003 ctor
-pub unsafe fn init_1() {
-    COUNTER.fetch_add(1, Ordering::SeqCst);
+unsafe fn init_1() {
+    println!("init 1");
 }
 
 // @entry ctor_004 dtor
-pub unsafe fn fini_1() {
-    libc_like_flush(1);
+unsafe fn fini_1() {
+    println!("init 1");
 }
 
 // @entry ctor_005 ctor
 pub static VALUE_1: Vec<u8> = vec![1, 2, 3];
 
 // @entry ctor_006 ctor
-pub(crate) fn init_2() {
-    COUNTER.fetch_add(2, Ordering::SeqCst);
+fn init_2() {
+    let v: Vec<u32> = (0..2).collect();
+    drop(v);
 }
 
 // @entry ctor_007 dtor
-pub(crate) fn fini_2() {
-    libc_like_flush(2);
+fn fini_2() {
+    let v: Vec<u32> = (0..2).collect();
+    drop(v);
 }
 
 // @entry ctor_008 ctor
@@ -46,33 +48,35 @@ unsafe fn init_3() {
 
 // @entry ctor_010 dtor
 unsafe fn fini_3() {
-    libc_like_flush(3);
+    COUNTER.fetch_add(3, Ordering::SeqCst);
 }
 
 // @entry ctor_011 ctor
 static VALUE_3: u32 = { 40 + 2 };
 
 // @entry ctor_012 ctor
-pub fn init_4() {
-    COUNTER.fetch_add(4, Ordering::SeqCst);
+fn init_4() {
+    println!("init 4");
 }
 
 // @entry ctor_013 dtor
-pub fn fini_4() {
-    libc_like_flush(4);
+fn fini_4() {
+    println!("init 4");
 }
 
 // @entry ctor_014 ctor
 pub static VALUE_4: Vec<u8> = vec![1, 2, 3];
 
 // @entry ctor_015 ctor
-pub(crate) unsafe fn init_5() {
-    COUNTER.fetch_add(5, Ordering::SeqCst);
+unsafe fn init_5() {
+    let v: Vec<u32> = (0..5).collect();
+    drop(v);
 }
 
 // @entry ctor_016 dtor
-pub(crate) unsafe fn fini_5() {
-    libc_like_flush(5);
+unsafe fn fini_5() {
+    let v: Vec<u32> = (0..5).collect();
+    drop(v);
 }
 
 // @entry ctor_017 ctor
@@ -85,33 +89,35 @@ fn init_6() {
 
 // @entry ctor_019 dtor
 fn fini_6() {
-    libc_like_flush(6);
+    COUNTER.fetch_add(6, Ordering::SeqCst);
 }
 
 // @entry ctor_020 ctor
 static VALUE_6: u32 = { 40 + 2 };
 
 // @entry ctor_021 ctor
-pub unsafe fn init_7() {
-    COUNTER.fetch_add(7, Ordering::SeqCst);
+unsafe fn init_7() {
+    println!("init 7");
 }
 
 // @entry ctor_022 dtor
-pub unsafe fn fini_7() {
-    libc_like_flush(7);
+unsafe fn fini_7() {
+    println!("init 7");
 }
 
 // @entry ctor_023 ctor
 pub static VALUE_7: Vec<u8> = vec![1, 2, 3];
 
 // @entry ctor_024 ctor
-pub(crate) fn init_8() {
-    COUNTER.fetch_add(8, Ordering::SeqCst);
+fn init_8() {
+    let v: Vec<u32> = (0..8).collect();
+    drop(v);
 }
 
 // @entry ctor_025 dtor
-pub(crate) fn fini_8() {
-    libc_like_flush(8);
+fn fini_8() {
+    let v: Vec<u32> = (0..8).collect();
+    drop(v);
 }
 
 // @entry ctor_026 ctor
@@ -124,33 +130,35 @@ unsafe fn init_9() {
 
 // @entry ctor_028 dtor
 unsafe fn fini_9() {
-    libc_like_flush(9);
+    COUNTER.fetch_add(9, Ordering::SeqCst);
 }
 
 // @entry ctor_029 ctor
 static VALUE_9: u32 = { 40 + 2 };
 
 // @entry ctor_030 ctor
-pub fn init_10() {
-    COUNTER.fetch_add(10, Ordering::SeqCst);
+fn init_10() {
+    println!("init 10");
 }
 
 // @entry ctor_031 dtor
-pub fn fini_10() {
-    libc_like_flush(10);
+fn fini_10() {
+    println!("init 10");
 }
 
 // @entry ctor_032 ctor
 pub static VALUE_10: Vec<u8> = vec![1, 2, 3];
 
 // @entry ctor_033 ctor
-pub(crate) unsafe fn init_11() {
-    COUNTER.fetch_add(11, Ordering::SeqCst);
+unsafe fn init_11() {
+    let v: Vec<u32> = (0..11).collect();
+    drop(v);
 }
 
 // @entry ctor_034 dtor
-pub(crate) unsafe fn fini_11() {
-    libc_like_flush(11);
+unsafe fn fini_11() {
+    let v: Vec<u32> = (0..11).collect();
+    drop(v);
 }
 
 // @entry ctor_035 ctor
