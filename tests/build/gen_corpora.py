@@ -150,3 +150,21 @@ for i, n in enumerate(range(1, 31)):
     vis = ["", "pub "][i % 2]
     nums.append(("FromPrimitive,ToPrimitive", "", f"{vis}enum Kind{i} {{\n    {variants}\n}}"))
 write("num-derive", nums)
+
+# strum_macros: string conversions and iteration on enums, with strum's
+# variant attributes.
+strums = []
+variant_attrs = ["", '#[strum(serialize = "first", serialize = "1st")]', '#[strum(to_string = "Second!")]',
+                 '#[strum(serialize = "x", message = "an x")]', "#[strum(disabled)]"]
+for i in range(30):
+    n = 2 + i % 5
+    variants = []
+    for k in range(n):
+        attr = variant_attrs[(i + k) % len(variant_attrs)]
+        if attr == "#[strum(disabled)]" and k == 0:
+            attr = ""
+        variants.append((attr + "\n    " if attr else "") + f"Variant{k}" + ("(u32)" if k == n - 1 and i % 4 == 0 else ""))
+    derives = ["EnumString,AsRefStr,IntoStaticStr", "Display,EnumIter,EnumCount", "EnumMessage,EnumProperty,EnumVariantNames"][i % 3]
+    case = ['#[strum(serialize_all = "snake_case")]\n', "", '#[strum(serialize_all = "kebab-case")]\n'][i % 3] if i % 3 != 2 else ""
+    strums.append((derives, "", f"{case}pub enum Choice{i} {{\n    {','.join(chr(10) + '    ' + v for v in variants).strip()}\n}}"))
+write("strum_macros", strums)
