@@ -24,6 +24,9 @@ for dir in tokio-macros-1.7.0 async-trait-0.1.56 tracing-attributes-0.1.23 ctor-
   fi
   flags+=("--wasm-proc-macro $crate=$modules/$crate.wasm")
 done
+# The app is built by the native toolchain (rustup's, first on PATH), whatever
+# RUSTC and CARGO the caller set for the wasm builds.
+unset RUSTC CARGO
 if [ -d "$HOME/.cargo/bin" ]; then export PATH="$HOME/.cargo/bin:$PATH"; fi
 export RUSTC_WRAPPER=$wasmacro
 export RUSTFLAGS="${flags[*]}"
