@@ -29,12 +29,6 @@ namespace {
 
 using namespace wasmacro;
 
-double cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 /// The native harness's `bench` report: "key value" lines.
 std::map<std::string, double> run_native(const std::string& exe, int repeats,
                                          const std::vector<std::string>& files) {
@@ -54,9 +48,9 @@ int run(const std::string& fixtures, const std::string& native, int repeats,
     // Load: the first one (cold caches) and the best of the rest.
     double first_load = 0, best_load = std::numeric_limits<double>::max();
     for (int i = 0; i <= repeats; ++i) {
-        double t0 = cpu_seconds();
+        double t0 = corpus::cpu_seconds();
         auto lib = macros::Library::load(wasm, "serde_derive.wasm");
-        double t = cpu_seconds() - t0;
+        double t = corpus::cpu_seconds() - t0;
         if (i == 0)
             first_load = t;
         else
@@ -89,9 +83,9 @@ int run(const std::string& fixtures, const std::string& native, int repeats,
     size_t tokens_out = 0;
     for (int round = 0; round <= repeats; ++round) {
         size_t produced = 0;
-        double t0 = cpu_seconds();
+        double t0 = corpus::cpu_seconds();
         for (const Work& w : work) produced += lib->expand(*w.macro, w.input).size();
-        double t = cpu_seconds() - t0;
+        double t = corpus::cpu_seconds() - t0;
         tokens_out = produced;
         if (round == 0)
             first_round = t;

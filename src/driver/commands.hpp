@@ -82,6 +82,7 @@ std::unique_ptr<macros::Library> load_library(const std::string& path,
 /// WASMACRO_CACHE=off for this process and its children.
 bool take_no_cache_flag(std::vector<std::string>& args);
 void add_cargo_command(CLI::App& app, Context& ctx);
+void add_build_command(CLI::App& app, Context& ctx);
 
 /// Whether argv[1] asks for `wasmacro rustc`: the word `rustc`, or a path to
 /// a rustc or another wrapper (wasmacro as Cargo's RUSTC_WRAPPER).

@@ -216,6 +216,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     add_rustc_command(app, ctx);
     add_cache_command(app, ctx);
     add_cargo_command(app, ctx);
+    add_build_command(app, ctx);
 #endif
     add_expand_command(app, ctx);
     std::vector<std::string> names;

@@ -9,9 +9,12 @@
 // byte for byte alike, so that comparing dumps compares token trees.
 #pragma once
 
+#include "macros/library.hpp"
 #include "tokens/token.hpp"
+#include "tokens/tokenize.hpp"
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -25,6 +28,8 @@ namespace wasmacro::corpus {
 struct Entry {
     std::string name;
     std::vector<std::string> macros;
+    /// The rest of the entry line: an attribute macro's arguments.
+    std::string args;
     std::string source;
 };
 
@@ -32,6 +37,14 @@ inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// CPU time of the running thread: the machine is shared, and other
+/// processes' work must not count.
+inline double cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 /// Runs the native harness `exe` as `exe MODE ARGS... FILE...` and returns
@@ -72,6 +85,7 @@ inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
                 std::istringstream list(macros);
                 std::string m;
                 while (std::getline(list, m, ',')) e.macros.push_back(m);
+                std::getline(fields >> std::ws, e.args);
                 entries.push_back(std::move(e));
                 in_entry = true;
             } else if (in_entry) {
@@ -81,6 +95,38 @@ inline std::vector<Entry> read_entries(const std::vector<std::string>& paths) {
         }
     }
     return entries;
+}
+
+/// The macro named `name` in `registry`, of whichever kind it is.
+inline macros::Registry::Found find_macro(const macros::Registry& registry,
+                                          const std::string& name) {
+    for (macros::MacroKind kind :
+         {macros::MacroKind::Derive, macros::MacroKind::Attribute, macros::MacroKind::Bang}) {
+        auto found = registry.find(kind, name);
+        if (found.macro) return found;
+    }
+    return {};
+}
+
+/// An entry's source and its attribute arguments as tokens (throws a
+/// tokens::LexError if either does not lex).
+struct LexedEntry {
+    tokens::TokenStream input, args;
+};
+inline LexedEntry lex_entry(const Entry& e, tokens::Edition edition) {
+    tokens::LexOptions options;
+    options.edition = edition;
+    options.skip_shebang = false;
+    return {tokens::tokenize_or_throw(tokens::SourceFile::from_bytes(e.name, e.source), options),
+            tokens::tokenize_or_throw(tokens::SourceFile::from_bytes(e.name + " arguments", e.args),
+                                      options)};
+}
+
+/// Expands `entry` (lexed) with `macro`: an attribute gets the arguments.
+inline tokens::TokenStream expand_entry(macros::Library& lib, const macros::MacroDecl& macro,
+                                        const LexedEntry& entry) {
+    return lib.expand(macro, entry.input,
+                      macro.kind == macros::MacroKind::Attribute ? &entry.args : nullptr);
 }
 
 /// Appends the dump of `stream`: one token a line, groups as their delimiters.

@@ -17,7 +17,7 @@ if(NOT TARGET native_expand)
   # Copied into the build tree so that cargo's lock file and output stay out
   # of the source tree.
   configure_file(${_ne_src}/cargo-config.toml.in ${_ne_dir}/cargo-config.toml @ONLY)
-  set(_ne_files Cargo.toml src/main.rs serde/Cargo.toml serde/lib.rs thiserror/Cargo.toml thiserror/lib.rs)
+  set(_ne_files Cargo.toml src/main.rs src/corpus.rs serde/Cargo.toml serde/lib.rs thiserror/Cargo.toml thiserror/lib.rs)
   set(_ne_copies)
   foreach(f IN LISTS _ne_files)
     configure_file(${_ne_src}/${f} ${_ne_dir}/crate/${f} COPYONLY)

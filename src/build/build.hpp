@@ -1,0 +1,52 @@
+// `wasmacro build`: a proc-macro crate as published, compiled to a wasm
+// macro module without a change to its files. See README.md beside this.
+#pragma once
+
+#include "build/source_rewrite.hpp"
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wasmacro::build {
+
+struct BuildOptions {
+    std::string crate_dir = ".";
+    /// Default: TARGET/wasmacro/<lib name>.wasm.
+    std::optional<std::string> output;
+    std::vector<std::string> features;
+    /// Default: $CARGO_TARGET_DIR, else `target` in the crate.
+    std::optional<std::string> target_dir;
+};
+
+struct BuildResult {
+    std::string wasm_path;
+    std::string crate_name, version;
+    /// What the module's section says (without the entry points cfg'd out).
+    macros::Decls decls;
+};
+
+/// Generates the build crate under TARGET/wasmacro-build/<name>-<version>,
+/// runs cargo on it (its output on stderr) and copies the module to the
+/// output, after loading it to check its decls against its exports. `err`
+/// gets the message of a command that cannot start. Throws
+/// BuildError naming what is missing or failed.
+BuildResult build_macro(const BuildOptions& options, std::ostream& err);
+
+/// The rustc and cargo a build uses, found as cargo finds them: $RUSTC and
+/// $CARGO, else `rustc` and `cargo` on PATH.
+struct Toolchain {
+    std::string cargo, rustc;
+};
+Toolchain find_toolchain();
+
+/// Throws BuildError, saying how to install it, unless `rustc` has the
+/// wasm32-unknown-unknown standard library.
+void require_wasm_std(const Toolchain& toolchain);
+
+/// Where the guest and the facade crates are: $WASMACRO_RUST_DIR, else the
+/// `rust` folder of the source tree wasmacro was built from.
+std::string rust_crates_dir();
+
+} // namespace wasmacro::build

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Writes the native harness of a macro crate that `wasmacro build` built.
+
+    native-harness.py BUILD_CRATE_DIR HARNESS_DIR NATIVE_EXPAND_SRC
+
+BUILD_CRATE_DIR is TARGET/wasmacro-build/NAME-VERSION: the crate's sources
+with its entry points rewritten, the facade, and the patched crates. The
+harness compiles those same sources natively (an rlib over the real
+proc-macro2, which outside a compiler runs its fallback implementation; the
+facade's registrations are then no-ops) and calls each entry point as a plain
+function, with the `dump` and `bench` commands of tests/native-expand
+(NATIVE_EXPAND_SRC/corpus.rs). Build it with cargo in HARNESS_DIR/harness.
+"""
+import os
+import re
+import sys
+
+build_dir, harness_dir, native_src = (os.path.abspath(a) for a in sys.argv[1:4])
+macro_dir = os.path.join(harness_dir, "macro")
+main_dir = os.path.join(harness_dir, "harness")
+os.makedirs(macro_dir, exist_ok=True)
+os.makedirs(os.path.join(main_dir, "src"), exist_ok=True)
+
+# The build crate's files, but its manifest and the guest.
+for name in os.listdir(build_dir):
+    if name in ("Cargo.toml", "Cargo.lock", "wasmacro-guest"):
+        continue
+    link = os.path.join(macro_dir, name)
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(os.path.join(build_dir, name), link)
+
+manifest = open(os.path.join(build_dir, "Cargo.toml")).read()
+package, patch_section = manifest.split("\n[patch.crates-io]\n", 1)
+package = package.replace('crate-type = ["cdylib"]', 'crate-type = ["rlib"]')
+open(os.path.join(macro_dir, "Cargo.toml"), "w").write(package)
+name = re.search(r'^name = "(.*)"$', package, re.M).group(1)
+patches = []
+for line in patch_section.split("\n\n", 1)[0].splitlines():
+    m = re.match(r'^"?([\w-]+)"? = \{ path = "(.*)" \}$', line)
+    if m and m.group(1) != "proc-macro2":
+        patches.append(f'"{m.group(1)}" = {{ path = "../macro/{m.group(2)}" }}')
+
+open(os.path.join(main_dir, "Cargo.toml"), "w").write(f"""[package]
+name = "native-harness"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+the_macro = {{ path = "../macro", package = "{name}" }}
+proc-macro2 = "1"
+
+[patch.crates-io]
+{chr(10).join(patches)}
+
+# As the wasm modules are built, so that the benchmark compares like with like.
+[profile.release]
+opt-level = 3
+codegen-units = 1
+lto = true
+debug = false
+
+[workspace]
+""")
+
+# The entry points, from the registrations the rewrite wrote, with their
+# cfgs (a feature cfg is off in the harness, as the harness builds the macro
+# crate's default features; `not(test)` holds in both).
+root = re.search(r'^path = "(.*)"$', package, re.M).group(1)
+source = open(os.path.join(build_dir, root)).read()
+arms = []
+for m in re.finditer(
+    r"(#\[cfg[^\]]*\]\s*)?const _: \(\) = \{ extern crate proc_macro as __wasmacro_proc_macro; "
+    r"__wasmacro_proc_macro::__wasmacro::export_(derive|attribute|function)!\((\w+)[^=]*=> \w+, (\w+)\);",
+    source,
+):
+    cfg = m.group(1).strip() + " " if m.group(1) else ""
+    kind, macro, function = m.group(2), m.group(3), m.group(4)
+    call = f"the_macro::{function}(args, input)" if kind == "attribute" else f"the_macro::{function}(input)"
+    arms.append(f'        {cfg}"{macro}" => {call},')
+if not arms:
+    sys.exit(f"native-harness.py: no entry points in {root}")
+
+open(os.path.join(main_dir, "src", "main.rs"), "w").write(f"""//! The native harness of {name} (written by tests/build/native-harness.py).
+#![allow(unused_variables)]
+
+#[path = "{native_src}/corpus.rs"]
+mod corpus;
+
+use proc_macro2::TokenStream;
+
+fn expand(name: &str, args: TokenStream, input: TokenStream) -> Option<TokenStream> {{
+    Some(match name {{
+{chr(10).join(arms)}
+        _ => return None,
+    }})
+}}
+
+fn main() -> std::process::ExitCode {{
+    corpus::main("native-harness", expand, None)
+}}
+""")
