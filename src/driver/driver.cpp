@@ -168,9 +168,11 @@ constexpr const char* kEnvironment =
     "  WASMACRO_RUSTC_WRAPPER         a further wrapper to run rustc under (e.g. sccache)\n"
     "  WASMACRO_MODE=pre-expand       `wasmacro rustc` in pre-expand mode (--pre-expand)\n"
     "  WASMACRO_MACRO_DIR             `wasmacro cargo`'s prebuilt NAME-VERSION.wasm (--macro-dir)\n"
-    "  CARGO, RUSTC                   the Cargo and rustc `wasmacro cargo` runs\n"
-    "  WASMACRO_BRIDGE_DIR, WASMACRO_LIB_DIR\n"
-    "                                 rust/bridge/src and libwasmacro.a, if not this build's\n";
+    "  CARGO, RUSTC                   the Cargo and rustc `wasmacro cargo` and `build` run\n"
+    "  CARGO_TARGET_DIR               `wasmacro build`'s target directory (--target-dir)\n"
+    "  WASMACRO_BRIDGE_DIR, WASMACRO_LIB_DIR, WASMACRO_RUST_DIR\n"
+    "                                 rust/bridge/src, libwasmacro.a and rust/ (the guest and\n"
+    "                                 the proc_macro facade), if not this build's\n";
 
 /// rustc's own format for every error: `error: ...`.
 std::string format_failure(const CLI::App* app, const CLI::Error& e) {
