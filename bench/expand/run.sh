@@ -35,7 +35,9 @@ echo "crate: $types types ($((types * 2)) derives), $(wc -l <"$work/types.rs") l
 common=(--edition 2021 --crate-type lib --extern "serde=$serde_rlib" -L "dependency=$deps")
 native_cmd=(env RUSTC_BOOTSTRAP=1 rustc "${common[@]}" --extern "serde_derive=$native_derive"
   -Z time-passes "$work/types.rs" -o "$work/libtypes_native.rlib")
-expand_cmd=("$wasmacro" expand "$work/types.rs" --edition 2021
+# Every macro runs: with the expansion cache on, every run after the first
+# would only replay (bench/bridge/cache.sh measures that).
+expand_cmd=(env WASMACRO_CACHE=off "$wasmacro" expand "$work/types.rs" --edition 2021
   --wasm-proc-macro "serde_derive=$wasm" -o "$work/expanded")
 compile_cmd=(rustc "${common[@]}" "$work/expanded/types.rs" -o "$work/libtypes_expanded.rlib")
 

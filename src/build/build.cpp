@@ -180,15 +180,17 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err);
 } // namespace
 
 Toolchain find_toolchain() {
-    return {env_or("CARGO", "cargo"), env_or("RUSTC", "rustc")};
+    return {env_or("WASMACRO_WASM_CARGO", env_or("CARGO", "cargo")),
+            env_or("WASMACRO_WASM_RUSTC", env_or("RUSTC", "rustc"))};
 }
 
 void require_wasm_std(const Toolchain& tc) {
     std::string sysroot;
     int status = bridge::run_captured({tc.rustc, "--print", "sysroot"}, sysroot);
     if (status != 0)
-        throw BuildError(fmt::format("cannot run rustc `{}` (found as $RUSTC, else on PATH): {}",
-                                     tc.rustc, sysroot));
+        throw BuildError(fmt::format(
+            "cannot run rustc `{}` (found as $WASMACRO_WASM_RUSTC, $RUSTC, else on PATH): {}",
+            tc.rustc, sysroot));
     while (!sysroot.empty() && (sysroot.back() == '\n' || sysroot.back() == '\r'))
         sysroot.pop_back();
     fs::path lib = fs::path(sysroot) / "lib" / "rustlib" / kWasmTarget / "lib";

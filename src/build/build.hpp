@@ -35,7 +35,10 @@ struct BuildResult {
 BuildResult build_macro(const BuildOptions& options, std::ostream& err);
 
 /// The rustc and cargo a build uses, found as cargo finds them: $RUSTC and
-/// $CARGO, else `rustc` and `cargo` on PATH.
+/// $CARGO, else `rustc` and `cargo` on PATH; $WASMACRO_WASM_RUSTC and
+/// $WASMACRO_WASM_CARGO before them, for when the toolchain with the wasm
+/// standard library is not the one that builds the rest (`wasmacro cargo
+/// --build-macros`, where Cargo sets CARGO to itself).
 struct Toolchain {
     std::string cargo, rustc;
 };

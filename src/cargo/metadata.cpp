@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace wasmacro::cargo {
@@ -67,10 +68,15 @@ Workspace parse_metadata(std::string_view text_json) {
     const json& resolve = field(doc, "resolve", "the output");
     if (!packages.is_array()) throw Error("cargo metadata: `packages` is not an array");
 
-    std::unordered_set<std::string> resolved;
+    // Each resolved package's enabled features.
+    std::unordered_map<std::string, std::vector<std::string>> resolved;
     if (resolve.is_object())
-        for (const json& node : field(resolve, "nodes", "`resolve`"))
-            resolved.insert(text(node, "id", "a resolve node"));
+        for (const json& node : field(resolve, "nodes", "`resolve`")) {
+            std::vector<std::string>& enabled = resolved[text(node, "id", "a resolve node")];
+            for (const json& f : node.value("features", json::array()))
+                if (f.is_string()) enabled.push_back(f.get<std::string>());
+            std::sort(enabled.begin(), enabled.end());
+        }
     std::unordered_set<std::string> members;
     for (const json& id : field(doc, "workspace_members", "the output"))
         if (id.is_string()) members.insert(id.get<std::string>());
@@ -98,6 +104,8 @@ Workspace parse_metadata(std::string_view text_json) {
             for (const auto& [feature, enables] : field(p, "features", id).items())
                 m.features.push_back(feature);
             std::sort(m.features.begin(), m.features.end());
+            if (auto node = resolved.find(id); node != resolved.end()) m.enabled = node->second;
+            m.dir = fs::path(text(p, "manifest_path", id)).parent_path();
             ws.macros.push_back(std::move(m));
             break;
         }

@@ -19,6 +19,8 @@ struct ProcMacroPackage {
     std::string lib_name; ///< the proc-macro target's crate name (`thiserror_impl`)
     std::string edition;
     std::vector<std::string> features; ///< every feature it declares, sorted
+    std::vector<std::string> enabled;  ///< the features the resolve enables, sorted
+    std::filesystem::path dir;         ///< where its Cargo.toml is
 };
 
 /// One entry of a `wasmacro.macros` table: a crate name and its `.wasm`.

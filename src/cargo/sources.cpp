@@ -25,7 +25,7 @@ std::string patch_table(const std::string& source) {
 std::vector<MacroChoice> choose_wasm_builds(const Workspace& ws, const fs::path& macro_dir) {
     std::vector<MacroChoice> choices;
     for (const ProcMacroPackage& p : ws.macros) {
-        MacroChoice c{p, std::nullopt, {}};
+        MacroChoice c{p, std::nullopt, {}, {}};
         if (patch_table(p.source).empty()) {
             c.origin = p.source.empty()
                            ? "none: a path package, which Cargo builds from its sources"

@@ -17,6 +17,8 @@ struct MacroChoice {
     std::optional<std::filesystem::path> wasm; ///< none: Cargo builds it natively
     /// Where `wasm` came from, or why there is none, for `--list-macros`.
     std::string origin;
+    /// Why `wasmacro build` failed on it, if --build-macros tried.
+    std::string build_failure;
 };
 
 /// The registry a package comes from, as `[patch.NAME]` names it (`crates-io`

@@ -6,6 +6,7 @@
 
 #include "bridge/builder.hpp"
 #include "bridge/process.hpp"
+#include "cargo/built.hpp"
 #include "cargo/invocation.hpp"
 #include "cargo/shim.hpp"
 #include "cargo/sources.hpp"
@@ -32,6 +33,11 @@ constexpr const char* kUsage =
     "                           and [package.metadata.wasmacro.macros] come first\n"
     "  --list-macros            print each proc-macro crate of the graph and where its wasm\n"
     "                           build comes from (or why none), and run nothing\n"
+    "  --build-macros           build every other registry proc-macro crate to wasm with\n"
+    "                           `wasmacro build`, once (kept in the cache directory); one\n"
+    "                           that fails is built natively, with a warning\n"
+    "                           ($WASMACRO_WASM_RUSTC and $WASMACRO_WASM_CARGO: the\n"
+    "                           toolchain with the wasm standard library, if not Cargo's)\n"
     "  --wasm-only              fail unless every proc-macro crate has a wasm build\n"
     "  --fuel N, --max-memory-pages N, --max-call-depth N, --interpreter\n"
     "                           the engine's limits and tier for every expansion\n"
@@ -41,6 +47,7 @@ struct CargoOptions {
     fs::path macro_dir;
     bool list = false;
     bool wasm_only = false;
+    bool build_macros = false;
     std::vector<std::string> cargo_args;
 };
 
@@ -67,6 +74,8 @@ CargoOptions parse_options(const std::vector<std::string>& args) {
             o.list = true;
         } else if (arg == "--wasm-only") {
             o.wasm_only = true;
+        } else if (arg == "--build-macros") {
+            o.build_macros = true;
         } else if (!take_engine_option(args, i)) {
             o.cargo_args.push_back(arg);
         }
@@ -95,6 +104,7 @@ int run_cargo(std::vector<std::string> args, Context& ctx) {
         std::string cargo = env_or("CARGO", "cargo");
         cargo::Workspace ws = cargo::read_workspace(cargo, o.cargo_args);
         std::vector<cargo::MacroChoice> choices = cargo::choose_wasm_builds(ws, o.macro_dir);
+        if (o.build_macros) cargo::add_built_macros(choices, !o.list, ctx.err);
         if (o.list) {
             for (const cargo::MacroChoice& c : choices) {
                 ctx.out << c.package.name << " " << c.package.version << ": ";
@@ -111,9 +121,15 @@ int run_cargo(std::vector<std::string> args, Context& ctx) {
         if (o.wasm_only && !native.empty())
             throw Error(fmt::format("--wasm-only: no wasm build for {} (see --list-macros)",
                                     fmt::join(native, ", ")));
-        for (const std::string& n : native)
-            ctx.err << "warning: wasmacro: " << n
-                    << " has no wasm build; Cargo builds it natively (see --list-macros)\n";
+        for (const cargo::MacroChoice& c : choices) {
+            if (c.wasm) continue;
+            ctx.err << "warning: wasmacro: " << c.package.name << " " << c.package.version;
+            if (c.build_failure.empty())
+                ctx.err << " has no wasm build; Cargo builds it natively (see --list-macros)\n";
+            else
+                ctx.err << " could not be built to wasm (" << c.build_failure
+                        << "); Cargo builds it natively\n";
+        }
 
         std::vector<std::string> config;
         if (native.size() < choices.size()) {

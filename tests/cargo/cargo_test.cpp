@@ -1,6 +1,7 @@
 // Unit tests of src/cargo: reading `cargo metadata`, choosing wasm builds,
 // the shims' files and Cargo's command line. `wasmacro cargo` with the real
 // Cargo is run.sh.
+#include "cargo/built.hpp"
 #include "cargo/invocation.hpp"
 #include "cargo/metadata.hpp"
 #include "cargo/shim.hpp"
@@ -66,7 +67,8 @@ const char* kMetadata = R"({
   "resolve": {"nodes": [
     {"id": "registry+https://github.com/rust-lang/crates.io-index#thiserror-impl@1.0.38"},
     {"id": "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.152"},
-    {"id": "registry+https://github.com/rust-lang/crates.io-index#serde_derive@1.0.152"},
+    {"id": "registry+https://github.com/rust-lang/crates.io-index#serde_derive@1.0.152",
+     "features": ["deserialize_in_place", "default"]},
     {"id": "path+file:///ws/local-derive#0.2.0"},
     {"id": "path+file:///ws/app#0.1.0"}], "root": null},
   "workspace_root": "/ws",
@@ -84,6 +86,9 @@ TEST(Metadata, ProcMacroPackagesOfTheResolveAndTheTablesOfTheWorkspace) {
     EXPECT_EQ(ws.macros[1].name, "serde_derive");
     EXPECT_EQ(ws.macros[1].features, (Args{"default", "deserialize_in_place"}));
     EXPECT_EQ(ws.macros[1].edition, "2015");
+    EXPECT_EQ(ws.macros[1].enabled, (Args{"default", "deserialize_in_place"}));
+    EXPECT_EQ(ws.macros[1].dir, "/usr/share/cargo/registry/serde_derive-1.0.152");
+    EXPECT_TRUE(ws.macros[2].enabled.empty());
     EXPECT_EQ(ws.macros[2].name, "thiserror-impl");
     EXPECT_EQ(ws.macros[2].version, "1.0.38");
     EXPECT_EQ(ws.macros[2].source, kCratesIo);
@@ -190,6 +195,33 @@ TEST(Sources, TablesFirstThenTheMacroDirectory) {
     ws.mapped[0].wasm = dir / "missing.wasm";
     EXPECT_THROW(cargo::choose_wasm_builds(ws, {}), Error);
     fs::remove_all(dir);
+}
+
+// A module built by --build-macros is another file whenever what it was
+// built from differs: the package, its features, the toolchain, wasmacro.
+TEST(Built, TheKeyCoversWhatTheModuleIsBuiltFrom) {
+    cargo::ProcMacroPackage p;
+    p.name = "serde_derive";
+    p.version = "1.0.152";
+    p.enabled = {"default"};
+    const std::string key = cargo::built_macro_key(p, "rustc 1.63.0", "0.1.0");
+    EXPECT_EQ(key.size(), 64u);
+    EXPECT_EQ(key, cargo::built_macro_key(p, "rustc 1.63.0", "0.1.0"));
+    EXPECT_NE(key, cargo::built_macro_key(p, "rustc 1.64.0", "0.1.0"));
+    EXPECT_NE(key, cargo::built_macro_key(p, "rustc 1.63.0", "0.1.1"));
+    cargo::ProcMacroPackage other = p;
+    other.enabled = {"default", "deserialize_in_place"};
+    EXPECT_NE(key, cargo::built_macro_key(other, "rustc 1.63.0", "0.1.0"));
+    other = p;
+    other.version = "1.0.153";
+    EXPECT_NE(key, cargo::built_macro_key(other, "rustc 1.63.0", "0.1.0"));
+    // Parts cannot trade bytes: "a" + "bc" is not "ab" + "c".
+    other = p;
+    other.name = "serde_derive1";
+    other.version = ".0.152";
+    EXPECT_NE(key, cargo::built_macro_key(other, "rustc 1.63.0", "0.1.0"));
+    EXPECT_EQ(cargo::built_macro_path("/c/macros", p, key),
+              fs::path("/c/macros/serde_derive-1.0.152-" + key.substr(0, 16) + ".wasm"));
 }
 
 TEST(Shim, ManifestAndConfig) {

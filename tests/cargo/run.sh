@@ -108,6 +108,49 @@ OUT
   WASMACRO_MACRO_DIR=$work/macros "$WASMACRO" cargo --list-macros >env.txt 2>&1
   cmp -s env.txt list.txt || fail "WASMACRO_MACRO_DIR is not the macro directory"
   ;;
+build_macros)
+  # serde_derive has no prebuilt module here: --build-macros builds it from
+  # Debian's registry with Debian's toolchain (the one with the wasm std),
+  # once, into the cache.
+  rm -rf "$WASMACRO_CACHE_DIR/macros"
+  export WASMACRO_WASM_RUSTC=/usr/bin/rustc WASMACRO_WASM_CARGO=/usr/bin/cargo
+  "$WASMACRO" cargo --build-macros --list-macros >before.txt 2>&1 || fail "--list-macros failed"
+  grep -qx "serde_derive 1.0.152: none: .*; --build-macros would build it" before.txt ||
+    fail "--list-macros does not say --build-macros would build serde_derive: $(cat before.txt)"
+  "$WASMACRO" cargo --build-macros build >build.log 2>&1 || fail "--build-macros build failed"
+  cat build.log
+  grep -qx "wasmacro: building serde_derive 1.0.152 to wasm (once; kept in $WASMACRO_CACHE_DIR/macros)" build.log ||
+    fail "serde_derive was not built to wasm"
+  grep -q "Compiling serde_derive v1.0.152 (.*/shim-serde_derive-1.0.152-" build.log ||
+    fail "serde_derive was not the shim"
+  # syn was compiled for wasm, in the cache's build directory, not for the host.
+  if compgen -G "$CARGO_TARGET_DIR/debug/deps/libsyn-*" >/dev/null; then fail "syn was built for the host"; fi
+  compgen -G "$WASMACRO_CACHE_DIR/macros/serde_derive-1.0.152-*.wasm" >/dev/null || fail "no module in the cache"
+  [[ ! -e $WASMACRO_CACHE_DIR/macros/build ]] || [[ -z $(ls "$WASMACRO_CACHE_DIR/macros/build") ]] ||
+    fail "the build directory was left behind: $(ls "$WASMACRO_CACHE_DIR/macros/build")"
+  "$CARGO_TARGET_DIR/debug/app" >out.txt 2>&1 || fail "app exited with status $?"
+  grep -qx '{"kind":"Circle","center":{"x":1,"y":-2,"label":"a"},"radius":3}' out.txt ||
+    fail "app printed the wrong output: $(cat out.txt)"
+  # Built once: the next run uses the cached module and compiles nothing.
+  "$WASMACRO" cargo --build-macros build >again.log 2>&1 || fail "the second --build-macros build failed"
+  ! grep -q "to wasm" again.log || fail "serde_derive was built again: $(cat again.log)"
+  [[ -z $(compiled again.log) ]] || fail "a second build compiled: $(compiled again.log)"
+  "$WASMACRO" cargo --build-macros --list-macros >after.txt 2>&1
+  grep -qx "serde_derive 1.0.152: $WASMACRO_CACHE_DIR/macros/serde_derive-1.0.152-[0-9a-f]*.wasm (built by --build-macros, cached)" after.txt ||
+    fail "--list-macros does not show the cached module: $(cat after.txt)"
+  # A toolchain without the wasm std (rustup's, x86_64 only here) is another
+  # key; its build fails, and Cargo builds serde_derive natively.
+  if /usr/bin/env rustc --print sysroot >/dev/null 2>&1 &&
+    [[ ! -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown" ]]; then
+    WASMACRO_WASM_RUSTC=rustc WASMACRO_WASM_CARGO=cargo "$WASMACRO" cargo --build-macros check >native.log 2>&1 ||
+      fail "the check with a failed wasm build failed"
+    cat native.log
+    grep -qx "warning: wasmacro: serde_derive 1.0.152 could not be built to wasm (.*wasm32-unknown-unknown.*); Cargo builds it natively" native.log ||
+      fail "no one-line warning for the failed wasm build"
+    grep -q "Checking serde_derive v1.0.152\$\|Compiling serde_derive v1.0.152\$" native.log ||
+      fail "serde_derive was not built natively"
+  fi
+  ;;
 wasm_only)
   # Without the macro directory, serde_derive has no wasm build: built
   # natively with a warning, or refused with --wasm-only.
