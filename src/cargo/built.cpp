@@ -4,7 +4,6 @@
 #include "bridge/process.hpp"
 #include "build/build.hpp"
 #include "common/digest.hpp"
-#include "common/error.hpp"
 
 #include <fmt/format.h>
 
