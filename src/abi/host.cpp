@@ -23,24 +23,33 @@ using wasm::FuncType;
 using wasm::ValType;
 
 struct ImportSpec {
+    std::string_view module;
     std::string_view name;
     uint8_t params;
     uint8_t results;
 };
 
-// The ten watt-0.5 imports; every parameter and result is an i32.
-constexpr std::array<ImportSpec, 10> kImports{{
-    {"token_stream_serialize", 1, 1},
-    {"token_stream_deserialize", 2, 1},
-    {"token_stream_parse", 2, 1},
-    {"literal_to_string", 1, 1},
-    {"string_new", 2, 1},
-    {"string_len", 1, 1},
-    {"string_read", 2, 0},
-    {"bytes_len", 1, 1},
-    {"bytes_read", 2, 0},
-    {"print_panic", 1, 0},
+// The ten watt-0.5 imports, and wasmacro's own beside them; every parameter
+// and result is an i32.
+constexpr std::array<ImportSpec, 11> kImports{{
+    {kImportModule, "token_stream_serialize", 1, 1},
+    {kImportModule, "token_stream_deserialize", 2, 1},
+    {kImportModule, "token_stream_parse", 2, 1},
+    {kImportModule, "literal_to_string", 1, 1},
+    {kImportModule, "string_new", 2, 1},
+    {kImportModule, "string_len", 1, 1},
+    {kImportModule, "string_read", 2, 0},
+    {kImportModule, "bytes_len", 1, 1},
+    {kImportModule, "bytes_read", 2, 0},
+    {kImportModule, "print_panic", 1, 0},
+    {kExtensionModule, "finish", 1, 0},
 }};
+
+/// Thrown by `finish` to leave the guest: the expansion's output is the
+/// stream it named, not an error.
+struct Finished {
+    uint32_t stream;
+};
 
 FuncType i32_type(size_t params, size_t results) {
     return FuncType{std::vector<ValType>(params, ValType::I32),
@@ -97,23 +106,24 @@ void check_imports(const wasm::Module& module) {
             wasi::check_import(module, import);
             continue;
         }
-        if (import.module != kImportModule)
-            throw wasm::LinkError(fmt::format(
-                "the module imports {} \"{}\" \"{}\": a macro module may import only "
-                "the functions of \"{}\" (and \"{}\")",
-                name(import.kind), import.module, import.name, kImportModule, wasi::kImportModule));
+        if (import.module != kImportModule && import.module != kExtensionModule)
+            throw wasm::LinkError(
+                fmt::format("the module imports {} \"{}\" \"{}\": a macro module may import only "
+                            "the functions of \"{}\" (and \"{}\", \"{}\")",
+                            name(import.kind), import.module, import.name, kImportModule,
+                            kExtensionModule, wasi::kImportModule));
         if (import.kind != wasm::ExternKind::Func)
             throw wasm::LinkError(fmt::format("the module imports {} \"{}\" \"{}\": \"{}\" "
                                               "provides only functions",
                                               name(import.kind), import.module, import.name,
-                                              kImportModule));
+                                              import.module));
         const ImportSpec* spec = nullptr;
         for (const ImportSpec& s : kImports)
-            if (s.name == import.name) spec = &s;
+            if (s.module == import.module && s.name == import.name) spec = &s;
         if (!spec)
             throw wasm::LinkError(fmt::format("the module imports function \"{}\" \"{}\", which "
                                               "\"{}\" does not provide",
-                                              import.module, import.name, kImportModule));
+                                              import.module, import.name, import.module));
         FuncType want = i32_type(spec->params, spec->results);
         const FuncType& have = module.types[import.func_type];
         if (have != want)
@@ -464,6 +474,13 @@ struct Host::State final : WireTables {
         throw GuestPanic(string(arg(call, 0), "print_panic"));
     }
 
+    void finish(wasm::HostCall& call) {
+        // Checked here, so that a bad handle is reported by the import that got it.
+        uint32_t handle = arg(call, 0);
+        stream(handle, "finish");
+        throw Finished{handle};
+    }
+
     // --- instances -----------------------------------------------------------
 
     void instantiate() {
@@ -473,7 +490,7 @@ struct Host::State final : WireTables {
         store.reset();
         store = std::make_unique<wasm::Store>(limits);
         using Method = void (State::*)(wasm::HostCall&);
-        constexpr std::array<Method, 10> methods{
+        constexpr std::array<Method, kImports.size()> methods{
             &State::token_stream_serialize,
             &State::token_stream_deserialize,
             &State::token_stream_parse,
@@ -484,8 +501,9 @@ struct Host::State final : WireTables {
             &State::bytes_len,
             &State::bytes_read,
             &State::print_panic,
+            &State::finish,
         };
-        std::array<wasm::Function*, 10> functions{};
+        std::array<wasm::Function*, kImports.size()> functions{};
         for (size_t i = 0; i < kImports.size(); ++i) {
             Method m = methods[i];
             functions[i] = store->create_host_function(
@@ -498,9 +516,9 @@ struct Host::State final : WireTables {
         instance = &store->instantiate(
             module, [&](const wasm::Import& import) -> std::optional<wasm::Extern> {
                 if (wasi::is_wasi_import(import)) return wasi.resolve(import);
-                if (import.module != kImportModule) return std::nullopt;
                 for (size_t i = 0; i < kImports.size(); ++i)
-                    if (kImports[i].name == import.name) return wasm::Extern{functions[i]};
+                    if (kImports[i].module == import.module && kImports[i].name == import.name)
+                        return wasm::Extern{functions[i]};
                 return std::nullopt;
             });
         // A wasm32-wasip1 library (a "reactor") initialises its libc here.
@@ -592,6 +610,10 @@ TokenStream Host::expand(std::string_view entry, const TokenStream& input,
             out = s.take_stream(s.call(*s.token_stream_into_raw, {result}));
         }
         return out;
+    } catch (const Finished& finished) {
+        // The guest stopped halfway, as after any failure, but on purpose.
+        s.needs_instance = true;
+        return s.take_stream(finished.stream);
     } catch (...) {
         // The guest stopped halfway (its allocator, its handle table, its
         // stack pointer): only a fresh instance is known to be sound.

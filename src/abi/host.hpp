@@ -33,11 +33,17 @@ public:
 };
 
 inline constexpr std::string_view kImportModule = "watt-0.5";
+/// wasmacro's imports beside watt-0.5's, which a watt-built module never
+/// imports: `finish(stream)` ends the expansion with host stream `stream` as
+/// its output, for guests that cannot unwind (proc-macro-error's `abort!`
+/// under `panic = "abort"`).
+inline constexpr std::string_view kExtensionModule = "wasmacro-1";
 inline constexpr std::string_view kRawToTokenStream = "raw_to_token_stream";
 inline constexpr std::string_view kTokenStreamIntoRaw = "token_stream_into_raw";
 
 /// Checks that every import of `module` is one of the ten watt-0.5 functions
-/// with its signature. Throws wasm::LinkError naming the first that is not.
+/// or wasmacro-1's `finish`, with its signature. Throws wasm::LinkError naming the first that is
+/// not.
 void check_imports(const wasm::Module& module);
 
 /// Checks that `module` exports raw_to_token_stream and token_stream_into_raw
@@ -62,10 +68,10 @@ public:
 
     /// One expansion: raw_to_token_stream on each input (`args` first, if
     /// given), `entry` with one or two guest streams, token_stream_into_raw
-    /// on its result. Output spans map back to the input's spans; new tokens
-    /// get the call site (Span{}). Throws GuestPanic, AbiError, wasm::Trap,
-    /// or NoSuchEntryPoint. After any failure the module is
-    /// instantiated afresh before the next expansion.
+    /// on its result, or the stream the guest passed to `finish`. Output spans map back to the
+    /// input's spans; new tokens get the call site (Span{}). Throws GuestPanic, AbiError,
+    /// wasm::Trap, or NoSuchEntryPoint. After any failure the module is instantiated afresh before
+    /// the next expansion.
     tokens::TokenStream expand(std::string_view entry, const tokens::TokenStream& input,
                                const tokens::TokenStream* args = nullptr);
 

@@ -89,6 +89,75 @@ TEST(Host, LimitsApplyToTheNextCall) {
     }
 }
 
+// Pieces of a wasm binary, for modules too small to be worth a fixture.
+std::vector<uint8_t> wasm_name(std::string_view text) {
+    std::vector<uint8_t> out{static_cast<uint8_t>(text.size())};
+    out.insert(out.end(), text.begin(), text.end());
+    return out;
+}
+std::vector<uint8_t> cat(std::initializer_list<std::vector<uint8_t>> parts) {
+    std::vector<uint8_t> out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+std::vector<uint8_t> section(uint8_t id, const std::vector<uint8_t>& content) {
+    return cat({{id, static_cast<uint8_t>(content.size())}, content});
+}
+const std::vector<uint8_t> kWasmHeader{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+
+// A module whose derive ends its expansion through wasmacro-1's `finish`,
+// with its input as the output, and traps if the call returns:
+// (import "wasmacro-1" "finish" (func $finish (param i32)))
+// (func (export "raw_to_token_stream") (param i32) (result i32) local.get 0)
+// (func (export "token_stream_into_raw") (param i32) (result i32) local.get 0)
+// (func (export "derive_finish") (param i32) (result i32) local.get 0 call $finish unreachable)
+std::shared_ptr<const wasm::Module> finishing_module() {
+    return wasm::load_module(cat({
+        kWasmHeader,
+        section(1, {0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00}),
+        section(2, cat({{0x01}, wasm_name("wasmacro-1"), wasm_name("finish"), {0x00, 0x01}})),
+        section(3, {0x03, 0x00, 0x00, 0x00}),
+        section(7, cat({{0x03},
+                        wasm_name("raw_to_token_stream"),
+                        {0x00, 0x01},
+                        wasm_name("token_stream_into_raw"),
+                        {0x00, 0x02},
+                        wasm_name("derive_finish"),
+                        {0x00, 0x03}})),
+        section(10, {0x03, 0x04, 0x00, 0x20, 0x00, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x0b, 0x07, 0x00,
+                     0x20, 0x00, 0x10, 0x00, 0x00, 0x0b}),
+    }));
+}
+
+TEST(Host, FinishEndsTheExpansionWithItsStream) {
+    auto module = finishing_module();
+    EXPECT_NO_THROW(abi::check_imports(*module));
+    abi::Host host(module, {}, tokens::Edition::E2021);
+    for (const char* input : {"struct S;", "enum E { A(u8), B }"})
+        EXPECT_EQ(tokens::to_string(host.expand("derive_finish", lex(input))),
+                  tokens::to_string(lex(input)));
+    // The guest stopped halfway each time, so each expansion got a fresh instance.
+    EXPECT_EQ(host.instantiations(), 2u);
+}
+
+TEST(Host, OtherImportsOfTheExtensionModuleAreRefused) {
+    // (import "wasmacro-1" "x" (func))
+    auto module = wasm::load_module(cat({
+        kWasmHeader,
+        section(1, {0x01, 0x60, 0x00, 0x00}),
+        section(2, cat({{0x01}, wasm_name("wasmacro-1"), wasm_name("x"), {0x00, 0x00}})),
+    }));
+    try {
+        abi::check_imports(*module);
+        FAIL() << "accepted";
+    } catch (const wasm::LinkError& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "\"wasmacro-1\" \"x\", which \"wasmacro-1\" does not provide"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Host, UnknownEntryPoint) {
     abi::Host host(fixture("demo.wasm"), {}, tokens::Edition::E2021);
     EXPECT_THROW(host.expand("no_such_export", lex("struct S;")), Error);
