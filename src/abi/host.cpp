@@ -10,6 +10,7 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,13 @@ constexpr std::array<ImportSpec, 11> kImports{{
 struct Finished {
     uint32_t stream;
 };
+
+/// The index in kImports of what `import` names, or nullopt.
+std::optional<size_t> import_index(const wasm::Import& import) {
+    for (size_t i = 0; i < kImports.size(); ++i)
+        if (kImports[i].module == import.module && kImports[i].name == import.name) return i;
+    return std::nullopt;
+}
 
 FuncType i32_type(size_t params, size_t results) {
     return FuncType{std::vector<ValType>(params, ValType::I32),
@@ -117,14 +125,13 @@ void check_imports(const wasm::Module& module) {
                                               "provides only functions",
                                               name(import.kind), import.module, import.name,
                                               import.module));
-        const ImportSpec* spec = nullptr;
-        for (const ImportSpec& s : kImports)
-            if (s.module == import.module && s.name == import.name) spec = &s;
-        if (!spec)
+        std::optional<size_t> index = import_index(import);
+        if (!index)
             throw wasm::LinkError(fmt::format("the module imports function \"{}\" \"{}\", which "
                                               "\"{}\" does not provide",
                                               import.module, import.name, import.module));
-        FuncType want = i32_type(spec->params, spec->results);
+        const ImportSpec& spec = kImports[*index];
+        FuncType want = i32_type(spec.params, spec.results);
         const FuncType& have = module.types[import.func_type];
         if (have != want)
             throw wasm::LinkError(fmt::format("the module imports \"{}\" \"{}\" with type {}; "
@@ -516,9 +523,8 @@ struct Host::State final : WireTables {
         instance = &store->instantiate(
             module, [&](const wasm::Import& import) -> std::optional<wasm::Extern> {
                 if (wasi::is_wasi_import(import)) return wasi.resolve(import);
-                for (size_t i = 0; i < kImports.size(); ++i)
-                    if (kImports[i].module == import.module && kImports[i].name == import.name)
-                        return wasm::Extern{functions[i]};
+                if (std::optional<size_t> i = import_index(import))
+                    return wasm::Extern{functions[*i]};
                 return std::nullopt;
             });
         // A wasm32-wasip1 library (a "reactor") initialises its libc here.
