@@ -228,3 +228,13 @@ macro_rules! __export_entry {
         };
     };
 }
+
+/// Ends the running expansion at once, with `output` as the macro's result,
+/// wherever the macro is: for code that would unwind to its entry point with
+/// a result (proc-macro-error's `abort!`), which a wasm32 module built with
+/// `panic = "abort"` cannot. Only wasmacro provides the import it uses
+/// (`wasmacro-1.finish`); the module is instantiated afresh for the next
+/// expansion.
+pub fn finish_expansion(output: TokenStream) -> ! {
+    host::finish(&output)
+}

@@ -99,3 +99,27 @@ pub(crate) fn literal_text(_handle: u32) -> String {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn report_panic(_message: &str) {}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn finish(_stream: &TokenStream) -> ! {
+    panic!("{}", NO_HOST)
+}
+
+// wasmacro's own import beside watt-0.5's (src/abi/README.md). A module
+// imports it only if it calls `finish_expansion`, so every other guest stays
+// a plain watt-0.5 module.
+#[cfg(target_arch = "wasm32")]
+mod extension_imports {
+    #[link(wasm_import_module = "wasmacro-1")]
+    extern "C" {
+        pub fn finish(stream: u32);
+    }
+}
+
+/// Ends the running expansion with `stream` as its output.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn finish(stream: &TokenStream) -> ! {
+    unsafe { extension_imports::finish(stream_to_host(stream)) };
+    // wasmacro never returns from `finish`; a host that did gets a trap.
+    std::process::abort()
+}
