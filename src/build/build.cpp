@@ -102,9 +102,15 @@ void mirror(const fs::path& from, const fs::path& into, const std::set<std::stri
 }
 
 /// What the build crate itself has at its top; never mirrored from the crate.
-const std::set<std::string> kBuildCrateNames = {
-    "Cargo.toml",     "Cargo.lock",          "target",          ".cargo", ".git",
-    "wasmacro-guest", "wasmacro-proc-macro", "wasmacro-patched"};
+const std::set<std::string> kBuildCrateNames = {"Cargo.toml",
+                                                "Cargo.lock",
+                                                "target",
+                                                ".cargo",
+                                                ".git",
+                                                "wasmacro-guest",
+                                                "wasmacro-proc-macro",
+                                                "wasmacro-proc-macro-error",
+                                                "wasmacro-patched"};
 
 /// The macro's sources in the build crate, with `root` rewritten.
 void write_sources(const Manifest& crate, const fs::path& dir, const RewrittenRoot& root) {
@@ -277,7 +283,15 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
                                              "replace",
                                              crate.name, p.name));
         std::string rel = "wasmacro-patched/" + p.name + "-" + p.version;
-        write_patched_crate(p.dir, dir / rel);
+        if (p.name == "proc-macro-error" && p.version.starts_with("1.")) {
+            // Its abort! unwinds, which a wasm module cannot, and its
+            // attribute crate would get the guest proc-macro2 from the patch:
+            // wasmacro's replacement instead (rust/proc_macro_error).
+            rel = "wasmacro-proc-macro-error";
+            link_to(dir / rel, rust_dir / "proc_macro_error");
+        } else {
+            write_patched_crate(p.dir, dir / rel);
+        }
         patches.push_back({p.name, rel});
     }
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));

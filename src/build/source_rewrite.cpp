@@ -98,8 +98,20 @@ std::string export_prefix(macros::MacroKind kind) {
 
 /// The registration that takes an entry-point attribute's place: the guest's
 /// export macro, reached through the facade under a name of its own (the
-/// crate's `proc_macro` may be renamed, or be a 2015 crate-relative path).
-std::string registration(const macros::MacroDecl& decl, std::string_view function) {
+/// crate's `proc_macro` may be renamed, or be a 2015 crate-relative path). A
+/// function under `#[proc_macro_error]` runs inside proc-macro-error's entry
+/// point, as the attribute would run it natively.
+std::string registration(const macros::MacroDecl& decl, std::string_view function, bool error_entry,
+                         bool error_entry_hack) {
+    std::string callee(function);
+    if (error_entry) {
+        std::string_view inputs =
+            decl.kind == macros::MacroKind::Attribute ? "args, item" : "input";
+        // By the attribute's own name, which the crate has in scope (for
+        // the attribute), so that its import is used on wasm too.
+        callee = fmt::format("proc_macro_error!(entry {}, ({}), {})", function, inputs,
+                             error_entry_hack);
+    }
     std::string call;
     switch (decl.kind) {
     case macros::MacroKind::Derive:
@@ -114,7 +126,7 @@ std::string registration(const macros::MacroDecl& decl, std::string_view functio
     case macros::MacroKind::Attribute: call = "export_attribute!(" + decl.name; break;
     case macros::MacroKind::Bang: call = "export_function!(" + decl.name; break;
     }
-    call += fmt::format(" => {}, {});", decl.export_name, function);
+    call += fmt::format(" => {}, {});", decl.export_name, callee);
     return "const _: () = { extern crate proc_macro as __wasmacro_proc_macro; "
            "__wasmacro_proc_macro::__wasmacro::" +
            call + " };";
@@ -173,7 +185,9 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                !is_punct(ts[top[end]], ';'))
             ++end;
         std::vector<std::string> cfgs;
-        std::vector<Edit> item_edits; // made only if the item is an entry point
+        std::vector<Edit> item_edits;  // made only if the item is an entry point
+        bool error_entry = false;      // under `#[proc_macro_error]`
+        bool error_entry_hack = false; // with its `proc_macro_hack` setting
         struct Entry {
             Attribute attribute;
             macros::MacroDecl decl;
@@ -189,17 +203,33 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                 cfgs.emplace_back(text_of(root, ts[a.hash]).data(),
                                   ts[a.body].span.hi - ts[a.hash].span.lo);
             if (name == "proc_macro_error") {
-                // proc-macro-error's attribute looks for `#[proc_macro*]` on the
-                // function, which the rewrite removes; these are the settings
-                // it implies then (allow_not_macro only skips that check).
-                const std::string settings = "allow_not_macro, assert_unwind_safe";
-                if (inner.size() == 1) {
-                    item_edits.push_back({ts[a.body].span.hi - 1, 0, "(" + settings + ")"});
-                } else if (inner.size() == 2 && is_group(ts[inner[1]], Delimiter::Parenthesis)) {
-                    bool empty = ts[inner[1]].end == inner[1] + 1;
-                    item_edits.push_back(
-                        {ts[inner[1]].span.hi - 1, 0, (empty ? "" : ", ") + settings});
+                // On wasm, proc-macro-error is wasmacro's replacement
+                // (rust/proc_macro_error), which has no attribute: the
+                // registration calls its entry point instead. Natively the
+                // attribute stays, with the settings the removed
+                // `#[proc_macro*]` implied (allow_not_macro only skips
+                // looking for it).
+                std::string settings;
+                if (inner.size() == 2 && is_group(ts[inner[1]], Delimiter::Parenthesis)) {
+                    const Tree& group = ts[inner[1]];
+                    settings = text.substr(group.span.lo + 1, group.span.hi - group.span.lo - 2);
+                    for (size_t c : children(ts, inner[1]))
+                        error_entry_hack |= is_ident(ts[c], "proc_macro_hack");
+                } else if (inner.size() != 1) {
+                    throw BuildError(where + ": `#[proc_macro_error]` takes its settings in "
+                                             "parentheses");
                 }
+                while (!settings.empty() &&
+                       std::isspace(static_cast<unsigned char>(settings.back())))
+                    settings.pop_back();
+                if (!settings.empty() && settings.back() != ',') settings += ",";
+                if (!settings.empty()) settings += " ";
+                size_t lo = ts[a.hash].span.lo, hi = ts[a.body].span.hi;
+                item_edits.push_back(
+                    {lo, hi - lo,
+                     "#[cfg_attr(not(target_arch = \"wasm32\"), proc_macro_error(" + settings +
+                         "allow_not_macro, assert_unwind_safe))]"});
+                error_entry = true;
                 continue;
             }
             // `#[cfg_attr(PRED, proc_macro_derive(...))]`: the entry point
@@ -276,7 +306,8 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
                 edits.push_back({lo, hi - lo, std::move(blank)});
                 export_text += " ";
                 for (const std::string& cfg : cfgs) export_text += cfg + " ";
-                export_text += e.condition + registration(decl, function);
+                export_text +=
+                    e.condition + registration(decl, function, error_entry, error_entry_hack);
                 out.entry_points.push_back(std::move(decl));
             }
             edits.push_back({ts[top[end]].span.hi, 0, std::move(export_text)});

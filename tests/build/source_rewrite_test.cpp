@@ -82,16 +82,35 @@ TEST(RewriteEntryPoints, CfgsAndCfgAttrGoOnTheRegistration) {
               std::count(src.begin(), src.end(), '\n') + 1);
 }
 
-TEST(RewriteEntryPoints, ProcMacroErrorKeepsTheSettingsTheAttributeImplied) {
+TEST(RewriteEntryPoints, ProcMacroErrorWrapsTheEntryPointOnWasmOnly) {
     build::RewrittenRoot out = build::rewrite_entry_points(
         file("#[proc_macro_error]\n#[proc_macro_derive(P)]\nfn p(i: T) -> T { i }\n"
-             "#[proc_macro_error(proc_macro_hack)]\n#[proc_macro]\nfn q(i: T) -> T { i }\n"),
+             "#[proc_macro_error(proc_macro_hack)]\n#[proc_macro]\nfn q(i: T) -> T { i }\n"
+             "#[proc_macro_error( )]\n#[proc_macro_attribute]\nfn r(a: T, i: T) -> T { i }\n"),
         tokens::Edition::E2018);
-    EXPECT_NE(out.text.find("#[proc_macro_error(allow_not_macro, assert_unwind_safe)]\n"),
-              std::string::npos);
-    EXPECT_NE(out.text.find(
-                  "#[proc_macro_error(proc_macro_hack, allow_not_macro, assert_unwind_safe)]\n"),
-              std::string::npos);
+    // Natively the attribute stays, with the settings the removed
+    // `#[proc_macro*]` implied.
+    const std::string native = "#[cfg_attr(not(target_arch = \"wasm32\"), proc_macro_error(";
+    EXPECT_NE(out.text.find(native + "allow_not_macro, assert_unwind_safe))]\n"), std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find(native + "proc_macro_hack, allow_not_macro, assert_unwind_safe))]\n"),
+              std::string::npos)
+        << out.text;
+    // On wasm the registration runs the function in the entry point, through
+    // the attribute's name.
+    EXPECT_NE(out.text.find(registration(
+                  "export_derive!(P => derive_p, proc_macro_error!(entry p, (input), false));")),
+              std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find(registration(
+                  "export_function!(q => bang_q, proc_macro_error!(entry q, (input), true));")),
+              std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find(registration("export_attribute!(r => attr_r, proc_macro_error!(entry "
+                                         "r, (args, item), false));")),
+              std::string::npos)
+        << out.text;
+    EXPECT_EQ(out.text.find("#[proc_macro_error]"), std::string::npos) << out.text;
 }
 
 TEST(RewriteEntryPoints, RefusesWhatItCannotRewrite) {
