@@ -168,3 +168,87 @@ for i in range(30):
     case = ['#[strum(serialize_all = "snake_case")]\n', "", '#[strum(serialize_all = "kebab-case")]\n'][i % 3] if i % 3 != 2 else ""
     strums.append((derives, "", f"{case}pub enum Choice{i} {{\n    {','.join(chr(10) + '    ' + v for v in variants).strip()}\n}}"))
 write("strum_macros", strums)
+
+# clap_derive: Parser, Args, Subcommand and ValueEnum with clap's command,
+# arg and value attributes. (`version`, `author` and `about` without a value
+# read CARGO_PKG_* while expanding, so they are among the errors below.)
+fields = [
+    "#[arg(short, long)]\n    name: String,",
+    "#[arg(short, long, default_value_t = 1)]\n    count: u8,",
+    "/// How loud to be.\n    #[arg(short, long, action = clap::ArgAction::Count)]\n    verbose: u8,",
+    "#[arg(long, value_name = \"FILE\")]\n    config: Option<std::path::PathBuf>,",
+    "files: Vec<std::path::PathBuf>,",
+    "#[arg(long, env = \"APP_TOKEN\", hide_env_values = true)]\n    token: Option<String>,",
+    "#[arg(long, value_parser = clap::value_parser!(u16).range(1..))]\n    port: u16,",
+    "#[arg(long, required = false, default_value = \"auto\")]\n    color: String,",
+    "#[arg(long, num_args = 1.., value_delimiter = ',')]\n    tags: Vec<String>,",
+    "#[arg(long, conflicts_with = \"name\")]\n    anonymous: bool,",
+    "#[arg(skip)]\n    cache: Vec<u8>,",
+    "#[arg(value_enum, long, default_value_t = Mode::Fast)]\n    mode: Mode,",
+]
+commands = [
+    "",
+    '#[command(name = "app", version = "1.2.3")]\n',
+    '#[command(about = "Does things", long_about = None)]\n',
+    '#[command(rename_all = "kebab-case", next_line_help = true)]\n',
+    '#[command(name = "tool", author = "A. Person", arg_required_else_help = true)]\n',
+    "/// A tool.\n///\n/// With a longer description.\n",
+]
+claps = []
+for i, command in enumerate(commands):
+    for k in range(5):
+        chosen = [fields[(i * 5 + k + j * 3) % len(fields)] for j in range(1 + (i + k) % 4)]
+        names = set()
+        body = []
+        for f in chosen:
+            if f not in names:
+                names.add(f)
+                body.append(f)
+        if any("conflicts_with" in f for f in body) and not any("name: String" in f for f in body):
+            body.insert(0, fields[0])
+        claps.append(("Parser", "", f"{command}struct Cli{i}x{k} {{\n    {chr(10).join('    ' + f for f in body).strip()}\n}}"))
+subcommands = [
+    "Add {\n        #[arg(short)]\n        name: Option<String>,\n    },\n    Remove(RemoveArgs),",
+    "/// Build it.\n    Build {\n        #[arg(long)]\n        release: bool,\n    },\n    #[command(about = \"Run it\", alias = \"r\")]\n    Run,",
+    "#[command(subcommand)]\n    Nested(Inner),\n    Plain,",
+    "Start,\n    #[command(external_subcommand)]\n    External(Vec<String>),",
+]
+for i, variants in enumerate(subcommands):
+    claps.append(("Subcommand", "", f"enum Command{i} {{\n    {variants}\n}}"))
+    claps.append(("Parser", "", f"#[command(propagate_version = true, version = \"0.{i}\")]\nstruct WithCommand{i} {{\n    #[command(subcommand)]\n    command: Command{i},\n    #[arg(long, global = true)]\n    quiet: bool,\n}}"))
+for i, inner in enumerate(["#[arg(long)]\n    depth: usize,", "#[arg(short = 'j', long = \"jobs\")]\n    jobs: Option<usize>,\n    #[command(flatten)]\n    more: More,"]):
+    claps.append(("Args", "", f"struct Shared{i} {{\n    {inner}\n}}"))
+value_enums = [
+    "Fast,\n    Slow,",
+    "/// Quick.\n    Fast,\n    #[value(name = \"very-slow\", alias = \"vs\")]\n    Slow,\n    #[value(skip)]\n    Hidden,",
+    "Always,\n    Never,\n    Auto,",
+]
+for i, variants in enumerate(value_enums):
+    rename = '#[value(rename_all = "lower")]\n' if i == 2 else ""
+    claps.append(("ValueEnum", "", f"{rename}enum Mode{i} {{\n    {variants}\n}}"))
+write("clap_derive", claps)
+
+# clap_derive's errors, each a compile_error! (through proc-macro-error's
+# abort!, with help and note lines), compared with --expect-errors.
+clap_errors = [
+    ("Parser", "struct Tuple(u8);"),
+    ("Parser", "#[command(version)]\nstruct NoVersion {\n    x: u8,\n}"),
+    ("Parser", "#[command(author)]\nstruct NoAuthor {\n    x: u8,\n}"),
+    ("Parser", "#[command(about)]\nstruct NoAbout {\n    x: u8,\n}"),
+    ("Parser", "struct BadCase {\n    #[arg(long)]\n    #[command(rename_all = \"sideways\")]\n    x: u8,\n}"),
+    ("Parser", "struct Twice {\n    #[command(subcommand)]\n    a: A,\n    #[command(subcommand)]\n    b: B,\n}"),
+    ("Parser", "struct ArgOnStruct {\n    #[arg(name)]\n    x: u8,\n}"),
+    ("Args", "enum NotAStruct {\n    A,\n}"),
+    ("Subcommand", "struct NotAnEnum {\n    x: u8,\n}"),
+    ("Subcommand", "enum Tuples {\n    A(u8, u8),\n}"),
+    ("ValueEnum", "enum WithData {\n    A(u8),\n}"),
+    ("ValueEnum", "struct NotEnum;"),
+    ("Subcommand", "enum External {\n    #[command(external_subcommand)]\n    Other,\n}"),
+    ("Parser", "struct Unparsable {\n    #[arg(long,, short)]\n    x: u8,\n}"),
+]
+path = os.path.join(here, "corpus", "clap_derive.errors.rs")
+with open(path, "w") as out:
+    out.write(f"// Generated by tests/build/gen_corpora.py: do not edit. {len(clap_errors)} entries for clap_derive, each an error.\n\n")
+    for i, (macro, source) in enumerate(clap_errors):
+        out.write(f"// @entry clap_derive_error_{i:03} {macro}\n{source}\n\n")
+print(f"{path}: {len(clap_errors)} entries")

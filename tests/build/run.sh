@@ -162,6 +162,13 @@ crate:*)
   "$CORPUS_COMPARE" "$crate.wasm" "$work/harness/target/debug/native-harness" "$here/corpus/$crate.rs" >compare.log 2>&1 ||
     { cat compare.log >&2; fail "the corpus of $crate differs from native"; }
   tail -n3 compare.log
+  # corpus/NAME.errors.rs: entries the macro refuses, its errors compared.
+  if [[ -f $here/corpus/$crate.errors.rs ]]; then
+    "$CORPUS_COMPARE" --expect-errors "$crate.wasm" "$work/harness/target/debug/native-harness" \
+      "$here/corpus/$crate.errors.rs" >errors.log 2>&1 ||
+      { cat errors.log >&2; fail "the errors of $crate differ from native"; }
+    tail -n2 errors.log
+  fi
   # For the example (FIXTURES_REQUIRED in CMakeLists.txt).
   mkdir -p "$BUILD_WORK/modules" && cp "$crate.wasm" "$BUILD_WORK/modules/${crate//-/_}.wasm"
   ;;

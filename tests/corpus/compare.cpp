@@ -13,7 +13,8 @@
 // On a mismatch it prints the entry, the first differing token and the tokens
 // around it. An expansion that is a `compile_error!` also fails the test: the
 // entries must be valid for their macros, or the comparison would only cover
-// the error path.
+// the error path. With --expect-errors first, the other way round: each
+// entry must be refused, and the errors compared.
 #include "corpus.hpp"
 
 #include "macros/library.hpp"
@@ -69,7 +70,7 @@ void print_context(const char* side, const Dump& d, size_t at) {
 }
 
 int run(const std::vector<std::string>& modules, const std::string& native,
-        const std::vector<std::string>& files) {
+        const std::vector<std::string>& files, bool expect_errors) {
     std::vector<corpus::Entry> entries = corpus::read_entries(files);
     std::map<std::string, Dump> expected = native_dumps(native, files);
 
@@ -127,8 +128,12 @@ int run(const std::vector<std::string>& modules, const std::string& native,
             bool invalid = false;
             for (size_t k = 0; k < got.size(); ++k)
                 invalid |= got[k] == "I compile_error" && (k == 0 || got[k - 1] != "]");
-            if (invalid) {
+            if (invalid && !expect_errors) {
                 fail("both expand to compile_error!: the entry is not valid for its macro");
+                continue;
+            }
+            if (!invalid && expect_errors) {
+                fail("neither expands to compile_error!: the macro accepts the entry");
                 continue;
             }
             ++t.matched;
@@ -152,9 +157,14 @@ int run(const std::vector<std::string>& modules, const std::string& native,
 } // namespace
 
 int main(int argc, char** argv) {
+    bool expect_errors = argc > 1 && std::string_view(argv[1]) == "--expect-errors";
+    if (expect_errors) {
+        --argc;
+        ++argv;
+    }
     if (argc < 4) {
-        std::cerr
-            << "usage: corpus_compare FIXTURES_DIR|MODULE.wasm[,MODULE.wasm...] NATIVE FILE...\n";
+        std::cerr << "usage: corpus_compare [--expect-errors] "
+                     "FIXTURES_DIR|MODULE.wasm[,MODULE.wasm...] NATIVE FILE...\n";
         return 2;
     }
     // A directory means the serde and thiserror fixtures in it.
@@ -170,7 +180,8 @@ int main(int argc, char** argv) {
         modules = {first + "/serde_derive.wasm", first + "/thiserror.wasm"};
     }
     try {
-        return run(modules, argv[2], std::vector<std::string>(argv + 3, argv + argc));
+        return run(modules, argv[2], std::vector<std::string>(argv + 3, argv + argc),
+                   expect_errors);
     } catch (const std::exception& e) {
         std::cerr << "corpus_compare: " << e.what() << "\n";
         return 2;
