@@ -15,7 +15,7 @@ registry=/usr/share/cargo/registry
 modules=${WASM_MODULES:-$CARGO_TARGET_DIR/wasm}
 cd "$here"
 flags=()
-for dir in tokio-macros-1.7.0 async-trait-0.1.56 tracing-attributes-0.1.23 ctor-0.1.26 serde_repr-0.1.7 num-derive-0.3.0; do
+for dir in tokio-macros-1.7.0 async-trait-0.1.56 tracing-attributes-0.1.23 ctor-0.1.26 serde_repr-0.1.7 num-derive-0.3.0 clap_derive-4.0.21; do
   crate=${dir%-*}
   crate=${crate//-/_}
   if [[ -z ${WASM_MODULES:-} ]]; then

@@ -75,6 +75,37 @@ enum Color {
     Blue,
 }
 
+// clap_derive: a command line with options, a value enum and subcommands.
+/// Builds things.
+#[derive(clap_derive::Parser, Debug)]
+#[command(name = "tool", version = "1.0")]
+struct Cli {
+    /// Say more.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[arg(long, value_enum, default_value_t = Speed::Fast)]
+    speed: Speed,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap_derive::ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Speed {
+    Fast,
+    Slow,
+}
+
+#[derive(clap_derive::Subcommand, Debug, PartialEq)]
+enum Command {
+    /// Build a target.
+    Build {
+        target: String,
+        #[arg(long)]
+        release: bool,
+    },
+    Clean,
+}
+
 // tokio-macros: the runtime, built by #[tokio::main].
 #[tokio_macros::main(flavor = "current_thread")]
 async fn main() {
@@ -105,6 +136,15 @@ async fn main() {
     assert_eq!(Color::Green.to_i32(), Some(5));
     assert_eq!(Color::from_u8(1), None);
     println!("num-derive: 6 is {:?}", Color::from_u8(6).unwrap());
+
+    use clap::Parser;
+    let cli = Cli::parse_from(["tool", "-vv", "--speed", "slow", "build", "app", "--release"]);
+    assert_eq!((cli.verbose, cli.speed), (2, Speed::Slow));
+    let built = Command::Build { target: "app".into(), release: true };
+    assert_eq!(cli.command, built);
+    let error = Cli::try_parse_from(["tool", "--speed", "medium", "clean"]).unwrap_err();
+    assert!(error.to_string().contains("'medium' isn't a valid value for '--speed <SPEED>'"), "{error}");
+    println!("clap: {:?}", cli.command);
 
     println!("all macro crates ok");
 }
