@@ -144,6 +144,9 @@ enum {
  * its decls. `name` (may be NULL) names the module in messages. The bytes are
  * copied. On success stores the module in `*out` and returns WASMACRO_OK;
  * otherwise `*out` is NULL and the status says why (LOAD or DECLS).
+ * A module built for wasm32-wasip1 sees, as its environment, the CARGO_PKG_*
+ * and CARGO_CRATE_NAME variables of this process's (those Cargo sets for the
+ * crate rustc compiles), and nothing else of it.
  */
 wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* wasm, size_t len,
                                      const char* name, uint32_t flags, wasmacro_module** out,

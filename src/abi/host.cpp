@@ -180,7 +180,8 @@ struct Host::State final : WireTables {
     tokens::Edition edition;
 
     std::unique_ptr<wasm::Store> store;
-    // No arguments, environment or stdin; its stderr is shown with an error.
+    // No arguments or stdin, and only the environment the caller sets; its
+    // stderr is shown with an error.
     wasi::Wasi wasi;
     wasm::Instance* instance = nullptr;
     wasm::Function* raw_to_token_stream = nullptr;
@@ -572,6 +573,12 @@ Host::Host(std::shared_ptr<const wasm::Module> module, wasm::SandboxLimits limit
 }
 
 Host::~Host() = default;
+
+void Host::set_environment(std::vector<std::string> environment) {
+    if (environment == state_->wasi.environment()) return;
+    state_->wasi.set_environment(std::move(environment));
+    state_->needs_instance = true;
+}
 
 wasm::SandboxLimits& Host::limits() {
     return state_->store->limits();

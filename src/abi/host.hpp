@@ -75,6 +75,11 @@ public:
     tokens::TokenStream expand(std::string_view entry, const tokens::TokenStream& input,
                                const tokens::TokenStream* args = nullptr);
 
+    /// The environment a wasm32-wasip1 macro sees (WASI's environ, "NAME=value"
+    /// entries; none by default). A change takes a new instance, made before
+    /// the next expansion (a libc reads the environment once).
+    void set_environment(std::vector<std::string> environment);
+
     wasm::SandboxLimits& limits();
     const wasm::Module& module() const;
     /// How many times the module was instantiated (1 + one per failed expansion

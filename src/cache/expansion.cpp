@@ -52,7 +52,8 @@ ModuleCache::ModuleCache(std::shared_ptr<Store> store, std::span<const uint8_t> 
 }
 
 Key ModuleCache::key(std::string_view form, const macros::MacroDecl& macro,
-                     std::span<const uint8_t> input, std::span<const uint8_t> args) const {
+                     std::span<const uint8_t> input, std::span<const uint8_t> args,
+                     const std::vector<std::string>& environment) const {
     Key k;
     // The engine's sources and the format of the key: a wasmacro whose
     // engine counts fuel differently must not replay this one's results.
@@ -63,6 +64,8 @@ Key ModuleCache::key(std::string_view form, const macros::MacroDecl& macro,
         .add_u64(limits_.max_call_depth)
         .add_u64(limits_.store_bytes());
     k.add_u64(static_cast<uint64_t>(macro.kind)).add(macro.name).add(macro.export_name);
+    k.add_u64(environment.size());
+    for (const std::string& entry : environment) k.add(entry);
     k.add(args).add(input);
     k.seal();
     return k;
@@ -172,7 +175,9 @@ class CachedLibrary final : public macros::Library {
 public:
     CachedLibrary(std::unique_ptr<macros::Library> inner, ModuleCache cache)
         : Library(inner->decls(), inner->display_name()), inner_(std::move(inner)),
-          cache_(std::move(cache)) {}
+          cache_(std::move(cache)) {
+        set_environment(inner_->environment());
+    }
 
     TokenStream expand(const macros::MacroDecl& macro, const TokenStream& input,
                        const TokenStream* attr_args) override {
@@ -180,7 +185,7 @@ public:
         std::vector<uint8_t> args_bytes, input_bytes;
         if (attr_args) abi::encode(*attr_args, abi::Direction::HostToGuest, tables, args_bytes);
         abi::encode(input, abi::Direction::HostToGuest, tables, input_bytes);
-        Key key = cache_.key("canonical spans", macro, input_bytes, args_bytes);
+        Key key = cache_.key("canonical spans", macro, input_bytes, args_bytes, environment());
         if (std::optional<Outcome> hit = cache_.lookup(key)) {
             if (hit->kind != Outcome::Kind::Expansion) throw cache_.error(*hit);
             abi::DecodeOptions options;
@@ -205,7 +210,13 @@ public:
         return out;
     }
 
+    bool reads_environment() const override { return inner_->reads_environment(); }
+
 private:
+    void apply_environment(const std::vector<std::string>& environment) override {
+        inner_->set_environment(environment);
+    }
+
     std::unique_ptr<macros::Library> inner_;
     ModuleCache cache_;
 };

@@ -32,9 +32,10 @@ public:
                 std::string display_name);
 
     /// The key of expanding `macro` on `input` (and an attribute's `args`)
-    /// in wire form; `form` says which numbering the spans follow.
+    /// in wire form, with `environment` (macros::Library::environment);
+    /// `form` says which numbering the spans follow.
     Key key(std::string_view form, const macros::MacroDecl& macro, std::span<const uint8_t> input,
-            std::span<const uint8_t> args) const;
+            std::span<const uint8_t> args, const std::vector<std::string>& environment) const;
 
     std::optional<Outcome> lookup(const Key& key) { return store_->lookup(key); }
     void put_output(Key key, std::span<const uint8_t> output);

@@ -224,7 +224,8 @@ wasmacro_status run_expansion(wasmacro_module* module, const macros::MacroDecl& 
         static constexpr uint8_t kEmpty[] = {0};
         std::span<const uint8_t> a;
         if (is_attr) a = args != nullptr ? std::span(args, args_len) : std::span(kEmpty);
-        key = module->cache->key("caller's spans", macro, {input, input_len}, a);
+        key = module->cache->key("caller's spans", macro, {input, input_len}, a,
+                                 module->library->environment());
         if (std::optional<cache::Outcome> found = module->cache->lookup(*key)) {
             if (found->kind != cache::Outcome::Kind::Expansion) throw module->cache->error(*found);
             bytes = std::move(found->bytes);
@@ -362,6 +363,7 @@ wasmacro_status wasmacro_module_load(wasmacro_engine* engine, const uint8_t* was
         } else {
             module->library = macros::Library::load(std::move(decoded), display, engine->limits);
         }
+        module->library->set_environment(macros::cargo_package_environment());
 #ifdef WASMACRO_HAVE_CACHE
         if (engine->cache)
             module->cache.emplace(engine->cache, bytes,

@@ -68,6 +68,7 @@ std::unique_ptr<macros::Library> load_library(const std::string& path,
     } catch (const Error& e) {
         throw Error(fmt::format("{}: {}", path, e.what()));
     }
+    library->set_environment(macros::cargo_package_environment());
 #ifdef WASMACRO_HAVE_CACHE
     if (cache) return cache::with_cache(std::move(library), cache, wasm, limits);
 #else

@@ -2,7 +2,10 @@
 #include "macros/library.hpp"
 
 #include "abi/host.hpp"
+#include "wasi/wasi.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 
 namespace wasmacro::macros {
@@ -64,11 +67,34 @@ public:
 
     abi::Host& host() { return host_; }
 
+    bool reads_environment() const override {
+        const std::vector<wasm::Import>& imports = host_.module().imports;
+        return std::any_of(imports.begin(), imports.end(), wasi::is_wasi_import);
+    }
+
 private:
+    void apply_environment(const std::vector<std::string>& environment) override {
+        host_.set_environment(environment);
+    }
+
     abi::Host host_;
 };
 
 } // namespace
+
+std::vector<std::string> cargo_package_environment() {
+    // Cargo's documented variables for the crate being compiled, sorted.
+    static constexpr const char* kNames[] = {
+        "CARGO_CRATE_NAME",        "CARGO_PKG_AUTHORS",       "CARGO_PKG_DESCRIPTION",
+        "CARGO_PKG_HOMEPAGE",      "CARGO_PKG_LICENSE",       "CARGO_PKG_LICENSE_FILE",
+        "CARGO_PKG_NAME",          "CARGO_PKG_README",        "CARGO_PKG_REPOSITORY",
+        "CARGO_PKG_RUST_VERSION",  "CARGO_PKG_VERSION",       "CARGO_PKG_VERSION_MAJOR",
+        "CARGO_PKG_VERSION_MINOR", "CARGO_PKG_VERSION_PATCH", "CARGO_PKG_VERSION_PRE"};
+    std::vector<std::string> out;
+    for (const char* name : kNames)
+        if (const char* value = std::getenv(name)) out.push_back(std::string(name) + "=" + value);
+    return out;
+}
 
 std::string ExpansionError::with_hint(std::string_view hint) const {
     std::string message = what();

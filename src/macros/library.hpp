@@ -132,6 +132,20 @@ public:
     const Decls& decls() const { return decls_; }
     const std::string& display_name() const { return display_name_; }
 
+    /// The environment a macro built for wasm32-wasip1 sees through WASI
+    /// ("NAME=value" entries; none until set), for the expansions from now
+    /// on. A module without WASI imports cannot read one and keeps none.
+    void set_environment(std::vector<std::string> environment) {
+        if (!reads_environment()) environment.clear();
+        environment_ = std::move(environment);
+        apply_environment(environment_);
+    }
+    /// What the macros see: their expansions are functions of it as well as
+    /// of their input.
+    const std::vector<std::string>& environment() const { return environment_; }
+    /// Whether the module imports WASI, through which it may read it.
+    virtual bool reads_environment() const = 0;
+
     /// Runs one expansion: `input` is the item (derive, attribute) or the
     /// macro's input (bang); `attr_args` the attribute's arguments. Spans of
     /// the input (host handles or source locations) come back on the output
@@ -145,9 +159,20 @@ protected:
         : decls_(std::move(decls)), display_name_(std::move(display_name)) {}
 
 private:
+    virtual void apply_environment(const std::vector<std::string>& environment) = 0;
+
     Decls decls_;
     std::string display_name_;
+    std::vector<std::string> environment_;
 };
+
+/// Cargo's variables for the crate being compiled that macros read while
+/// they expand (clap's `#[command(version, author, about)]` reads
+/// CARGO_PKG_VERSION, CARGO_PKG_AUTHORS, CARGO_PKG_DESCRIPTION): those of
+/// Cargo's documented CARGO_PKG_* and CARGO_CRATE_NAME that this process's
+/// environment sets, as "NAME=value", sorted. Nothing else of the
+/// environment reaches a macro.
+std::vector<std::string> cargo_package_environment();
 
 /// Loaded libraries by crate name, and macro lookup across them (what a
 /// pre-expander resolves `#[derive(Name)]`, `#[name]` and `name!` against).

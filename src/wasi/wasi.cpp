@@ -719,6 +719,14 @@ std::optional<wasm::Extern> Wasi::resolve(const wasm::Import& import) const {
     return std::nullopt;
 }
 
+void Wasi::set_environment(std::vector<std::string> environment) {
+    state_->options.environment = std::move(environment);
+}
+
+const std::vector<std::string>& Wasi::environment() const {
+    return state_->options.environment;
+}
+
 void Wasi::begin_call(std::string input) {
     State& s = *state_;
     s.stdin_bytes = std::move(input);

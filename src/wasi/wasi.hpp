@@ -76,6 +76,11 @@ public:
     /// emptied, random_get starts its sequence again, files opened by the
     /// previous call are closed.
     void begin_call(std::string input = {});
+    /// Replaces the environment (Options::environment) from the next
+    /// environ_get on; a libc reads it once, so a module that already did
+    /// needs a new instance to see the change.
+    void set_environment(std::vector<std::string> environment);
+    const std::vector<std::string>& environment() const;
     const std::string& stdout_text() const;
     const std::string& stderr_text() const;
 

@@ -396,6 +396,31 @@ TEST(CachedLibrary, AttributeArgumentsArePartOfTheKey) {
     EXPECT_EQ(c.hits(), 2u);
 }
 
+TEST(CachedLibrary, TheEnvironmentOfAWasiMacroIsPartOfTheKey) {
+    TempDir dir;
+    Cached c(dir.path, "wasi.wasm");
+    auto probe = [&](const std::vector<std::string>& environment) {
+        c.plain->set_environment(environment);
+        c.cached->set_environment(environment);
+        return tokens::to_string(c.both("wasi_probe", "a"));
+    };
+    std::string one = probe({"WASI_PROBE=one"});
+    std::string two = probe({"WASI_PROBE=two"});
+    EXPECT_NE(one.find("\"one\""), std::string::npos) << one;
+    EXPECT_NE(two.find("\"two\""), std::string::npos) << two;
+    EXPECT_EQ(c.misses(), 2u);
+    EXPECT_EQ(probe({"WASI_PROBE=one"}), one);
+    EXPECT_EQ(c.hits(), 1u);
+
+    // A module without WASI cannot read it: no environment, the same key.
+    Cached serde(dir.path, "serde_derive.wasm");
+    serde.both("Serialize", kRecord);
+    serde.cached->set_environment({"CARGO_PKG_NAME=another"});
+    EXPECT_TRUE(serde.cached->environment().empty());
+    serde.both("Serialize", kRecord);
+    EXPECT_EQ(serde.hits(), 2u);
+}
+
 TEST(CachedLibrary, ErrorsReplayWithTheirMessage) {
     TempDir dir;
     wasm::SandboxLimits limits;
@@ -415,7 +440,7 @@ TEST(CachedLibrary, ErrorsReplayWithTheirMessage) {
         try {
             c.run(lib, macro, "struct S;");
         } catch (const macros::ExpansionError& e) {
-            Failure f{e.cause(), e.what(), e.with_hint("; HINT"), e.trap()};
+            Failure f{e.cause(), e.what(), e.with_hint("; HINT"), e.trap(), std::nullopt, 0};
             if (e.limit()) {
                 f.limit = e.limit()->kind;
                 f.limit_value = e.limit()->value;

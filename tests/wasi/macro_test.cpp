@@ -78,6 +78,49 @@ TEST(WasiMacro, ALibraryRecoversAndStartsEachExpansionAfresh) {
               "const WASI_PROBE: (&str, u64, usize, usize) = (\"unset\", 0u64, 0usize, 2usize);\n");
 }
 
+TEST(WasiMacro, ALibrarysEnvironmentIsWhatTheMacroSees) {
+    std::ifstream in(kFixture, std::ios::binary);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                               std::istreambuf_iterator<char>()};
+    auto lib = wasmacro::macros::Library::load(bytes, "wasi.wasm");
+    const auto* macro = lib->decls().find("wasi_probe");
+    ASSERT_NE(macro, nullptr);
+    auto probe = [&] {
+        auto file = wasmacro::tokens::SourceFile::from_bytes("t", "a");
+        return wasmacro::tokens::to_pretty_string(
+            lib->expand(*macro, wasmacro::tokens::tokenize(file, {}).stream));
+    };
+    EXPECT_THAT(probe(), HasSubstr("(\"unset\""));
+    EXPECT_TRUE(lib->reads_environment());
+    // After the macro read the environment once (its libc keeps it), a new
+    // one still reaches it.
+    lib->set_environment({"WASI_PROBE=first"});
+    EXPECT_THAT(probe(), HasSubstr("(\"first\""));
+    lib->set_environment({"WASI_PROBE=second"});
+    EXPECT_THAT(probe(), HasSubstr("(\"second\""));
+    EXPECT_THAT(probe(), HasSubstr("(\"second\""));
+}
+
+TEST(WasiMacro, CargosPackageVariablesAndNothingElseReachAMacro) {
+    ::setenv("CARGO_PKG_VERSION", "1.2.3", 1);
+    ::setenv("CARGO_CRATE_NAME", "my_app", 1);
+    ::setenv("CARGO_PKG_DESCRIPTION", "", 1);
+    ::setenv("CARGO_HOME", "/home/someone/.cargo", 1);
+    ::setenv("WASI_PROBE", "private", 1);
+    std::vector<std::string> env = wasmacro::macros::cargo_package_environment();
+    for (const char* name : {"CARGO_PKG_VERSION", "CARGO_CRATE_NAME", "CARGO_PKG_DESCRIPTION",
+                             "CARGO_HOME", "WASI_PROBE"})
+        ::unsetenv(name);
+    EXPECT_THAT(env, testing::ElementsAre("CARGO_CRATE_NAME=my_app",
+                                          "CARGO_PKG_DESCRIPTION=", "CARGO_PKG_VERSION=1.2.3"));
+    // `wasmacro call` gives the macro those (the fixture reads WASI_PROBE,
+    // which is not one of them).
+    ::setenv("WASI_PROBE", "private", 1);
+    Result r = run_tool({"call", kFixture, "wasi_probe"}, "a");
+    ::unsetenv("WASI_PROBE");
+    EXPECT_THAT(r.out, HasSubstr("(\"unset\""));
+}
+
 TEST(WasiMacro, InspectListsItsWasiImports) {
     Result r = run_tool({"inspect", kFixture});
     EXPECT_EQ(r.code, 0) << r.err;
