@@ -83,10 +83,12 @@ void run_call(const CallOptions& o, Context& ctx) {
     std::vector<std::pair<std::string, tokens::Span>> errors;
     expand::find_compile_errors(out, errors);
     if (!errors.empty()) {
-        for (const auto& [message, span] : errors)
+        for (auto& [message, span] : errors) {
+            while (message.ends_with('\n')) message.pop_back();
             ctx.err << fmt::format("error: {}\n  = note: a compile_error! of {} macro `{}` ({})\n",
                                    message, macros::name(macro->kind), macro->name,
                                    lib->display_name());
+        }
         ctx.exit_code = 1;
         return;
     }

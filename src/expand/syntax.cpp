@@ -1,5 +1,7 @@
 #include "expand/syntax.hpp"
 
+#include "tokens/tokenize.hpp"
+
 #include <array>
 
 namespace wasmacro::expand {
@@ -280,8 +282,7 @@ void find_compile_errors(const TokenStream& s,
         for (std::size_t k = i + 3; k < s[i + 2].end; ++k)
             if (s[k].kind == TreeKind::Literal) {
                 std::string_view t = s[k].text();
-                message =
-                    std::string(t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t);
+                message = tokens::string_literal_value(t).value_or(std::string(t));
                 out.emplace_back(std::move(message), s[k].span);
                 message.clear();
                 break;

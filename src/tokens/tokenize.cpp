@@ -702,4 +702,55 @@ std::optional<TokenStream> parse_text(std::string_view text, Edition edition, Sp
     return std::move(r.stream);
 }
 
+std::optional<std::string> string_literal_value(std::string_view literal) {
+    // The lexer's checks first, so that every escape below is a valid one.
+    std::optional<TokenStream> lexed = parse_text(literal, Edition::E2021, Span{});
+    if (!lexed || lexed->size() != 1 || (*lexed)[0].kind != TreeKind::Literal ||
+        (*lexed)[0].text() != literal)
+        return std::nullopt;
+    if (literal.starts_with('r')) {
+        size_t hashes = literal.find('"') - 1;
+        if (literal.size() < 2 * hashes + 3 || literal[1 + hashes] != '"') return std::nullopt;
+        std::string_view body = literal.substr(2 + hashes);
+        body = body.substr(0, body.size() - hashes);
+        if (!body.ends_with('"')) return std::nullopt; // a suffix
+        body.remove_suffix(1);
+        return std::string(body);
+    }
+    if (!literal.starts_with('"') || !literal.ends_with('"')) return std::nullopt;
+    std::string_view body = literal.substr(1, literal.size() - 2);
+    std::string out;
+    for (size_t i = 0; i < body.size(); ++i) {
+        if (body[i] != '\\') {
+            out += body[i];
+            continue;
+        }
+        char e = body[++i];
+        switch (e) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case '0': out += '\0'; break;
+        case 'x':
+            out += static_cast<char>(std::stoi(std::string(body.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+            break;
+        case 'u': {
+            size_t close = body.find('}', i);
+            std::string digits;
+            for (char c : body.substr(i + 2, close - i - 2))
+                if (c != '_') digits += c;
+            append_utf8(out, static_cast<char32_t>(std::stoul(digits, nullptr, 16)));
+            i = close;
+            break;
+        }
+        case '\n':
+            while (i + 1 < body.size() && std::strchr(" \t\n\r", body[i + 1]) != nullptr) ++i;
+            break;
+        default: out += e; // \\ \" \'
+        }
+    }
+    return out;
+}
+
 } // namespace wasmacro::tokens

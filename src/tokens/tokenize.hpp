@@ -77,4 +77,10 @@ TokenStream tokenize_or_throw(const SourceFile& file, const LexOptions& options 
 /// `TokenStream::from_str`. Returns nullopt if it does not lex.
 std::optional<TokenStream> parse_text(std::string_view text, Edition edition, Span span);
 
+/// The value of a string literal's source text (`"a\nb"`, `r#"..."#`): its
+/// escapes resolved, as rustc reads it (a `\` at a line's end skips the
+/// next line's leading whitespace). nullopt for other literals and for text
+/// that is not a valid string literal.
+std::optional<std::string> string_literal_value(std::string_view literal);
+
 } // namespace wasmacro::tokens

@@ -196,6 +196,22 @@ TEST(ParseText, GivesEveryTokenTheSpan) {
     EXPECT_EQ(bang->size(), 3u);
 }
 
+TEST(StringLiteralValue, ResolvesEscapesAsRustcReadsThem) {
+    EXPECT_EQ(string_literal_value(R"("a\nb\t\"c\" \\ \x41\u{e9}\u{1_F600}")"),
+              "a\nb\t\"c\" \\ A\u00e9\U0001F600");
+    EXPECT_EQ(string_literal_value("\"one \\\n    two\""), "one two");
+    EXPECT_EQ(string_literal_value(R"(r#"a "quoted" \n"#)"), "a \"quoted\" \\n");
+    EXPECT_EQ(string_literal_value(R"(r"plain")"), "plain");
+    EXPECT_EQ(string_literal_value(R"("")"), "");
+    // Not string literals, or not valid ones.
+    EXPECT_FALSE(string_literal_value("'c'"));
+    EXPECT_FALSE(string_literal_value("b\"bytes\""));
+    EXPECT_FALSE(string_literal_value("42"));
+    EXPECT_FALSE(string_literal_value(R"("bad \q escape")"));
+    EXPECT_FALSE(string_literal_value(R"("a" "b")"));
+    EXPECT_FALSE(string_literal_value(R"("unterminated)"));
+}
+
 TEST(Building, StreamsFromAHost) {
     TokenStream s;
     s.push_ident("fn", Span::host(1));
