@@ -14,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kWasmTarget = "wasm32-unknown-unknown";
-
 std::string env_or(const char* name, std::string fallback) {
     const char* value = std::getenv(name);
     return value != nullptr && *value != '\0' ? value : fallback;
@@ -190,7 +188,7 @@ Toolchain find_toolchain() {
             env_or("WASMACRO_WASM_RUSTC", env_or("RUSTC", "rustc"))};
 }
 
-void require_wasm_std(const Toolchain& tc) {
+void require_wasm_std(const Toolchain& tc, std::string_view target) {
     std::string sysroot;
     int status = bridge::run_captured({tc.rustc, "--print", "sysroot"}, sysroot);
     if (status != 0)
@@ -199,7 +197,7 @@ void require_wasm_std(const Toolchain& tc) {
             tc.rustc, sysroot));
     while (!sysroot.empty() && (sysroot.back() == '\n' || sysroot.back() == '\r'))
         sysroot.pop_back();
-    fs::path lib = fs::path(sysroot) / "lib" / "rustlib" / kWasmTarget / "lib";
+    fs::path lib = fs::path(sysroot) / "lib" / "rustlib" / target / "lib";
     std::error_code ec;
     if (fs::is_directory(lib, ec))
         for (const fs::directory_entry& e : fs::directory_iterator(lib, ec))
@@ -211,7 +209,7 @@ void require_wasm_std(const Toolchain& tc) {
         "rustc `{}` ({}) has no standard library for {} (none in {}): install it with `rustup "
         "target add {}`, or on Debian `apt-get install libstd-rust-dev-wasm32` and build with "
         "RUSTC=/usr/bin/rustc CARGO=/usr/bin/cargo",
-        tc.rustc, version, kWasmTarget, lib.string(), kWasmTarget));
+        tc.rustc, version, target, lib.string(), target));
 }
 
 std::string rust_crates_dir() {
@@ -235,8 +233,13 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
         throw BuildError(fmt::format("{}: no Cargo.toml (`wasmacro build` takes the directory of a "
                                      "proc-macro crate)",
                                      crate_dir.string()));
+    if (options.target != kDefaultTarget && options.target != "wasm32-wasip1" &&
+        options.target != "wasm32-wasi")
+        throw BuildError(fmt::format("--target {}: wasmacro runs modules built for {} or "
+                                     "wasm32-wasip1 (called wasm32-wasi before rustc 1.78)",
+                                     options.target, kDefaultTarget));
     const Toolchain tc = find_toolchain();
-    require_wasm_std(tc);
+    require_wasm_std(tc, options.target);
 
     Manifest crate = parse_metadata(cargo_stdout(tc,
                                                  {"metadata", "--no-deps", "--format-version", "1",
@@ -271,8 +274,8 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
     std::string resolved =
         cargo_stdout(tc,
-                     {"metadata", "--format-version", "1", "--filter-platform",
-                      std::string(kWasmTarget), "--manifest-path", build_manifest.string()},
+                     {"metadata", "--format-version", "1", "--filter-platform", options.target,
+                      "--manifest-path", build_manifest.string()},
                      "resolving the dependencies of " + crate.name);
     for (const RegistryPackage& p : registry_libraries(resolved)) {
         bool syn1 = p.name == "syn" && p.version.starts_with("1.");
@@ -296,10 +299,9 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     }
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
 
-    std::vector<std::string> args = {"build",           "--release",
-                                     "--target",        std::string(kWasmTarget),
-                                     "--manifest-path", build_manifest.string(),
-                                     "--target-dir",    target_dir.string()};
+    std::vector<std::string> args = {"build",        "--release",        "--target",
+                                     options.target, "--manifest-path",  build_manifest.string(),
+                                     "--target-dir", target_dir.string()};
     for (const std::string& f : options.features) args.insert(args.end(), {"--features", f});
     std::vector<std::string> cmd =
         cargo_command(tc, args, dir.string(), "/wasmacro-build/" + dir.filename().string());
@@ -307,10 +309,10 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     if (status != 0)
         throw BuildError(fmt::format("building {} {} for {} failed (exit status {}; cargo's output "
                                      "is above): {}",
-                                     crate.name, crate.version, kWasmTarget, status,
+                                     crate.name, crate.version, options.target, status,
                                      bridge::command_line(cmd)));
 
-    const fs::path built = target_dir / kWasmTarget / "release" / (crate.lib_name + ".wasm");
+    const fs::path built = target_dir / options.target / "release" / (crate.lib_name + ".wasm");
     std::vector<uint8_t> wasm = read_file_bytes(built.string());
     // A module the host would refuse is an error here, not at its first use.
     std::unique_ptr<macros::Library> library =

@@ -11,6 +11,8 @@
 
 namespace wasmacro::build {
 
+inline constexpr std::string_view kDefaultTarget = "wasm32-unknown-unknown";
+
 struct BuildOptions {
     std::string crate_dir = ".";
     /// Default: TARGET/wasmacro/<lib name>.wasm.
@@ -18,6 +20,10 @@ struct BuildOptions {
     std::vector<std::string> features;
     /// Default: $CARGO_TARGET_DIR, else `target` in the crate.
     std::optional<std::string> target_dir;
+    /// wasm32-unknown-unknown, or wasm32-wasip1 (wasm32-wasi to a rustc
+    /// older than 1.78) for a macro that reads Cargo's CARGO_PKG_* while it
+    /// expands: std reaches them through WASI.
+    std::string target = std::string(kDefaultTarget);
 };
 
 struct BuildResult {
@@ -45,8 +51,8 @@ struct Toolchain {
 Toolchain find_toolchain();
 
 /// Throws BuildError, saying how to install it, unless `rustc` has the
-/// wasm32-unknown-unknown standard library.
-void require_wasm_std(const Toolchain& toolchain);
+/// standard library of `target`.
+void require_wasm_std(const Toolchain& toolchain, std::string_view target = kDefaultTarget);
 
 /// Where the guest and the facade crates are: $WASMACRO_RUST_DIR, else the
 /// `rust` folder of the source tree wasmacro was built from.

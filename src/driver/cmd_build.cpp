@@ -1,4 +1,4 @@
-// `wasmacro build [CRATE_DIR] [-o OUT.wasm] [--features F]... [--target-dir DIR]`:
+// `wasmacro build [CRATE_DIR] [-o OUT.wasm] [--features F]... [--target-dir DIR] [--target T]`:
 // a proc-macro crate as published, compiled to a wasm macro module (the work
 // is src/build's).
 #include "driver/commands.hpp"
@@ -23,6 +23,11 @@ void add_build_command(CLI::App& app, Context& ctx) {
     cmd->add_option(
         "--target-dir", options->target_dir,
         "Cargo's target directory (default: $CARGO_TARGET_DIR, else target/ in the crate)");
+    cmd->add_option("--target", options->target,
+                    "wasm32-unknown-unknown, or wasm32-wasip1 (wasm32-wasi before rustc 1.78) "
+                    "for a macro that reads CARGO_PKG_* while it expands (clap's "
+                    "#[command(version)]): it gets the compiled crate's values through WASI")
+        ->capture_default_str();
     cmd->callback([options, &ctx]() {
         build::BuildResult result = build::build_macro(*options, ctx.err);
         std::string macros;

@@ -125,6 +125,31 @@ errors)
   build_fails "$crates/kinds" "has no standard library for wasm32-unknown-unknown" \
     "rustup target add wasm32-unknown-unknown" "libstd-rust-dev-wasm32" -- RUSTC="$work/fake/rustc"
   build_fails "$crates/kinds" "cannot run rustc" -- RUSTC="$work/no-such-rustc"
+  "$WASMACRO" build "$crates/kinds" --target wasm32-unknown-emscripten >target.log 2>&1
+  [[ $? == 1 ]] || fail "an unsupported --target was not refused"
+  grep -qF -- "--target wasm32-unknown-emscripten: wasmacro runs modules built for wasm32-unknown-unknown or wasm32-wasip1" target.log ||
+    { cat target.log >&2; fail "the refusal of --target does not say which targets work"; }
+  ;;
+wasip1)
+  # clap_derive for wasm32-wasi (Debian's rustc 1.63 names wasm32-wasip1 so):
+  # std reads the environment through WASI, and the host gives it Cargo's
+  # CARGO_PKG_* for the crate being compiled, so `#[command(version, author,
+  # about)]` work as natively; nothing else of the environment.
+  build clap_derive.wasm "$work/t" "$registry/clap_derive-4.0.21" --target wasm32-wasi || exit 1
+  "$WASMACRO" inspect clap_derive.wasm | grep -qF '"wasi_snapshot_preview1" "environ_get"' ||
+    fail "clap_derive.wasm does not read its environment through WASI"
+  input='#[derive(Parser)] #[command(version, author, about)] struct Cli { x: u8 }'
+  out=$(printf '%s' "$input" | env CARGO_PKG_VERSION=1.2.3 CARGO_PKG_AUTHORS='A. Person <a@example.org>' \
+    CARGO_PKG_DESCRIPTION='Does things' "$WASMACRO" call clap_derive.wasm Parser 2>&1)
+  for want in 'version("1.2.3")' 'author("A. Person <a@example.org>")' 'about("Does things")'; do
+    grep -qF "$want" <<<"$out" || fail "the expansion has no $want: $out"
+  done
+  # Outside Cargo there are none, and clap says so, as natively.
+  out=$(printf '%s' "$input" | env -u CARGO_PKG_VERSION "$WASMACRO" call clap_derive.wasm Parser 2>&1)
+  [[ $out == *'error: cannot derive `version` from Cargo.toml'*'= note: `CARGO_PKG_VERSION` environment variable is not set'* ]] ||
+    fail "without CARGO_PKG_VERSION: $out"
+  # For the example (FIXTURES_REQUIRED in CMakeLists.txt).
+  mkdir -p "$BUILD_WORK/modules" && cp clap_derive.wasm "$BUILD_WORK/modules/clap_derive.wasip1.wasm"
   ;;
 registry)
   # serde_derive and thiserror-impl as Debian ships them, unmodified and

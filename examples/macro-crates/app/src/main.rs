@@ -76,9 +76,8 @@ enum Color {
 }
 
 // clap_derive: a command line with options, a value enum and subcommands.
-/// Builds things.
 #[derive(clap_derive::Parser, Debug)]
-#[command(name = "tool", version = "1.0")]
+#[command(name = "tool", version, about)]
 struct Cli {
     /// Say more.
     #[arg(short, long, action = clap::ArgAction::Count)]
@@ -145,6 +144,13 @@ async fn main() {
     let error = Cli::try_parse_from(["tool", "--speed", "medium", "clean"]).unwrap_err();
     assert!(error.to_string().contains("'medium' isn't a valid value for '--speed <SPEED>'"), "{error}");
     println!("clap: {:?}", cli.command);
+    // `version` and `about` came from Cargo.toml through CARGO_PKG_*.
+    let help = Cli::try_parse_from(["tool", "--version"]).unwrap_err().to_string();
+    assert_eq!(help, "tool 0.1.0\n");
+    use clap::CommandFactory;
+    let about = Cli::command().get_about().map(|a| a.to_string());
+    assert_eq!(about.as_deref(), Some("The macro crates of Debian's registry, as wasm"));
+    println!("clap: {}", help.trim_end());
 
     println!("all macro crates ok");
 }
