@@ -1,6 +1,8 @@
 // libFuzzer target for the token layer: any bytes go through the lexer, which
 // must never crash or throw; whatever lexes without errors must print (plain
-// and readable layout) to text that lexes back to the same trees.
+// and readable layout) to text that lexes back to the same trees, and each
+// string literal's value must come out (string_literal_value, which reads
+// the compile_error! messages of macros) without a crash.
 //
 // The first byte picks the edition, so every edition's rules are exercised.
 #include "tokens/dump.hpp"
@@ -37,6 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The dump indents by depth, so unclosed groups make it quadratic; keep to small inputs.
     if (size < 16 * 1024) (void)dump_text(r.stream);
     if (!r.ok()) return 0;
+    for (const Tree& t : r.stream.nodes())
+        if (t.kind == TreeKind::Literal &&
+            (t.text().starts_with('"') || t.text().starts_with("r\"") ||
+             t.text().starts_with("r#")))
+            (void)string_literal_value(t.text());
     // A doc comment holding `"` and 255 `#` becomes, as in rustc, a raw
     // string with 255 `#` that cannot lex back: no round trip to check.
     if (file.text->find('"' + std::string(kMaxRawStringHashes, '#')) != std::string::npos) return 0;
