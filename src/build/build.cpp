@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <ostream>
 #include <set>
 
 namespace wasmacro::build {
@@ -167,16 +168,28 @@ tokens::Edition edition_of(const Manifest& crate) {
     return edition;
 }
 
-/// Every source file under the crate's library directory, before any build.
-void check_sources(const Manifest& crate, tokens::Edition edition) {
+/// Every source file under the crate's library directory, before any build;
+/// warns on `err` if the macro reads the environment where it cannot.
+void check_sources(const Manifest& crate, tokens::Edition edition, std::string_view target,
+                   std::ostream& err) {
     fs::path lib_dir = (fs::path(crate.root) / crate.lib_path).parent_path();
     std::vector<fs::path> files;
     for (const fs::directory_entry& e : fs::recursive_directory_iterator(lib_dir))
         if (e.is_regular_file() && e.path().extension() == ".rs") files.push_back(e.path());
     std::sort(files.begin(), files.end());
-    for (const fs::path& f : files)
-        check_wasm_api(tokens::SourceFile::load(f.string()), edition,
-                       f.lexically_relative(crate.root).string());
+    std::optional<std::string> reads_environment;
+    for (const fs::path& f : files) {
+        tokens::SourceFile file = tokens::SourceFile::load(f.string());
+        std::string name = f.lexically_relative(crate.root).string();
+        check_wasm_api(file, edition, name);
+        if (!reads_environment) reads_environment = find_environment_read(file, edition, name);
+    }
+    if (reads_environment && target == kDefaultTarget)
+        err << fmt::format("warning: {} reads the environment while it expands ({}), where a "
+                           "macro built for {} finds no variable; build it with --target "
+                           "wasm32-wasip1 (wasm32-wasi before rustc 1.78) to give it the compiled "
+                           "crate's CARGO_PKG_* and CARGO_CRATE_NAME\n",
+                           crate.name, *reads_environment, kDefaultTarget);
 }
 
 BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err);
@@ -251,7 +264,7 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
                                      "`proc-macro = true`)",
                                      manifest_path.string(), crate.name));
     const tokens::Edition edition = edition_of(crate);
-    check_sources(crate, edition);
+    check_sources(crate, edition, options.target, err);
     const fs::path root_file = fs::path(crate.root) / crate.lib_path;
     RewrittenRoot root =
         rewrite_entry_points(tokens::SourceFile::load(root_file.string()), edition);

@@ -394,6 +394,19 @@ bool declares_proc_macro(const tokens::SourceFile& lib_root) {
     return false;
 }
 
+std::optional<std::string> find_environment_read(const tokens::SourceFile& file,
+                                                 tokens::Edition edition,
+                                                 const std::string& display_name) {
+    if (file.text->find("env") == std::string::npos) return std::nullopt;
+    const TokenStream ts = lex(file, edition);
+    for (size_t i = 0; i + 3 < ts.size(); ++i)
+        if (is_ident(ts[i], "env") && is_punct(ts[i + 1], ':') && is_punct(ts[i + 2], ':'))
+            for (std::string_view read : {"var", "var_os", "vars", "vars_os"})
+                if (is_ident(ts[i + 3], read))
+                    return fmt::format("{}: `env::{}`", location(display_name, ts[i]), read);
+    return std::nullopt;
+}
+
 void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,
                     const std::string& display_name) {
     struct Missing {

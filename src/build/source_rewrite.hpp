@@ -52,6 +52,14 @@ std::optional<std::string> enable_proc_macro_on_wasm(const tokens::SourceFile& f
 /// or its types would be the compiler's crate's.
 bool declares_proc_macro(const tokens::SourceFile& lib_root);
 
+/// Where `file` first reads the process environment at run time
+/// (`env::var`, `var_os`, `vars`, `vars_os`), as `display_name:line:column:
+/// `env::var``; nullopt if it does not. (`env!` reads it when the macro is
+/// compiled, and is not one.)
+std::optional<std::string> find_environment_read(const tokens::SourceFile& file,
+                                                 tokens::Edition edition,
+                                                 const std::string& display_name);
+
 /// Throws BuildError at the first use in `file` of compiler API that a wasm
 /// macro cannot have (`proc_macro::Diagnostic`, `SourceFile`, `tracked_env`,
 /// `tracked_path`, `Span::source_file`, ...), naming the API and

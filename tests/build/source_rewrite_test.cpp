@@ -113,6 +113,21 @@ TEST(RewriteEntryPoints, ProcMacroErrorWrapsTheEntryPointOnWasmOnly) {
     EXPECT_EQ(out.text.find("#[proc_macro_error]"), std::string::npos) << out.text;
 }
 
+TEST(FindEnvironmentRead, NamesTheFirstRuntimeRead) {
+    auto read = [](const std::string& src) {
+        return build::find_environment_read(file(src), tokens::Edition::E2021, "src/lib.rs");
+    };
+    EXPECT_EQ(read("fn f() {\n    let v = std::env::var(\"X\");\n}\n"),
+              "src/lib.rs:2:18: `env::var`");
+    EXPECT_EQ(read("use std::env;\nfn f() { env::var_os(\"X\"); env::var(\"Y\"); }"),
+              "src/lib.rs:2:10: `env::var_os`");
+    EXPECT_EQ(read("fn f() { for (k, v) in std::env::vars() {} }"), "src/lib.rs:1:29: `env::vars`");
+    // Compile-time reads, and other `env`s, are not.
+    EXPECT_FALSE(read("const V: &str = env!(\"CARGO_PKG_VERSION\");"));
+    EXPECT_FALSE(read("fn f(env: &Env) { env.var(); } // env::var in a comment"));
+    EXPECT_FALSE(read("fn f() { std::env::args(); }"));
+}
+
 TEST(RewriteEntryPoints, RefusesWhatItCannotRewrite) {
     auto error_of = [](const std::string& src) {
         try {
