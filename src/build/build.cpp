@@ -168,28 +168,51 @@ tokens::Edition edition_of(const Manifest& crate) {
     return edition;
 }
 
-/// Every source file under the crate's library directory, before any build;
-/// warns on `err` if the macro reads the environment where it cannot.
-void check_sources(const Manifest& crate, tokens::Edition edition, std::string_view target,
-                   std::ostream& err) {
+/// Every source file under the crate's library directory, before any build.
+/// Returns where the crate first reads the environment at run time, if it
+/// does (find_environment_read) and names one of Cargo's variables for the
+/// compiled crate, which a WASI build would give it.
+std::optional<std::string> check_sources(const Manifest& crate, tokens::Edition edition) {
     fs::path lib_dir = (fs::path(crate.root) / crate.lib_path).parent_path();
     std::vector<fs::path> files;
     for (const fs::directory_entry& e : fs::recursive_directory_iterator(lib_dir))
         if (e.is_regular_file() && e.path().extension() == ".rs") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     std::optional<std::string> reads_environment;
+    bool names_cargo_variable = false;
     for (const fs::path& f : files) {
         tokens::SourceFile file = tokens::SourceFile::load(f.string());
         std::string name = f.lexically_relative(crate.root).string();
         check_wasm_api(file, edition, name);
         if (!reads_environment) reads_environment = find_environment_read(file, edition, name);
+        names_cargo_variable = names_cargo_variable || names_cargo_package_variable(file, edition);
     }
-    if (reads_environment && target == kDefaultTarget)
-        err << fmt::format("warning: {} reads the environment while it expands ({}), where a "
+    if (!names_cargo_variable) return std::nullopt;
+    return reads_environment;
+}
+
+/// The target to build for (BuildOptions::target), with a word on `err`
+/// where the environment decides it.
+std::string choose_target(const BuildOptions& options, const Toolchain& tc, const Manifest& crate,
+                          const std::optional<std::string>& reads_environment, std::ostream& err) {
+    if (!reads_environment) return options.target.value_or(std::string(kDefaultTarget));
+    if (!options.target)
+        for (std::string_view wasi : {"wasm32-wasip1", "wasm32-wasi"})
+            if (has_wasm_std(tc, wasi)) {
+                err << fmt::format("note: {} reads Cargo's CARGO_PKG_* while it expands ({}): "
+                                   "building it for {}, whose modules get the compiled crate's "
+                                   "values\n",
+                                   crate.name, *reads_environment, wasi);
+                return std::string(wasi);
+            }
+    std::string target = options.target.value_or(std::string(kDefaultTarget));
+    if (target == kDefaultTarget)
+        err << fmt::format("warning: {} reads Cargo's CARGO_PKG_* while it expands ({}), where a "
                            "macro built for {} finds no variable; build it with --target "
                            "wasm32-wasip1 (wasm32-wasi before rustc 1.78) to give it the compiled "
-                           "crate's CARGO_PKG_* and CARGO_CRATE_NAME\n",
+                           "crate's values\n",
                            crate.name, *reads_environment, kDefaultTarget);
+    return target;
 }
 
 BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err);
@@ -201,7 +224,9 @@ Toolchain find_toolchain() {
             env_or("WASMACRO_WASM_RUSTC", env_or("RUSTC", "rustc"))};
 }
 
-void require_wasm_std(const Toolchain& tc, std::string_view target) {
+namespace {
+
+fs::path std_dir(const Toolchain& tc, std::string_view target) {
     std::string sysroot;
     int status = bridge::run_captured({tc.rustc, "--print", "sysroot"}, sysroot);
     if (status != 0)
@@ -210,11 +235,23 @@ void require_wasm_std(const Toolchain& tc, std::string_view target) {
             tc.rustc, sysroot));
     while (!sysroot.empty() && (sysroot.back() == '\n' || sysroot.back() == '\r'))
         sysroot.pop_back();
-    fs::path lib = fs::path(sysroot) / "lib" / "rustlib" / target / "lib";
+    return fs::path(sysroot) / "lib" / "rustlib" / target / "lib";
+}
+
+} // namespace
+
+bool has_wasm_std(const Toolchain& tc, std::string_view target) {
+    fs::path lib = std_dir(tc, target);
     std::error_code ec;
     if (fs::is_directory(lib, ec))
         for (const fs::directory_entry& e : fs::directory_iterator(lib, ec))
-            if (e.path().filename().string().starts_with("libstd-")) return;
+            if (e.path().filename().string().starts_with("libstd-")) return true;
+    return false;
+}
+
+void require_wasm_std(const Toolchain& tc, std::string_view target) {
+    if (has_wasm_std(tc, target)) return;
+    fs::path lib = std_dir(tc, target);
     std::string version;
     bridge::run_captured({tc.rustc, "--version"}, version);
     while (!version.empty() && version.back() == '\n') version.pop_back();
@@ -246,13 +283,13 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
         throw BuildError(fmt::format("{}: no Cargo.toml (`wasmacro build` takes the directory of a "
                                      "proc-macro crate)",
                                      crate_dir.string()));
-    if (options.target != kDefaultTarget && options.target != "wasm32-wasip1" &&
-        options.target != "wasm32-wasi")
+    if (options.target && *options.target != kDefaultTarget && *options.target != "wasm32-wasip1" &&
+        *options.target != "wasm32-wasi")
         throw BuildError(fmt::format("--target {}: wasmacro runs modules built for {} or "
                                      "wasm32-wasip1 (called wasm32-wasi before rustc 1.78)",
-                                     options.target, kDefaultTarget));
+                                     *options.target, kDefaultTarget));
     const Toolchain tc = find_toolchain();
-    require_wasm_std(tc, options.target);
+    require_wasm_std(tc, options.target.value_or(std::string(kDefaultTarget)));
 
     Manifest crate = parse_metadata(cargo_stdout(tc,
                                                  {"metadata", "--no-deps", "--format-version", "1",
@@ -264,7 +301,8 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
                                      "`proc-macro = true`)",
                                      manifest_path.string(), crate.name));
     const tokens::Edition edition = edition_of(crate);
-    check_sources(crate, edition, options.target, err);
+    const std::string target =
+        choose_target(options, tc, crate, check_sources(crate, edition), err);
     const fs::path root_file = fs::path(crate.root) / crate.lib_path;
     RewrittenRoot root =
         rewrite_entry_points(tokens::SourceFile::load(root_file.string()), edition);
@@ -285,11 +323,10 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     const fs::path build_manifest = dir / "Cargo.toml";
     std::vector<Patch> patches;
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
-    std::string resolved =
-        cargo_stdout(tc,
-                     {"metadata", "--format-version", "1", "--filter-platform", options.target,
-                      "--manifest-path", build_manifest.string()},
-                     "resolving the dependencies of " + crate.name);
+    std::string resolved = cargo_stdout(tc,
+                                        {"metadata", "--format-version", "1", "--filter-platform",
+                                         target, "--manifest-path", build_manifest.string()},
+                                        "resolving the dependencies of " + crate.name);
     for (const RegistryPackage& p : registry_libraries(resolved)) {
         bool syn1 = p.name == "syn" && p.version.starts_with("1.");
         if (!syn1 && !declares_proc_macro(tokens::SourceFile::load(p.lib_root))) continue;
@@ -313,7 +350,7 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     write_if_changed(build_manifest, build_crate_manifest(crate, patches));
 
     std::vector<std::string> args = {"build",        "--release",        "--target",
-                                     options.target, "--manifest-path",  build_manifest.string(),
+                                     target,         "--manifest-path",  build_manifest.string(),
                                      "--target-dir", target_dir.string()};
     for (const std::string& f : options.features) args.insert(args.end(), {"--features", f});
     std::vector<std::string> cmd =
@@ -322,10 +359,10 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     if (status != 0)
         throw BuildError(fmt::format("building {} {} for {} failed (exit status {}; cargo's output "
                                      "is above): {}",
-                                     crate.name, crate.version, options.target, status,
+                                     crate.name, crate.version, target, status,
                                      bridge::command_line(cmd)));
 
-    const fs::path built = target_dir / options.target / "release" / (crate.lib_name + ".wasm");
+    const fs::path built = target_dir / target / "release" / (crate.lib_name + ".wasm");
     std::vector<uint8_t> wasm = read_file_bytes(built.string());
     // A module the host would refuse is an error here, not at its first use.
     std::unique_ptr<macros::Library> library =
@@ -335,7 +372,7 @@ BuildResult build_in_target_dir(const BuildOptions& options, std::ostream& err) 
     fs::create_directories(out.parent_path());
     write_file(out.string(),
                std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
-    return {out.string(), crate.name, crate.version, library->decls()};
+    return {out.string(), crate.name, crate.version, target, library->decls()};
 }
 
 } // namespace

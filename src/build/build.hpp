@@ -21,14 +21,16 @@ struct BuildOptions {
     /// Default: $CARGO_TARGET_DIR, else `target` in the crate.
     std::optional<std::string> target_dir;
     /// wasm32-unknown-unknown, or wasm32-wasip1 (wasm32-wasi to a rustc
-    /// older than 1.78) for a macro that reads Cargo's CARGO_PKG_* while it
-    /// expands: std reaches them through WASI.
-    std::string target = std::string(kDefaultTarget);
+    /// older than 1.78), where std reads the environment through WASI and
+    /// the host gives a macro Cargo's CARGO_PKG_* for the crate it expands
+    /// in. Unset: wasm32-unknown-unknown, but the WASI target the rustc has
+    /// for a crate that reads those at run time.
+    std::optional<std::string> target;
 };
 
 struct BuildResult {
     std::string wasm_path;
-    std::string crate_name, version;
+    std::string crate_name, version, target;
     /// What the module's section says (without the entry points cfg'd out).
     macros::Decls decls;
 };
@@ -50,8 +52,9 @@ struct Toolchain {
 };
 Toolchain find_toolchain();
 
-/// Throws BuildError, saying how to install it, unless `rustc` has the
-/// standard library of `target`.
+/// Whether `rustc` has the standard library of `target`.
+bool has_wasm_std(const Toolchain& toolchain, std::string_view target);
+/// Throws BuildError, saying how to install it, unless it has.
 void require_wasm_std(const Toolchain& toolchain, std::string_view target = kDefaultTarget);
 
 /// Where the guest and the facade crates are: $WASMACRO_RUST_DIR, else the

@@ -407,6 +407,16 @@ std::optional<std::string> find_environment_read(const tokens::SourceFile& file,
     return std::nullopt;
 }
 
+bool names_cargo_package_variable(const tokens::SourceFile& file, tokens::Edition edition) {
+    if (file.text->find("\"CARGO_") == std::string::npos) return false;
+    const TokenStream ts = lex(file, edition);
+    for (const Tree& t : ts.nodes())
+        if (t.kind == TreeKind::Literal &&
+            (t.text().starts_with("\"CARGO_PKG_") || t.text() == "\"CARGO_CRATE_NAME\""))
+            return true;
+    return false;
+}
+
 void check_wasm_api(const tokens::SourceFile& file, tokens::Edition edition,
                     const std::string& display_name) {
     struct Missing {

@@ -59,6 +59,9 @@ bool declares_proc_macro(const tokens::SourceFile& lib_root);
 std::optional<std::string> find_environment_read(const tokens::SourceFile& file,
                                                  tokens::Edition edition,
                                                  const std::string& display_name);
+/// Whether `file` has a string literal naming one of Cargo's variables for
+/// the crate being compiled (`"CARGO_PKG_..."`, `"CARGO_CRATE_NAME"`).
+bool names_cargo_package_variable(const tokens::SourceFile& file, tokens::Edition edition);
 
 /// Throws BuildError at the first use in `file` of compiler API that a wasm
 /// macro cannot have (`proc_macro::Diagnostic`, `SourceFile`, `tracked_env`,

@@ -24,19 +24,20 @@ void add_build_command(CLI::App& app, Context& ctx) {
         "--target-dir", options->target_dir,
         "Cargo's target directory (default: $CARGO_TARGET_DIR, else target/ in the crate)");
     cmd->add_option("--target", options->target,
-                    "wasm32-unknown-unknown, or wasm32-wasip1 (wasm32-wasi before rustc 1.78) "
-                    "for a macro that reads CARGO_PKG_* while it expands (clap's "
-                    "#[command(version)]): it gets the compiled crate's values through WASI")
-        ->capture_default_str();
+                    "wasm32-unknown-unknown, or wasm32-wasip1 (wasm32-wasi before rustc 1.78), "
+                    "whose modules get the compiled crate's CARGO_PKG_* through WASI (clap's "
+                    "#[command(version)] reads them); default: wasm32-unknown-unknown, but "
+                    "the WASI target the rustc has for a crate that reads CARGO_PKG_*");
     cmd->callback([options, &ctx]() {
         build::BuildResult result = build::build_macro(*options, ctx.err);
         std::string macros;
         for (const macros::MacroDecl& m : result.decls.macros)
             macros +=
                 fmt::format("{}{} {}", macros.empty() ? "" : ", ", macros::name(m.kind), m.name);
-        ctx.out << fmt::format("wrote {} ({} {}, edition {}: {})\n", result.wasm_path,
-                               result.crate_name, result.version,
-                               tokens::edition_name(result.decls.edition), macros);
+        ctx.out << fmt::format(
+            "wrote {} ({} {}{}, edition {}: {})\n", result.wasm_path, result.crate_name,
+            result.version, result.target == build::kDefaultTarget ? "" : " for " + result.target,
+            tokens::edition_name(result.decls.edition), macros);
     });
 }
 

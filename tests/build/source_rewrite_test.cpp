@@ -126,6 +126,14 @@ TEST(FindEnvironmentRead, NamesTheFirstRuntimeRead) {
     EXPECT_FALSE(read("const V: &str = env!(\"CARGO_PKG_VERSION\");"));
     EXPECT_FALSE(read("fn f(env: &Env) { env.var(); } // env::var in a comment"));
     EXPECT_FALSE(read("fn f() { std::env::args(); }"));
+
+    auto names = [](const std::string& src) {
+        return build::names_cargo_package_variable(file(src), tokens::Edition::E2021);
+    };
+    EXPECT_TRUE(names("fn f() { from_env(\"CARGO_PKG_VERSION\") }"));
+    EXPECT_TRUE(names("const N: &str = \"CARGO_CRATE_NAME\";"));
+    EXPECT_FALSE(names("fn f() { env::var(\"STRUM_DEBUG\") } // \"CARGO_PKG_NAME\""));
+    EXPECT_FALSE(names("const N: &str = \"CARGO_HOME\";"));
 }
 
 TEST(RewriteEntryPoints, RefusesWhatItCannotRewrite) {
