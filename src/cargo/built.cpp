@@ -52,7 +52,7 @@ std::string first_line(std::string_view text) {
 void add_built_macros(std::vector<MacroChoice>& choices, bool build, std::ostream& err) {
     std::vector<MacroChoice*> wanted;
     for (MacroChoice& c : choices)
-        if (!c.wasm && !patch_table(c.package.source).empty()) wanted.push_back(&c);
+        if (!c.wasm && !c.unused && !patch_table(c.package.source).empty()) wanted.push_back(&c);
     if (wanted.empty()) return;
 
     const build::Toolchain tc = build::find_toolchain();

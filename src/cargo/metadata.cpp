@@ -68,18 +68,25 @@ Workspace parse_metadata(std::string_view text_json) {
     const json& resolve = field(doc, "resolve", "the output");
     if (!packages.is_array()) throw Error("cargo metadata: `packages` is not an array");
 
-    // Each resolved package's enabled features.
+    // Each resolved package's enabled features and dependencies.
     std::unordered_map<std::string, std::vector<std::string>> resolved;
     if (resolve.is_object())
         for (const json& node : field(resolve, "nodes", "`resolve`")) {
-            std::vector<std::string>& enabled = resolved[text(node, "id", "a resolve node")];
+            std::string node_id = text(node, "id", "a resolve node");
+            std::vector<std::string>& enabled = resolved[node_id];
             for (const json& f : node.value("features", json::array()))
                 if (f.is_string()) enabled.push_back(f.get<std::string>());
             std::sort(enabled.begin(), enabled.end());
+            std::vector<std::string>& deps = ws.dependencies[node_id];
+            for (const json& d : node.value("dependencies", json::array()))
+                if (d.is_string()) deps.push_back(d.get<std::string>());
         }
     std::unordered_set<std::string> members;
     for (const json& id : field(doc, "workspace_members", "the output"))
-        if (id.is_string()) members.insert(id.get<std::string>());
+        if (id.is_string()) {
+            members.insert(id.get<std::string>());
+            ws.members.push_back(id.get<std::string>());
+        }
 
     read_macro_table(doc.value("metadata", json()), ws.root / "Cargo.toml",
                      "workspace.metadata.wasmacro.macros", ws.mapped);
@@ -106,6 +113,7 @@ Workspace parse_metadata(std::string_view text_json) {
             std::sort(m.features.begin(), m.features.end());
             if (auto node = resolved.find(id); node != resolved.end()) m.enabled = node->second;
             m.dir = fs::path(text(p, "manifest_path", id)).parent_path();
+            m.id = id;
             ws.macros.push_back(std::move(m));
             break;
         }

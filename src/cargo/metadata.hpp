@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace wasmacro::cargo {
@@ -21,6 +22,7 @@ struct ProcMacroPackage {
     std::vector<std::string> features; ///< every feature it declares, sorted
     std::vector<std::string> enabled;  ///< the features the resolve enables, sorted
     std::filesystem::path dir;         ///< where its Cargo.toml is
+    std::string id;                    ///< Cargo's package id
 };
 
 /// One entry of a `wasmacro.macros` table: a crate name and its `.wasm`.
@@ -35,6 +37,10 @@ struct Workspace {
     std::filesystem::path root;           ///< workspace_root
     std::vector<ProcMacroPackage> macros; ///< in the resolve, by name then version
     std::vector<MappedMacro> mapped;      ///< the workspace's table, then each member's
+    std::vector<std::string> members;     ///< the members' package ids
+    /// Each resolved package's dependencies, by package id (empty without a
+    /// resolve).
+    std::unordered_map<std::string, std::vector<std::string>> dependencies;
 };
 
 /// Parses `cargo metadata --format-version 1` output. Throws Error naming

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace wasmacro::cargo {
 
@@ -20,6 +22,36 @@ std::string patch_table(const std::string& source) {
     for (std::string_view prefix : {"registry+", "sparse+"})
         if (source.starts_with(prefix)) return source.substr(prefix.size());
     return {};
+}
+
+bool mark_unused(std::vector<MacroChoice>& choices, const Workspace& ws, bool expect_builds) {
+    std::unordered_map<std::string, const MacroChoice*> by_id;
+    for (const MacroChoice& c : choices) by_id[c.package.id] = &c;
+    auto from_wasm = [&](const MacroChoice& c) {
+        return c.wasm ||
+               (expect_builds && c.build_failure.empty() && !patch_table(c.package.source).empty());
+    };
+    // What Cargo builds: the members, and their dependencies but those of a
+    // proc-macro package from wasm, whose shim has none.
+    std::unordered_set<std::string> reached;
+    std::vector<std::string> stack = ws.members;
+    while (!stack.empty()) {
+        std::string id = std::move(stack.back());
+        stack.pop_back();
+        if (!reached.insert(id).second) continue;
+        if (auto c = by_id.find(id); c != by_id.end() && from_wasm(*c->second)) continue;
+        if (auto deps = ws.dependencies.find(id); deps != ws.dependencies.end())
+            stack.insert(stack.end(), deps->second.begin(), deps->second.end());
+    }
+    bool revived = false;
+    for (MacroChoice& c : choices) {
+        // Without a resolve nothing is known to be left out.
+        bool used = ws.dependencies.empty() || reached.count(c.package.id) != 0;
+        revived |= c.unused && used;
+        c.unused = !used;
+        if (c.unused) c.origin = "not built: only proc-macro crates that come from wasm use it";
+    }
+    return revived;
 }
 
 std::vector<MacroChoice> choose_wasm_builds(const Workspace& ws, const fs::path& macro_dir) {

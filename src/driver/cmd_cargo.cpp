@@ -104,7 +104,14 @@ int run_cargo(std::vector<std::string> args, Context& ctx) {
         std::string cargo = env_or("CARGO", "cargo");
         cargo::Workspace ws = cargo::read_workspace(cargo, o.cargo_args);
         std::vector<cargo::MacroChoice> choices = cargo::choose_wasm_builds(ws, o.macro_dir);
-        if (o.build_macros) cargo::add_built_macros(choices, !o.list, ctx.err);
+        cargo::mark_unused(choices, ws, o.build_macros);
+        if (o.build_macros) {
+            cargo::add_built_macros(choices, !o.list, ctx.err);
+            // A failed build leaves its package native, with its own macros.
+            if (!o.list)
+                while (cargo::mark_unused(choices, ws, false))
+                    cargo::add_built_macros(choices, true, ctx.err);
+        }
         if (o.list) {
             for (const cargo::MacroChoice& c : choices) {
                 ctx.out << c.package.name << " " << c.package.version << ": ";
@@ -115,6 +122,7 @@ int run_cargo(std::vector<std::string> args, Context& ctx) {
             }
             return 0;
         }
+        std::erase_if(choices, [](const cargo::MacroChoice& c) { return c.unused; });
         std::vector<std::string> native;
         for (const cargo::MacroChoice& c : choices)
             if (!c.wasm) native.push_back(c.package.name + " " + c.package.version);

@@ -66,11 +66,15 @@ const char* kMetadata = R"({
   "workspace_members": ["path+file:///ws/app#0.1.0", "path+file:///ws/local-derive#0.2.0"],
   "resolve": {"nodes": [
     {"id": "registry+https://github.com/rust-lang/crates.io-index#thiserror-impl@1.0.38"},
-    {"id": "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.152"},
+    {"id": "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.152",
+     "dependencies": ["registry+https://github.com/rust-lang/crates.io-index#serde_derive@1.0.152"]},
     {"id": "registry+https://github.com/rust-lang/crates.io-index#serde_derive@1.0.152",
      "features": ["deserialize_in_place", "default"]},
     {"id": "path+file:///ws/local-derive#0.2.0"},
-    {"id": "path+file:///ws/app#0.1.0"}], "root": null},
+    {"id": "path+file:///ws/app#0.1.0",
+     "dependencies": ["registry+https://github.com/rust-lang/crates.io-index#serde@1.0.152",
+                      "registry+https://github.com/rust-lang/crates.io-index#thiserror-impl@1.0.38"]}],
+   "root": null},
   "workspace_root": "/ws",
   "metadata": {"wasmacro": {"macros": {"thiserror-impl": "wasm/thiserror.wasm",
                                        "serde_derive": "/abs/serde_derive.wasm"}}}
@@ -93,6 +97,13 @@ TEST(Metadata, ProcMacroPackagesOfTheResolveAndTheTablesOfTheWorkspace) {
     EXPECT_EQ(ws.macros[2].version, "1.0.38");
     EXPECT_EQ(ws.macros[2].source, kCratesIo);
     EXPECT_EQ(ws.macros[2].lib_name, "thiserror_impl");
+    EXPECT_EQ(ws.macros[2].id, kCratesIo + std::string("#thiserror-impl@1.0.38"));
+    EXPECT_EQ(ws.members,
+              (Args{"path+file:///ws/app#0.1.0", "path+file:///ws/local-derive#0.2.0"}));
+    EXPECT_EQ(ws.dependencies.at("path+file:///ws/app#0.1.0"),
+              (Args{kCratesIo + std::string("#serde@1.0.152"),
+                    kCratesIo + std::string("#thiserror-impl@1.0.38")}));
+    EXPECT_TRUE(ws.dependencies.at("path+file:///ws/local-derive#0.2.0").empty());
     // The workspace's table first, then the members'; a dependency's is not
     // the user's. Relative paths are their Cargo.toml's.
     ASSERT_EQ(ws.mapped.size(), 3u);
@@ -195,6 +206,48 @@ TEST(Sources, TablesFirstThenTheMacroDirectory) {
     ws.mapped[0].wasm = dir / "missing.wasm";
     EXPECT_THROW(cargo::choose_wasm_builds(ws, {}), Error);
     fs::remove_all(dir);
+}
+
+// clap's graph: app -> clap -> clap_derive -> proc-macro-error ->
+// proc-macro-error-attr, and `shared`, a macro crate that both app and
+// clap_derive use.
+TEST(Sources, AMacroOnlyMacrosFromWasmReachAreUnused) {
+    cargo::Workspace ws;
+    ws.members = {"app"};
+    ws.dependencies = {{"app", {"clap", "shared"}},
+                       {"clap", {"clap_derive"}},
+                       {"clap_derive", {"proc-macro-error", "shared"}},
+                       {"proc-macro-error", {"proc-macro-error-attr"}},
+                       {"proc-macro-error-attr", {}},
+                       {"shared", {}}};
+    auto choice = [](const std::string& name) {
+        cargo::MacroChoice c;
+        c.package.name = c.package.id = name;
+        c.package.source = kCratesIo;
+        return c;
+    };
+    std::vector<cargo::MacroChoice> c = {choice("clap_derive"), choice("proc-macro-error-attr"),
+                                         choice("shared")};
+    // clap_derive has no wasm build: Cargo builds it, and what it uses.
+    EXPECT_FALSE(cargo::mark_unused(c, ws, false));
+    EXPECT_FALSE(c[0].unused || c[1].unused || c[2].unused);
+    c[0].wasm = "/m/clap_derive.wasm";
+    cargo::mark_unused(c, ws, false);
+    EXPECT_FALSE(c[0].unused);
+    EXPECT_TRUE(c[1].unused);
+    EXPECT_EQ(c[1].origin, "not built: only proc-macro crates that come from wasm use it");
+    EXPECT_FALSE(c[2].unused); // app uses it too
+    // Builds --build-macros would try count as wasm until one fails.
+    c[0].wasm.reset();
+    cargo::mark_unused(c, ws, true);
+    EXPECT_TRUE(c[1].unused);
+    c[0].build_failure = "no wasm std";
+    EXPECT_TRUE(cargo::mark_unused(c, ws, true));
+    EXPECT_FALSE(c[1].unused);
+    // Without a resolve, nothing is left out.
+    c[0].wasm = "/m/clap_derive.wasm";
+    cargo::mark_unused(c, cargo::Workspace{}, false);
+    EXPECT_FALSE(c[1].unused);
 }
 
 // A module built by --build-macros is another file whenever what it was

@@ -39,7 +39,7 @@ wcargo() {
 
 # No native macro, nor syn, quote or proc-macro2, is compiled for the host.
 no_native_macros() {
-  for crate in syn quote proc-macro2 serde_derive thiserror-impl; do
+  for crate in syn quote proc-macro2 serde_derive thiserror-impl clap_derive tokio-macros tracing-attributes; do
     if grep -E "^ *(Compiling|Checking) $crate v[0-9.]+( |\$)" "$1" | grep -qv /shim-; then
       fail "$crate was compiled natively"
     fi
@@ -222,6 +222,51 @@ engine_options)
   "$WASMACRO" rustc demo.rs --edition 2021 --wasm-proc-macro demo="$FIXTURES/demo.wasm" --interpreter -o demo >ok.log 2>&1 ||
     fail "wasmacro rustc --interpreter failed: $(cat ok.log)"
   [[ $(./demo) == "Hello from WASM! My name is S." ]] || fail "the demo printed the wrong message"
+  ;;
+graph)
+  # graph/: every macro behind a runtime crate's feature (clap's `derive`,
+  # tokio's `macros`, tracing's `attributes`), none prebuilt. --build-macros
+  # builds each to wasm once (clap_derive for wasm32-wasi, as it reads
+  # CARGO_PKG_*), and Cargo compiles none of them, nor syn, for the host.
+  # A cache of its own: build_macros empties the shared one's macros.
+  export WASMACRO_CACHE_DIR=$work/cache WASMACRO_WASM_RUSTC=/usr/bin/rustc WASMACRO_WASM_CARGO=/usr/bin/cargo
+  rm -rf "$work/ws" && cp -r "$here/graph" "$work/ws" && cd "$work/ws" || exit 2
+  for command in build test "doc --no-deps"; do
+    log=${command%% *}.log
+    # shellcheck disable=SC2086 # the command's words
+    "$WASMACRO" cargo --build-macros $command >"$log" 2>&1 || fail "wasmacro cargo --build-macros $command failed"
+    cat "$log"
+  done
+  # The build's log also has the wasm builds' cargo (syn for wasm32, in the
+  # cache): the target directory says what was compiled for the host.
+  if compgen -G "$CARGO_TARGET_DIR/debug/deps/libsyn-*" >/dev/null; then fail "syn was built for the host"; fi
+  no_native_macros test.log
+  no_native_macros doc.log
+  for crate in clap_derive tokio-macros tracing-attributes; do
+    grep -q "Compiling $crate v[0-9.]* (.*/shim-$crate-" build.log || fail "$crate was not the shim"
+    grep -qx "wasmacro: building $crate [0-9.]* to wasm (once; kept in $WASMACRO_CACHE_DIR/macros)" build.log ||
+      fail "$crate was not built to wasm"
+  done
+  grep -q "^note: clap_derive reads Cargo's CARGO_PKG_\* while it expands .*: building it for wasm32-wasi" build.log ||
+    fail "clap_derive was not built for wasm32-wasi"
+  ! grep -q "to wasm" test.log doc.log || fail "a macro was built to wasm again"
+  grep -q "test result: ok. 0 passed" test.log || fail "cargo test did not run"
+  [[ -f $CARGO_TARGET_DIR/doc/cli/index.html ]] || fail "no doc for cli"
+  cli=$CARGO_TARGET_DIR/debug/cli
+  [[ $("$cli" --times 2 a b c) == "6 words, 1 span" ]] || fail "cli counted wrong: $("$cli" --times 2 a b c 2>&1)"
+  # clap's `version` and `about` are the package's, from Cargo.toml.
+  [[ $("$cli" --version) == "cli 0.3.1" ]] || fail "cli --version: $("$cli" --version 2>&1)"
+  "$cli" --help >help.txt
+  grep -qx "Counts its words" help.txt || fail "cli --help has not the package's description: $(cat help.txt)"
+  grep -q "How many times to count each word" help.txt || fail "cli --help has not the field's doc comment"
+  "$cli" --times x >bad.txt 2>&1 && fail "cli took --times x"
+  grep -qF "Invalid value 'x' for '--times <TIMES>'" bad.txt || fail "cli's error for --times x: $(cat bad.txt)"
+  # proc-macro-error-attr is used by clap_derive alone, which comes from
+  # wasm: it is neither built to wasm nor patched.
+  ! grep -q "proc-macro-error-attr" build.log || fail "proc-macro-error-attr was built or patched"
+  "$WASMACRO" cargo --build-macros --list-macros >list.txt 2>&1
+  grep -qx "proc-macro-error-attr 1.0.3: not built: only proc-macro crates that come from wasm use it" list.txt ||
+    fail "--list-macros does not say why proc-macro-error-attr is not built: $(cat list.txt)"
   ;;
 rustc_help)
   # wasmacro's own flags first, then rustc's help.
