@@ -41,6 +41,15 @@ std::vector<std::string> cargo_command(const std::string& cargo,
     command.insert(command.end(), cargo_args.begin(), cargo_args.begin() + static_cast<long>(i));
     command.insert(command.end(), config.begin(), config.end());
     command.insert(command.end(), cargo_args.begin() + static_cast<long>(i), cargo_args.end());
+    if (config.empty()) return command;
+    // Cargo records the shims' patches in the lock file, which --locked
+    // forbids. The user's lock file was checked by `cargo metadata`, which
+    // read_workspace runs with their --locked or --frozen, and it is put back
+    // afterwards (LockfileGuard): here they become nothing and --offline.
+    auto end = std::find(command.begin(), command.end(), "--");
+    for (auto it = command.begin() + 1; it != end; ++it)
+        if (*it == "--frozen") *it = "--offline";
+    command.erase(std::remove(command.begin() + 1, end, "--locked"), end);
     return command;
 }
 

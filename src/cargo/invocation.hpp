@@ -18,7 +18,10 @@ namespace wasmacro::cargo {
 Workspace read_workspace(const std::string& cargo, const std::vector<std::string>& cargo_args);
 
 /// `cargo cargo_args...` with `config` (shim_config) right after the
-/// subcommand (or at the end if there is none).
+/// subcommand (or at the end if there is none). With a config, `--locked`
+/// is dropped and `--frozen` becomes `--offline`: read_workspace checked the
+/// lock file with them, and the shims' patches must go into it (for as long
+/// as Cargo runs).
 std::vector<std::string> cargo_command(const std::string& cargo,
                                        const std::vector<std::string>& cargo_args,
                                        const std::vector<std::string>& config);

@@ -155,6 +155,14 @@ TEST(Invocation, ConfigGoesRightAfterTheSubcommand) {
               "warnings"}));
     EXPECT_EQ(cargo::cargo_command("cargo", {"--version"}, config),
               (Args{"cargo", "--version", "--config", "a=1"}));
+    // The lock file gets the patches: --locked is metadata's check alone.
+    EXPECT_EQ(
+        cargo::cargo_command("cargo", {"build", "--locked", "--frozen", "--", "--locked"}, config),
+        (Args{"cargo", "build", "--config", "a=1", "--offline", "--", "--locked"}));
+    EXPECT_EQ(cargo::cargo_command("cargo", {"build", "--locked"}, {}),
+              (Args{"cargo", "build", "--locked"}));
+    EXPECT_EQ(cargo::metadata_command("cargo", {"build", "--locked", "--frozen"}),
+              (Args{"cargo", "metadata", "--format-version", "1", "--locked", "--frozen"}));
 }
 
 TEST(Invocation, TheLockfileIsPutBack) {

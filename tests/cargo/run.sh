@@ -71,6 +71,18 @@ OUT
   # A second build has nothing to do: the shims are where they were.
   wcargo again.log build
   [[ -z $(compiled again.log) ]] || fail "a second build compiled: $(compiled again.log)"
+  # --locked and --frozen check the user's lock file, which stays as it was.
+  wcargo locked.log build --locked
+  wcargo frozen.log build --frozen
+  cmp -s Cargo.lock "$work/Cargo.lock.before" || fail "Cargo.lock was changed by --locked or --frozen"
+  # A lock file that no longer matches the manifests is refused, as by Cargo.
+  cp app/Cargo.toml "$work/app.toml" && printf 'itoa = "1"\n' >>app/Cargo.toml
+  if "$WASMACRO" cargo --macro-dir "$work/macros" build --locked >stale.log 2>&1; then
+    fail "a stale lock file passed --locked"
+  fi
+  grep -q "because --locked was passed" stale.log || fail "the refusal of a stale lock file: $(cat stale.log)"
+  cp "$work/app.toml" app/Cargo.toml
+  cmp -s Cargo.lock "$work/Cargo.lock.before" || fail "Cargo.lock was changed by the refused build"
   # So does `cargo wasmacro`, through the cargo-wasmacro link on PATH.
   PATH=$(dirname "$WASMACRO"):$PATH cargo wasmacro --macro-dir "$work/macros" build >sub.log 2>&1 ||
     fail "cargo wasmacro build failed: $(cat sub.log)"
