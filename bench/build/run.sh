@@ -20,7 +20,8 @@ for dir in "$@"; do
   "$WASMACRO" build "$registry/$dir" -o "$work/$crate/$crate.wasm" --target-dir "$work/$crate/t" >"$work/$crate.log" 2>&1 ||
     { cat "$work/$crate.log" >&2; exit 1; }
   end=$(date +%s.%N)
-  python3 "$tests/native-harness.py" "$work/$crate/t/wasmacro-build/$dir" "$work/$crate/harness" "$here/../../tests/native-expand/src"
+  python3 "$tests/native-harness.py" "$work/$crate/t/wasmacro-build/$dir" "$work/$crate/harness" "$here/../../tests/native-expand/src" \
+    "$work/$crate/$crate.wasm"
   (cd "$work/$crate/harness/harness" && env -u RUSTC -u CARGO CARGO_TARGET_DIR="$work/$crate/harness/target" \
     cargo build --release --offline --quiet)
   printf '%s: wasmacro build %.1f s (wall, fresh target directory, 2 shared cores)\n' "$dir" "$(echo "$end - $start" | bc)"

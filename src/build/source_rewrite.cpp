@@ -164,157 +164,197 @@ RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Editi
     std::vector<Edit> edits;
     RewrittenRoot out;
 
-    std::vector<size_t> top = ts.top_level();
-    std::vector<Attribute> attributes; // those of the item being read
-    for (size_t k = 0; k < top.size(); ++k) {
-        const Tree& t = ts[top[k]];
-        if (is_punct(t, '#') && k + 1 < top.size() &&
-            is_group(ts[top[k + 1]], Delimiter::Bracket)) {
-            attributes.push_back({top[k], top[k + 1]});
-            ++k;
-            continue;
-        }
-        if (is_punct(t, '#') && k + 2 < top.size() && is_punct(ts[top[k + 1]], '!')) {
-            k += 2; // an inner attribute of the crate
-            continue;
-        }
-        // An item: its attributes are those read so far; it ends at its first
-        // top-level brace group or `;`.
-        size_t end = k;
-        while (end < top.size() && !is_group(ts[top[end]], Delimiter::Brace) &&
-               !is_punct(ts[top[end]], ';'))
-            ++end;
-        std::vector<std::string> cfgs;
-        std::vector<Edit> item_edits;  // made only if the item is an entry point
-        bool error_entry = false;      // under `#[proc_macro_error]`
-        bool error_entry_hack = false; // with its `proc_macro_hack` setting
-        struct Entry {
-            Attribute attribute;
-            macros::MacroDecl decl;
-            std::string condition; // `#[cfg(...)] ` from a cfg_attr, or empty
-        };
-        std::vector<Entry> entries;
-        for (const Attribute& a : attributes) {
-            std::vector<size_t> inner = children(ts, a.body);
-            if (inner.empty() || ts[inner[0]].kind != TreeKind::Ident) continue;
-            std::string_view name = ts[inner[0]].text();
-            std::string where = location(root.name, ts[a.hash]);
-            if (name == "cfg")
-                cfgs.emplace_back(text_of(root, ts[a.hash]).data(),
-                                  ts[a.body].span.hi - ts[a.hash].span.lo);
-            if (name == "proc_macro_error") {
-                // On wasm, proc-macro-error is wasmacro's replacement
-                // (rust/proc_macro_error), which has no attribute: the
-                // registration calls its entry point instead. Natively the
-                // attribute stays, with the settings the removed
-                // `#[proc_macro*]` implied (allow_not_macro only skips
-                // looking for it).
-                std::string settings;
-                if (inner.size() == 2 && is_group(ts[inner[1]], Delimiter::Parenthesis)) {
-                    const Tree& group = ts[inner[1]];
-                    settings = text.substr(group.span.lo + 1, group.span.hi - group.span.lo - 2);
-                    for (size_t c : children(ts, inner[1]))
-                        error_entry_hack |= is_ident(ts[c], "proc_macro_hack");
-                } else if (inner.size() != 1) {
-                    throw BuildError(where + ": `#[proc_macro_error]` takes its settings in "
-                                             "parentheses");
-                }
-                while (!settings.empty() &&
-                       std::isspace(static_cast<unsigned char>(settings.back())))
-                    settings.pop_back();
-                if (!settings.empty() && settings.back() != ',') settings += ",";
-                if (!settings.empty()) settings += " ";
-                size_t lo = ts[a.hash].span.lo, hi = ts[a.body].span.hi;
-                item_edits.push_back(
-                    {lo, hi - lo,
-                     "#[cfg_attr(not(target_arch = \"wasm32\"), proc_macro_error(" + settings +
-                         "allow_not_macro, assert_unwind_safe))]"});
-                error_entry = true;
+    // The items of the crate root, or (`in_macro`) the body of one arm of a
+    // root `macro_rules!` whose expansion defines entry points (derive_more's
+    // `create_derive!`): their names are then the macro's metavariables, and
+    // the registration is written into the body with them.
+    size_t entry_points_in_macros = 0;
+    auto rewrite_items = [&](const std::vector<size_t>& top, bool in_macro) {
+        std::vector<Attribute> attributes; // those of the item being read
+        for (size_t k = 0; k < top.size(); ++k) {
+            const Tree& t = ts[top[k]];
+            if (is_punct(t, '#') && k + 1 < top.size() &&
+                is_group(ts[top[k + 1]], Delimiter::Bracket)) {
+                attributes.push_back({top[k], top[k + 1]});
+                ++k;
                 continue;
             }
-            // `#[cfg_attr(PRED, proc_macro_derive(...))]`: the entry point
-            // exists when PRED holds, so its registration is under `#[cfg(PRED)]`.
-            std::vector<size_t> entry_attr = inner;
-            std::string condition;
-            if (name == "cfg_attr") {
-                if (inner.size() != 2 || !is_group(ts[inner[1]], Delimiter::Parenthesis)) continue;
-                std::vector<size_t> parts = children(ts, inner[1]);
-                size_t at = 0;
-                while (at < parts.size() &&
-                       !(ts[parts[at]].kind == TreeKind::Ident && entry_kind(ts[parts[at]].text())))
-                    ++at;
-                if (at == parts.size()) continue;
-                size_t after = at + 1;
-                if (after < parts.size() && is_group(ts[parts[after]], Delimiter::Parenthesis))
-                    ++after;
-                if (after < parts.size() && is_punct(ts[parts[after]], ',')) ++after;
-                if (at < 2 || !is_punct(ts[parts[at - 1]], ',') || after != parts.size())
-                    throw BuildError(where + ": `#[cfg_attr(..., " +
-                                     std::string(ts[parts[at]].text()) +
-                                     ")]` is supported only as the one attribute of its cfg_attr");
-                const Tree& first = ts[parts[0]];
-                condition = "#[cfg(" +
-                            text.substr(first.span.lo, ts[parts[at - 1]].span.lo - first.span.lo) +
-                            ")] ";
-                entry_attr.assign(parts.begin() + static_cast<std::ptrdiff_t>(at),
-                                  parts.begin() +
-                                      static_cast<std::ptrdiff_t>(std::min(at + 2, after)));
-                if (entry_attr.size() == 2 && !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
-                    entry_attr.pop_back();
-                name = ts[entry_attr[0]].text();
+            if (is_punct(t, '#') && k + 2 < top.size() && is_punct(ts[top[k + 1]], '!')) {
+                k += 2; // an inner attribute of the crate
+                continue;
             }
-            auto kind = entry_kind(name);
-            if (!kind || entry_attr.size() > 2) continue;
-            macros::MacroDecl decl;
-            decl.kind = *kind;
-            if (*kind == macros::MacroKind::Derive) {
-                if (entry_attr.size() != 2 || !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
-                    throw BuildError(where + ": `#[proc_macro_derive]` needs the derive's name");
-                parse_derive_args(ts, entry_attr[1], where, decl);
-            } else if (entry_attr.size() != 1) {
-                throw BuildError(where + ": `#[" + std::string(name) + "]` takes no arguments");
+            // An item: its attributes are those read so far; it ends at its first
+            // top-level brace group or `;`.
+            size_t end = k;
+            while (end < top.size() && !is_group(ts[top[end]], Delimiter::Brace) &&
+                   !is_punct(ts[top[end]], ';'))
+                ++end;
+            std::vector<std::string> cfgs;
+            std::vector<Edit> item_edits;  // made only if the item is an entry point
+            bool error_entry = false;      // under `#[proc_macro_error]`
+            bool error_entry_hack = false; // with its `proc_macro_hack` setting
+            struct Entry {
+                Attribute attribute;
+                macros::MacroDecl decl;
+                std::string condition; // `#[cfg(...)] ` from a cfg_attr, or empty
+            };
+            std::vector<Entry> entries;
+            for (const Attribute& a : attributes) {
+                std::vector<size_t> inner = children(ts, a.body);
+                if (inner.empty() || ts[inner[0]].kind != TreeKind::Ident) continue;
+                std::string_view name = ts[inner[0]].text();
+                std::string where = location(root.name, ts[a.hash]);
+                if (name == "cfg")
+                    cfgs.emplace_back(text_of(root, ts[a.hash]).data(),
+                                      ts[a.body].span.hi - ts[a.hash].span.lo);
+                if (name == "proc_macro_error") {
+                    // On wasm, proc-macro-error is wasmacro's replacement
+                    // (rust/proc_macro_error), which has no attribute: the
+                    // registration calls its entry point instead. Natively the
+                    // attribute stays, with the settings the removed
+                    // `#[proc_macro*]` implied (allow_not_macro only skips
+                    // looking for it).
+                    std::string settings;
+                    if (inner.size() == 2 && is_group(ts[inner[1]], Delimiter::Parenthesis)) {
+                        const Tree& group = ts[inner[1]];
+                        settings =
+                            text.substr(group.span.lo + 1, group.span.hi - group.span.lo - 2);
+                        for (size_t c : children(ts, inner[1]))
+                            error_entry_hack |= is_ident(ts[c], "proc_macro_hack");
+                    } else if (inner.size() != 1) {
+                        throw BuildError(where + ": `#[proc_macro_error]` takes its settings in "
+                                                 "parentheses");
+                    }
+                    while (!settings.empty() &&
+                           std::isspace(static_cast<unsigned char>(settings.back())))
+                        settings.pop_back();
+                    if (!settings.empty() && settings.back() != ',') settings += ",";
+                    if (!settings.empty()) settings += " ";
+                    size_t lo = ts[a.hash].span.lo, hi = ts[a.body].span.hi;
+                    item_edits.push_back(
+                        {lo, hi - lo,
+                         "#[cfg_attr(not(target_arch = \"wasm32\"), proc_macro_error(" + settings +
+                             "allow_not_macro, assert_unwind_safe))]"});
+                    error_entry = true;
+                    continue;
+                }
+                // `#[cfg_attr(PRED, proc_macro_derive(...))]`: the entry point
+                // exists when PRED holds, so its registration is under `#[cfg(PRED)]`.
+                std::vector<size_t> entry_attr = inner;
+                std::string condition;
+                if (name == "cfg_attr") {
+                    if (inner.size() != 2 || !is_group(ts[inner[1]], Delimiter::Parenthesis))
+                        continue;
+                    std::vector<size_t> parts = children(ts, inner[1]);
+                    size_t at = 0;
+                    while (at < parts.size() && !(ts[parts[at]].kind == TreeKind::Ident &&
+                                                  entry_kind(ts[parts[at]].text())))
+                        ++at;
+                    if (at == parts.size()) continue;
+                    size_t after = at + 1;
+                    if (after < parts.size() && is_group(ts[parts[after]], Delimiter::Parenthesis))
+                        ++after;
+                    if (after < parts.size() && is_punct(ts[parts[after]], ',')) ++after;
+                    if (at < 2 || !is_punct(ts[parts[at - 1]], ',') || after != parts.size())
+                        throw BuildError(
+                            where + ": `#[cfg_attr(..., " + std::string(ts[parts[at]].text()) +
+                            ")]` is supported only as the one attribute of its cfg_attr");
+                    const Tree& first = ts[parts[0]];
+                    condition =
+                        "#[cfg(" +
+                        text.substr(first.span.lo, ts[parts[at - 1]].span.lo - first.span.lo) +
+                        ")] ";
+                    entry_attr.assign(parts.begin() + static_cast<std::ptrdiff_t>(at),
+                                      parts.begin() +
+                                          static_cast<std::ptrdiff_t>(std::min(at + 2, after)));
+                    if (entry_attr.size() == 2 &&
+                        !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
+                        entry_attr.pop_back();
+                    name = ts[entry_attr[0]].text();
+                }
+                auto kind = entry_kind(name);
+                if (!kind || entry_attr.size() > 2) continue;
+                macros::MacroDecl decl;
+                decl.kind = *kind;
+                if (*kind == macros::MacroKind::Derive) {
+                    if (entry_attr.size() != 2 ||
+                        !is_group(ts[entry_attr[1]], Delimiter::Parenthesis))
+                        throw BuildError(where +
+                                         ": `#[proc_macro_derive]` needs the derive's name");
+                    const Tree& args = ts[entry_attr[1]];
+                    if (in_macro) // as written, metavariables and all
+                        decl.name = text.substr(args.span.lo + 1, args.span.hi - args.span.lo - 2);
+                    else
+                        parse_derive_args(ts, entry_attr[1], where, decl);
+                } else if (entry_attr.size() != 1) {
+                    throw BuildError(where + ": `#[" + std::string(name) + "]` takes no arguments");
+                }
+                entries.push_back({a, std::move(decl), std::move(condition)});
             }
-            entries.push_back({a, std::move(decl), std::move(condition)});
+            attributes.clear();
+            if (!entries.empty()) {
+                std::string where = location(root.name, ts[entries.front().attribute.hash]);
+                size_t fn = k;
+                while (fn < end && !is_ident(ts[top[fn]], "fn")) ++fn;
+                // A macro's `fn $name`.
+                bool metavariable = in_macro && fn + 2 < end && is_punct(ts[top[fn + 1]], '$');
+                if (metavariable) ++fn;
+                if (fn + 1 >= end || ts[top[fn + 1]].kind != TreeKind::Ident || end == top.size() ||
+                    !is_group(ts[top[end]], Delimiter::Brace))
+                    throw BuildError(where + ": an entry-point attribute must be on a function");
+                if (entries.size() > 1 &&
+                    std::any_of(entries.begin(), entries.end(),
+                                [](const Entry& e) { return e.condition.empty(); }))
+                    throw BuildError(where + ": one function with two entry-point attributes");
+                std::string function =
+                    (metavariable ? "$" : "") + std::string(ts[top[fn + 1]].text());
+                edits.insert(edits.end(), item_edits.begin(), item_edits.end());
+                std::string export_text;
+                for (Entry& e : entries) {
+                    macros::MacroDecl& decl = e.decl;
+                    if (decl.kind != macros::MacroKind::Derive) decl.name = function;
+                    // In a macro the name is known only once it expands: the
+                    // function's own is the export's.
+                    decl.export_name =
+                        in_macro ? function : export_prefix(decl.kind) + snake_case(decl.name);
+                    for (const macros::MacroDecl& seen : out.entry_points)
+                        if (seen.export_name == decl.export_name)
+                            throw BuildError(where +
+                                             ": two entry points would both be exported as `" +
+                                             decl.export_name + "`");
+                    size_t lo = ts[e.attribute.hash].span.lo, hi = ts[e.attribute.body].span.hi;
+                    std::string blank = text.substr(lo, hi - lo);
+                    for (char& c : blank)
+                        if (c != '\n') c = ' ';
+                    edits.push_back({lo, hi - lo, std::move(blank)});
+                    export_text += " ";
+                    for (const std::string& cfg : cfgs) export_text += cfg + " ";
+                    export_text +=
+                        e.condition + registration(decl, function, error_entry, error_entry_hack);
+                    if (in_macro)
+                        ++entry_points_in_macros;
+                    else
+                        out.entry_points.push_back(std::move(decl));
+                }
+                edits.push_back({ts[top[end]].span.hi, 0, std::move(export_text)});
+            }
+            k = end;
         }
-        attributes.clear();
-        if (!entries.empty()) {
-            std::string where = location(root.name, ts[entries.front().attribute.hash]);
-            size_t fn = k;
-            while (fn < end && !is_ident(ts[top[fn]], "fn")) ++fn;
-            if (fn + 1 >= end || ts[top[fn + 1]].kind != TreeKind::Ident || end == top.size() ||
-                !is_group(ts[top[end]], Delimiter::Brace))
-                throw BuildError(where + ": an entry-point attribute must be on a function");
-            if (entries.size() > 1 &&
-                std::any_of(entries.begin(), entries.end(),
-                            [](const Entry& e) { return e.condition.empty(); }))
-                throw BuildError(where + ": one function with two entry-point attributes");
-            std::string function(ts[top[fn + 1]].text());
-            edits.insert(edits.end(), item_edits.begin(), item_edits.end());
-            std::string export_text;
-            for (Entry& e : entries) {
-                macros::MacroDecl& decl = e.decl;
-                if (decl.kind != macros::MacroKind::Derive) decl.name = function;
-                decl.export_name = export_prefix(decl.kind) + snake_case(decl.name);
-                for (const macros::MacroDecl& seen : out.entry_points)
-                    if (seen.export_name == decl.export_name)
-                        throw BuildError(where + ": two entry points would both be exported as `" +
-                                         decl.export_name + "`");
-                size_t lo = ts[e.attribute.hash].span.lo, hi = ts[e.attribute.body].span.hi;
-                std::string blank = text.substr(lo, hi - lo);
-                for (char& c : blank)
-                    if (c != '\n') c = ' ';
-                edits.push_back({lo, hi - lo, std::move(blank)});
-                export_text += " ";
-                for (const std::string& cfg : cfgs) export_text += cfg + " ";
-                export_text +=
-                    e.condition + registration(decl, function, error_entry, error_entry_hack);
-                out.entry_points.push_back(std::move(decl));
-            }
-            edits.push_back({ts[top[end]].span.hi, 0, std::move(export_text)});
-        }
-        k = end;
+    };
+    std::vector<size_t> top = ts.top_level();
+    rewrite_items(top, false);
+    // `macro_rules! NAME { (PATTERN) => { BODY }; ... }` at the root.
+    for (size_t k = 0; k + 3 < top.size(); ++k) {
+        if (!is_ident(ts[top[k]], "macro_rules") || !is_punct(ts[top[k + 1]], '!') ||
+            ts[top[k + 2]].kind != TreeKind::Ident || !ts[top[k + 3]].is_group())
+            continue;
+        std::vector<size_t> arm = children(ts, top[k + 3]);
+        for (size_t a = 0; a + 2 < arm.size(); ++a)
+            if (is_punct(ts[arm[a]], '=') && is_punct(ts[arm[a + 1]], '>') &&
+                ts[arm[a + 2]].is_group())
+                rewrite_items(children(ts, arm[a + 2]), true);
     }
-    if (out.entry_points.empty())
+    if (out.entry_points.empty() && entry_points_in_macros == 0)
         throw BuildError(root.name + ": no `#[proc_macro_derive]`, `#[proc_macro_attribute]` or "
                                      "`#[proc_macro]` function at the crate root");
 

@@ -252,3 +252,33 @@ with open(path, "w") as out:
     for i, (macro, source) in enumerate(clap_errors):
         out.write(f"// @entry clap_derive_error_{i:03} {macro}\n{source}\n\n")
 print(f"{path}: {len(clap_errors)} entries")
+
+# derive_more: its derives (written by its create_derive! macro_rules) on
+# newtypes, structs and enums, with their attributes.
+newtypes = [("Meters", "u32"), ("Ratio", "f64"), ("Count", "usize"), ("Mask", "u8")]
+more = []
+for name, ty in newtypes:
+    for macros in ("From,Into", "Add,Sub,Mul,Div", "AddAssign,SubAssign,MulAssign", "Not,Neg",
+                   "Deref,DerefMut,AsRef,AsMut", "Sum,Product", "FromStr,Display", "Rem,BitAnd,BitOr,BitXor"):
+        more.append((macros, "", f"pub struct {name}({ty});"))
+more += [
+    ("Constructor,From", "", "struct Point {\n    x: i32,\n    y: i32,\n}"),
+    ("Display", "", '#[display(fmt = "({}, {})", x, y)]\nstruct Point {\n    x: i32,\n    y: i32,\n}'),
+    ("Display", "", 'enum Shape {\n    #[display(fmt = "circle of radius {}", _0)]\n    Circle(f64),\n    #[display(fmt = "{}x{} rectangle", w, h)]\n    Rect { w: u32, h: u32 },\n    Empty,\n}'),
+    # One variant with fields: derive_more keeps the variants of each type in
+    # a HashMap, whose order natively changes from run to run.
+    ("From,TryInto", "", "enum Value {\n    Pair(u8, u16),\n}"),
+    ("From,TryInto", "", "enum Number<T> {\n    Int(T),\n}"),
+    ("Error,Display", "", "enum ParseError {\n    Io(std::io::Error),\n    #[display(fmt = \"bad number: {}\", source)]\n    Number { source: std::num::ParseIntError },\n    Empty,\n}"),
+    ("Index,IndexMut,IntoIterator", "", "struct List(Vec<u8>);"),
+    ("Index,IntoIterator", "", "struct Named {\n    #[index]\n    #[into_iterator(owned, ref)]\n    items: Vec<String>,\n    label: &'static str,\n}"),
+    ("LowerHex,UpperHex,Binary,Octal", "", "struct Id(u32);"),
+    ("DebugCustom", "", '#[debug(fmt = "Id#{}", _0)]\nstruct Id(u32);'),
+    ("Add,Mul", "", "struct Vector<T> {\n    x: T,\n    y: T,\n}"),
+    ("Shl,Shr,ShlAssign,ShrAssign", "", "struct Bits(u64);"),
+    ("From", "", "struct Wrapper<T>(T);"),
+    ("Into", "", "#[into(owned, ref)]\nstruct Celsius(f64);"),
+    ("Deref", "", "struct Boxed {\n    #[deref]\n    inner: Box<str>,\n    tag: u8,\n}"),
+    ("AsRef", "", "struct Config {\n    #[as_ref]\n    name: String,\n    #[as_ref]\n    path: std::path::PathBuf,\n}"),
+]
+write("derive_more", more)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the native harness of a macro crate that `wasmacro build` built.
 
-    native-harness.py BUILD_CRATE_DIR HARNESS_DIR NATIVE_EXPAND_SRC
+    native-harness.py BUILD_CRATE_DIR HARNESS_DIR NATIVE_EXPAND_SRC [MODULE.wasm]
 
 BUILD_CRATE_DIR is TARGET/wasmacro-build/NAME-VERSION: the crate's sources
 with its entry points rewritten, the facade, and the patched crates. The
@@ -10,12 +10,16 @@ proc-macro2, which outside a compiler runs its fallback implementation; the
 facade's registrations are then no-ops) and calls each entry point as a plain
 function, with the `dump` and `bench` commands of tests/native-expand
 (NATIVE_EXPAND_SRC/corpus.rs). Build it with cargo in HARNESS_DIR/harness.
+MODULE.wasm, the build's output (read with `$WASMACRO inspect`), names the
+entry points that a macro_rules! of the crate writes.
 """
 import os
 import re
+import subprocess
 import sys
 
 build_dir, harness_dir, native_src = (os.path.abspath(a) for a in sys.argv[1:4])
+module = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 else None
 macro_dir = os.path.join(harness_dir, "macro")
 main_dir = os.path.join(harness_dir, "harness")
 os.makedirs(macro_dir, exist_ok=True)
@@ -141,6 +145,18 @@ for m in re.finditer(
     kind, macro, function = m.group(2), m.group(3), m.group(4)
     call = f"the_macro::{function}(args, input)" if kind == "attribute" else f"the_macro::{function}(input)"
     arms.append(f'        {cfg}"{macro}" => {call},')
+# Entry points that a macro_rules! writes (derive_more's create_derive!) have
+# their names only in the module, whose decls say them: there the export is
+# the function's name.
+if module:
+    found = {arm.split('"')[1] for arm in arms}
+    inspect = subprocess.run([os.environ.get("WASMACRO", "wasmacro"), "inspect", module],
+                             check=True, capture_output=True, text=True).stdout
+    for m in re.finditer(r"^  (derive|attr|bang) (\w+) -> (\w+)", inspect, re.M):
+        kind, macro, function = m.groups()
+        if macro not in found:
+            args = "args, input" if kind == "attr" else "input"
+            arms.append(f'        "{macro}" => the_macro::{function}({args}),')
 if not arms:
     sys.exit(f"native-harness.py: no entry points in {root}")
 

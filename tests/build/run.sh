@@ -188,7 +188,7 @@ crate:*)
   dir=${name#crate:}
   crate=${dir%-*}
   build "$crate.wasm" "$work/t" "$registry/$dir" || exit 1
-  python3 "$here/native-harness.py" "$work/t/wasmacro-build/$dir" "$work/harness" "$NATIVE_EXPAND_SRC" || exit 1
+  python3 "$here/native-harness.py" "$work/t/wasmacro-build/$dir" "$work/harness" "$NATIVE_EXPAND_SRC" "$crate.wasm" || exit 1
   # A debug build: the comparison needs the same tokens, not speed (the
   # benchmark, bench/build, builds it optimised).
   if ! (cd "$work/harness/harness" && env -u RUSTC -u CARGO CARGO_TARGET_DIR="$work/harness/target" \

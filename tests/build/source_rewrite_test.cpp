@@ -113,6 +113,29 @@ TEST(RewriteEntryPoints, ProcMacroErrorWrapsTheEntryPointOnWasmOnly) {
     EXPECT_EQ(out.text.find("#[proc_macro_error]"), std::string::npos) << out.text;
 }
 
+TEST(RewriteEntryPoints, InAMacroRulesTheRegistrationUsesItsMetavariables) {
+    const std::string src =
+        "macro_rules! create_derive(\n"
+        "    ($feature:literal, $trait_:ident, $fn_name:ident $(,$attribute:ident)*) => {\n"
+        "        #[cfg(feature = $feature)]\n"
+        "        #[proc_macro_derive($trait_, attributes($($attribute),*))]\n"
+        "        pub fn $fn_name(input: TokenStream) -> TokenStream { input }\n"
+        "    }\n"
+        ");\n"
+        "create_derive!(\"from\", From, from_derive, from);\n";
+    build::RewrittenRoot out = build::rewrite_entry_points(file(src), tokens::Edition::E2018);
+    EXPECT_NE(out.text.find("{ input } #[cfg(feature = $feature)] " +
+                            registration("export_derive!($trait_, attributes($($attribute),*) => "
+                                         "$fn_name, $fn_name);")),
+              std::string::npos)
+        << out.text;
+    EXPECT_EQ(out.text.find("#[proc_macro_derive"), std::string::npos) << out.text;
+    // Known only once the macro expands: the module's section says them.
+    EXPECT_TRUE(out.entry_points.empty());
+    EXPECT_EQ(std::count(out.text.begin(), out.text.end(), '\n'),
+              std::count(src.begin(), src.end(), '\n') + 1);
+}
+
 TEST(FindEnvironmentRead, NamesTheFirstRuntimeRead) {
     auto read = [](const std::string& src) {
         return build::find_environment_read(file(src), tokens::Edition::E2021, "src/lib.rs");

@@ -154,6 +154,10 @@ macro_rules! export_derive {
         $crate::__export_record!(concat!("derive:", stringify!($name), ":", stringify!($export)));
         $crate::__export_entry!(1 $export, $func);
     };
+    // `attributes()`, as a macro_rules! that writes entry points may expand to.
+    ($name:ident, attributes($(,)?) => $export:ident, $func:expr $(,)?) => {
+        $crate::export_derive!($name => $export, $func);
+    };
     ($name:ident, attributes($first:ident $(, $helper:ident)* $(,)?) => $export:ident, $func:expr $(,)?) => {
         $crate::__export_record!(concat!(
             "derive:", stringify!($name), ":", stringify!($export), ":",
