@@ -55,17 +55,22 @@ TEST(WasiMacro, ProcExitEndsTheExpansion) {
     EXPECT_THAT(r.err, HasSubstr("the macro's stderr:\nwasi_probe: 1 words\n"));
 }
 
-TEST(WasiMacro, ALibraryRecoversAndStartsEachExpansionAfresh) {
+std::unique_ptr<wasmacro::macros::Library> load_fixture() {
     std::ifstream in(kFixture, std::ios::binary);
     std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
                                std::istreambuf_iterator<char>()};
-    auto lib = wasmacro::macros::Library::load(bytes, "wasi.wasm");
+    return wasmacro::macros::Library::load(bytes, "wasi.wasm");
+}
+
+wasmacro::tokens::TokenStream tokens(std::string_view text) {
+    auto file = wasmacro::tokens::SourceFile::from_bytes("t", std::string(text));
+    return wasmacro::tokens::tokenize(file, {}).stream;
+}
+
+TEST(WasiMacro, ALibraryRecoversAndStartsEachExpansionAfresh) {
+    auto lib = load_fixture();
     const auto* macro = lib->decls().find("wasi_probe");
     ASSERT_NE(macro, nullptr);
-    auto tokens = [](std::string_view text) {
-        auto file = wasmacro::tokens::SourceFile::from_bytes("t", std::string(text));
-        return wasmacro::tokens::tokenize(file, {}).stream;
-    };
     EXPECT_THROW(lib->expand(*macro, tokens("panic")), wasmacro::macros::ExpansionError);
     try {
         lib->expand(*macro, tokens("exit"));
@@ -79,16 +84,11 @@ TEST(WasiMacro, ALibraryRecoversAndStartsEachExpansionAfresh) {
 }
 
 TEST(WasiMacro, ALibrarysEnvironmentIsWhatTheMacroSees) {
-    std::ifstream in(kFixture, std::ios::binary);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
-                               std::istreambuf_iterator<char>()};
-    auto lib = wasmacro::macros::Library::load(bytes, "wasi.wasm");
+    auto lib = load_fixture();
     const auto* macro = lib->decls().find("wasi_probe");
     ASSERT_NE(macro, nullptr);
     auto probe = [&] {
-        auto file = wasmacro::tokens::SourceFile::from_bytes("t", "a");
-        return wasmacro::tokens::to_pretty_string(
-            lib->expand(*macro, wasmacro::tokens::tokenize(file, {}).stream));
+        return wasmacro::tokens::to_pretty_string(lib->expand(*macro, tokens("a")));
     };
     EXPECT_THAT(probe(), HasSubstr("(\"unset\""));
     EXPECT_TRUE(lib->reads_environment());
