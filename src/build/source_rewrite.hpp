@@ -24,7 +24,8 @@ public:
 /// A crate root with its entry points made into wasm exports.
 struct RewrittenRoot {
     std::string text;
-    /// In source order, as the decls records are written.
+    /// In source order, as the decls records are written; not those that a
+    /// root `macro_rules!` writes, which only the built module names.
     std::vector<macros::MacroDecl> entry_points;
 };
 
@@ -33,7 +34,9 @@ struct RewrittenRoot {
 /// and `#[proc_macro]` is blanked (its newlines kept, so every other token
 /// keeps its line and column), and after its function's body comes the
 /// registration of the export (with the function's `#[cfg]`s), through the
-/// proc_macro facade; the edition record ends the file. Every other byte is
+/// proc_macro facade; the edition record ends the file. An entry point in an
+/// arm of a root `macro_rules!` is rewritten so in the arm, with its
+/// metavariables (the function's name is then the export's). Every other byte is
 /// unchanged. Throws BuildError (naming the file and line) for an entry-point
 /// attribute that cannot be rewritten, or a root without entry points.
 RewrittenRoot rewrite_entry_points(const tokens::SourceFile& root, tokens::Edition edition);
