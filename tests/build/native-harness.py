@@ -135,6 +135,7 @@ debug = false
 root = re.search(r'^path = "(.*)"$', package, re.M).group(1)
 source = open(os.path.join(build_dir, root)).read()
 arms = []
+registered = set()
 for m in re.finditer(
     r"(#\[cfg[^\]]*\]\s*)?const _: \(\) = \{ extern crate proc_macro as __wasmacro_proc_macro; "
     r"__wasmacro_proc_macro::__wasmacro::export_(derive|attribute|function)!\((\w+)[^=]*=> \w+, "
@@ -145,16 +146,16 @@ for m in re.finditer(
     kind, macro, function = m.group(2), m.group(3), m.group(4)
     call = f"the_macro::{function}(args, input)" if kind == "attribute" else f"the_macro::{function}(input)"
     arms.append(f'        {cfg}"{macro}" => {call},')
+    registered.add(macro)
 # Entry points that a macro_rules! writes (derive_more's create_derive!) have
 # their names only in the module, whose decls say them: there the export is
 # the function's name.
 if module:
-    found = {arm.split('"')[1] for arm in arms}
     inspect = subprocess.run([os.environ.get("WASMACRO", "wasmacro"), "inspect", module],
                              check=True, capture_output=True, text=True).stdout
     for m in re.finditer(r"^  (derive|attr|bang) (\w+) -> (\w+)", inspect, re.M):
         kind, macro, function = m.groups()
-        if macro not in found:
+        if macro not in registered:
             args = "args, input" if kind == "attr" else "input"
             arms.append(f'        "{macro}" => the_macro::{function}({args}),')
 if not arms:
