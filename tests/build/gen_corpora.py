@@ -282,3 +282,42 @@ more += [
     ("AsRef", "", "struct Config {\n    #[as_ref]\n    name: String,\n    #[as_ref]\n    path: std::path::PathBuf,\n}"),
 ]
 write("derive_more", more)
+
+# bytecheck_derive's CheckBytes on structs, and on enums with an integer
+# repr (it refuses others).
+shapes = [
+    "struct Point{i} {{\n    x: i32,\n    y: i32,\n}}",
+    "struct Tuple{i}(u8, String);",
+    "struct Unit{i};",
+    "struct Generic{i}<T> {{\n    value: T,\n    items: Vec<T>,\n}}",
+    "enum Event{i} {{\n    Start,\n    Move {{ dx: i16, dy: i16 }},\n    Text(String),\n}}",
+]
+checks = []
+reprs = ["", "#[repr(C)]\n", "#[repr(u8)]\n"]
+for i, (shape, repr) in enumerate(itertools.product(shapes, reprs)):
+    if ("u8" in repr) != shape.startswith("enum"):
+        continue
+    checks.append(("CheckBytes", "", (repr + shape).format(i=i)))
+for i in range(24):
+    fields = ",\n    ".join(f"f{k}: {['u32', 'i64', 'bool', '[u8; 4]', 'char'][(i + k) % 5]}" for k in range(1 + i % 4))
+    bound = '#[check_bytes(bound = "__C: Copy")]\n' if i % 3 == 0 else ""
+    checks.append(("CheckBytes", "", f"{bound}#[repr(C)]\nstruct Record{i} {{\n    {fields},\n}}"))
+write("bytecheck_derive", checks)
+
+# valuable-derive: Valuable on structs and enums, with #[valuable(skip)] and
+# #[valuable(rename = ...)].
+valuables = []
+for i, shape in enumerate(shapes):
+    for k, field_attr in enumerate(["", "#[valuable(skip)]\n    "]):
+        source = shape.format(i=f"{i}x{k}")
+        if field_attr and "x: i32" in source:
+            source = source.replace("x: i32", field_attr + "x: i32")
+        if field_attr and "items" in source:
+            source = source.replace("items", field_attr.replace("skip", "skip") + "items")
+        valuables.append(("Valuable", "", source))
+for i in range(20):
+    n = 1 + i % 5
+    fields = ",\n    ".join(f"pub field{k}: {['u8', 'String', 'Vec<u32>', 'Option<bool>', 'f64'][(i + k) % 5]}" for k in range(n))
+    rename = '#[valuable(rename = "Renamed")]\n' if i % 4 == 1 else ""
+    valuables.append(("Valuable", "", f"{rename}pub struct Record{i} {{\n    {fields},\n}}"))
+write("valuable-derive", valuables)
