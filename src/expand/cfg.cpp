@@ -21,22 +21,10 @@ std::string key(std::string_view name, std::optional<std::string_view> value) {
     return k;
 }
 
-/// The value of a plain string literal (`"..."` or `r"..."`), or nullopt if
-/// it has escapes we would have to interpret (cfg values never need them).
+/// The value of a string literal (`"..."` or `r"..."`), or nullopt.
 std::optional<std::string> string_value(const Tree& t) {
     if (t.kind != TreeKind::Literal) return std::nullopt;
-    std::string_view text = t.text();
-    if (t.lit == LitKind::Str && text.size() >= 2 && text.front() == '"' && text.back() == '"') {
-        std::string_view body = text.substr(1, text.size() - 2);
-        if (body.find('\\') != std::string_view::npos) return std::nullopt;
-        return std::string(body);
-    }
-    if (t.lit == LitKind::RawStr) {
-        size_t open = text.find('"'), close = text.rfind('"');
-        if (open != std::string_view::npos && close > open)
-            return std::string(text.substr(open + 1, close - open - 1));
-    }
-    return std::nullopt;
+    return tokens::string_literal_value(t.text());
 }
 
 const char* host_os() {

@@ -344,8 +344,7 @@ void Expander::load_module(const TokenStream& s, const Item& item, const std::ve
         if (a.path.segments.size() == 1 && a.path.segments[0] == "path" &&
             a.form == Attr::Form::NameValue && a.args_hi == a.args_lo + 1 &&
             s[a.args_lo].kind == TreeKind::Literal) {
-            std::string_view t = s[a.args_lo].text();
-            path_attr = std::string(t.substr(1, t.size() - 2));
+            path_attr = tokens::string_literal_value(s[a.args_lo].text());
         }
     }
     if (item.body != npos) { // an inline module

@@ -59,6 +59,9 @@ TEST(Cfg, SpecsAsRustcTakesThem) {
     EXPECT_TRUE(cfg("feature = \"serde\"", set));
     EXPECT_FALSE(cfg("feature = \"other\"", set));
     EXPECT_TRUE(cfg("my_flag", set));
+    // A value is the string literal's, however it is written.
+    EXPECT_TRUE(cfg("feature = r\"serde\"", set));
+    EXPECT_TRUE(cfg("feature = \"s\\x65rde\"", set));
     for (const char* bad : {"", "1", "a = b", "a=\"x\" b", "=\"x\""})
         EXPECT_THROW(set.add_spec(bad), Error) << bad;
 }
