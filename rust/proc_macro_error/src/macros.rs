@@ -15,23 +15,14 @@ macro_rules! diagnostic {
     };
     ($span:expr, $level:expr, $message:expr $(,)? $(; $($suggestions:tt)*)?) => {{
         let (start, end) = $crate::__span_range!($span);
-        #[allow(unused_mut)]
         let diagnostic =
             $crate::Diagnostic::double_spanned(start, end, $level, $message.to_string());
         $($crate::__suggestions!(diagnostic; $($suggestions)*);)?
         diagnostic
     }};
-    ($span:expr, $level:expr, $format:expr, $($arg:expr),+ $(,)? $(; $($suggestions:tt)*)?) => {{
-        let (start, end) = $crate::__span_range!($span);
-        let diagnostic = $crate::Diagnostic::double_spanned(
-            start,
-            end,
-            $level,
-            format!($format, $($arg),+),
-        );
-        $($crate::__suggestions!(diagnostic; $($suggestions)*);)?
-        diagnostic
-    }};
+    ($span:expr, $level:expr, $format:expr, $($arg:expr),+ $(,)? $(; $($suggestions:tt)*)?) => {
+        $crate::diagnostic!($span, $level, format!($format, $($arg),+) $(; $($suggestions)*)?)
+    };
 }
 
 /// Emits an error and ends the expansion with the errors so far.
@@ -141,16 +132,12 @@ macro_rules! __suggestion {
             $diagnostic.span_suggestion(($span).into(), stringify!($name), $message.to_string());
     };
     ($diagnostic:ident $name:ident = $span:expr => $format:expr, $($arg:expr),+ $(,)?) => {
-        let $diagnostic = $diagnostic.span_suggestion(
-            ($span).into(),
-            stringify!($name),
-            format!($format, $($arg),+),
-        );
+        $crate::__suggestion!($diagnostic $name = $span => format!($format, $($arg),+));
     };
     ($diagnostic:ident $name:ident = $message:expr $(,)?) => {
         let $diagnostic = $diagnostic.suggestion(stringify!($name), $message.to_string());
     };
     ($diagnostic:ident $name:ident = $format:expr, $($arg:expr),+ $(,)?) => {
-        let $diagnostic = $diagnostic.suggestion(stringify!($name), format!($format, $($arg),+));
+        $crate::__suggestion!($diagnostic $name = format!($format, $($arg),+));
     };
 }
