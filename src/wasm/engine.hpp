@@ -239,6 +239,7 @@ public:
     explicit Instance(std::unique_ptr<Impl> impl);
     ~Instance();
     Impl& impl() { return *impl_; }
+    const Impl& impl() const { return *impl_; }
 
 private:
     std::unique_ptr<Impl> impl_;

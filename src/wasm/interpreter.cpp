@@ -1,12 +1,13 @@
-// The interpreter: direct-threaded dispatch over the slot code of code.hpp.
+// The interpreter: direct-threaded dispatch over the slot code of slot_code.hpp.
 // Each instruction starts with its handler's address, and each handler is a
 // function that ends by jumping to the next one (see HANDLER below). Wasm
 // calls do not recurse in C++: frames live in Store::Impl, so call depth is
 // bounded by a counter, not by the native stack.
-#include "wasm/code.hpp"
-#include "wasm/jit.hpp"
 #include "wasm/numeric.hpp"
+#include "wasm/opcode.hpp"
 #include "wasm/runtime.hpp"
+#include "wasm/slot_code.hpp"
+#include "wasm/x64_compile.hpp"
 
 #include <fmt/format.h>
 
@@ -17,16 +18,7 @@
 #include <vector>
 
 namespace wasmacro::wasm {
-namespace {
-
-template <typename T>
-T field(const uint8_t* ip, size_t offset) {
-    T value;
-    std::memcpy(&value, ip + offset, sizeof value);
-    return value;
-}
-
-} // namespace
+namespace {} // namespace
 
 // Kept out of line so the exception handling stays off the hot loop.
 [[gnu::noinline]] bool call_host(Function& callee, uint64_t* slots, Memory* memory, int64_t& fuel,
@@ -79,61 +71,38 @@ namespace {
     }
 }
 
-[[gnu::noinline]] void ensure_compiled(Function& function) {
-    if (!function.compiled) compile_function(function);
+[[gnu::noinline]] void ensure_translated(Function& function) {
+    if (!function.slot_code) translate_function(function);
 }
 
-// Loads and stores, bounds-checked against the current memory size.
-template <typename Stored, typename Loaded>
+// Loads and stores, bounds-checked against the current memory size. Their
+// width is their natural alignment (opcodes.def); a load extends the value
+// to its result type, with a sign if its name ends in _s.
+template <Op op>
 uint64_t load(const uint8_t* base, uint64_t size, uint64_t address, int& trap) {
-    if (address + sizeof(Stored) > size) {
+    constexpr const OpInfo& row = info(op);
+    constexpr size_t width = size_t{1} << row.align_log2;
+    if (address + width > size) {
         trap = numeric::trap_code(TrapKind::MemoryOutOfBounds);
         return 0;
     }
-    Stored value;
-    std::memcpy(&value, base + address, sizeof value);
-    return numeric::of(static_cast<Loaded>(value));
+    uint64_t value = 0;
+    std::memcpy(&value, base + address, width);
+    if constexpr (width < 8 && row.text.ends_with("_s")) {
+        constexpr unsigned unused_bits = 64 - 8 * width;
+        value = static_cast<uint64_t>(static_cast<int64_t>(value << unused_bits) >> unused_bits);
+    }
+    if constexpr (row.result == OpType::I32 || row.result == OpType::F32)
+        value = static_cast<uint32_t>(value);
+    return value;
 }
-template <typename Stored>
+template <Op op>
 bool store(uint8_t* base, uint64_t size, uint64_t address, uint64_t value) {
-    if (address + sizeof(Stored) > size) return false;
-    auto narrowed = static_cast<Stored>(value);
-    std::memcpy(base + address, &narrowed, sizeof narrowed);
+    constexpr size_t width = size_t{1} << info(op).align_log2;
+    if (address + width > size) return false;
+    std::memcpy(base + address, &value, width);
     return true;
 }
-#define WASMACRO_LOAD(name, Stored, Loaded)                                                        \
-    uint64_t load_##name(const uint8_t* base, uint64_t size, uint64_t address, int& trap) {        \
-        return load<Stored, Loaded>(base, size, address, trap);                                    \
-    }
-#define WASMACRO_STORE(name, Stored)                                                               \
-    bool store_##name(uint8_t* base, uint64_t size, uint64_t address, uint64_t value) {            \
-        return store<Stored>(base, size, address, value);                                          \
-    }
-WASMACRO_LOAD(I32Load, uint32_t, uint32_t)
-WASMACRO_LOAD(I64Load, uint64_t, uint64_t)
-WASMACRO_LOAD(F32Load, uint32_t, uint32_t)
-WASMACRO_LOAD(F64Load, uint64_t, uint64_t)
-WASMACRO_LOAD(I32Load8S, int8_t, int32_t)
-WASMACRO_LOAD(I32Load8U, uint8_t, uint32_t)
-WASMACRO_LOAD(I32Load16S, int16_t, int32_t)
-WASMACRO_LOAD(I32Load16U, uint16_t, uint32_t)
-WASMACRO_LOAD(I64Load8S, int8_t, int64_t)
-WASMACRO_LOAD(I64Load8U, uint8_t, uint64_t)
-WASMACRO_LOAD(I64Load16S, int16_t, int64_t)
-WASMACRO_LOAD(I64Load16U, uint16_t, uint64_t)
-WASMACRO_LOAD(I64Load32S, int32_t, int64_t)
-WASMACRO_LOAD(I64Load32U, uint32_t, uint64_t)
-WASMACRO_STORE(I32Store, uint32_t)
-WASMACRO_STORE(I64Store, uint64_t)
-WASMACRO_STORE(F32Store, uint32_t)
-WASMACRO_STORE(F64Store, uint64_t)
-WASMACRO_STORE(I32Store8, uint8_t)
-WASMACRO_STORE(I32Store16, uint16_t)
-WASMACRO_STORE(I64Store8, uint8_t)
-WASMACRO_STORE(I64Store16, uint16_t)
-WASMACRO_STORE(I64Store32, uint32_t)
-#undef WASMACRO_LOAD
-#undef WASMACRO_STORE
 
 /// What the handlers share besides their parameters: the state that only
 /// calls, returns, traps and a few rare instructions touch.
@@ -169,14 +138,15 @@ struct Context {
         [[maybe_unused]] Context *ctx
 typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
 #define HANDLER(name) __attribute__((preserve_none)) void H_##name(WASMACRO_HANDLER_PARAMS)
+/// The handler at the start of the instruction at `ip`.
+Handler handler_at(const uint8_t* ip) {
+    Handler handler;
+    std::memcpy(&handler, ip, sizeof handler);
+    return handler;
+}
 
 #define NEXT()                                                                                     \
-    [[clang::musttail]] return field<Handler>(ip, 0)(ip, fp, acc, memory_base, memory_size, fuel,  \
-                                                     ctx)
-#define U32(offset) field<uint32_t>(ip, offset)
-#define U64(offset) field<uint64_t>(ip, offset)
-#define PTR(type, offset) reinterpret_cast<type*>(field<uintptr_t>(ip, offset))
-#define REL(offset) field<int32_t>(ip, offset)
+    [[clang::musttail]] return handler_at(ip)(ip, fp, acc, memory_base, memory_size, fuel, ctx)
 #define TRAP_CODE(code)                                                                            \
     do {                                                                                           \
         ctx->trap = (code);                                                                        \
@@ -184,14 +154,14 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
     } while (0)
 #define TRAP(kind) TRAP_CODE(numeric::trap_code(TrapKind::kind))
 // A bulk instruction pays for the bytes it touches before it touches them;
-// a table's element is 8 bytes, its count in the u32 slot at `offset`.
+// a table's element is 8 bytes, its count in the slot `count`.
 #define CHARGE_BULK(bytes)                                                                         \
     do {                                                                                           \
         fuel -= bulk_fuel(bytes);                                                                  \
         if (fuel < 0) TRAP(FuelExhausted);                                                         \
     } while (0)
-#define CHARGE_ELEMENTS(offset)                                                                    \
-    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[U32(offset)])} * sizeof(uint64_t))
+#define CHARGE_ELEMENTS(count)                                                                     \
+    CHARGE_BULK(uint64_t{static_cast<uint32_t>(fp[count])} * sizeof(uint64_t))
 // A taken branch; going back (to a loop header) costs fuel for the loop's length.
 #define JUMP(rel_expr)                                                                             \
     do {                                                                                           \
@@ -244,8 +214,8 @@ typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
 #define ENTER_WASM(callee_expr, new_fp, return_ip)                                                 \
     do {                                                                                           \
         Function* callee_ = (callee_expr);                                                         \
-        if (!callee_->compiled) ensure_compiled(*callee_);                                         \
-        const CompiledCode& cc_ = *callee_->compiled;                                              \
+        if (!callee_->slot_code) ensure_translated(*callee_);                                      \
+        const SlotCode& cc_ = *callee_->slot_code;                                                 \
         ENTER_CODE(callee_, new_fp, return_ip, cc_.code.data(), cc_.frame_size,                    \
                    callee_->num_params, cc_.num_locals - callee_->num_params);                     \
     } while (0)
@@ -270,34 +240,37 @@ HANDLER(Unreachable) {
     TRAP(Unreachable);
 }
 HANDLER(Copy) {
-    fp[U32(8)] = acc = fp[U32(12)];
-    ip += 16;
+    const auto& in = slot::decode<slot::Copy>(ip);
+    fp[in.dst] = acc = fp[in.src];
+    ip += slot::fixed_size<slot::Copy>;
     NEXT();
 }
 HANDLER(Const) {
-    fp[U32(8)] = acc = U64(12);
-    ip += 20;
+    const auto& in = slot::decode<slot::Const>(ip);
+    fp[in.dst] = acc = in.value;
+    ip += slot::fixed_size<slot::Const>;
     NEXT();
 }
 HANDLER(Br) {
-    JUMP(REL(8));
+    JUMP(slot::decode<slot::Br>(ip).rel);
 }
 #define WASMACRO_BRANCH_IF(name, condition)                                                        \
     HANDLER(name) {                                                                                \
-        if (condition) JUMP(REL(12));                                                              \
-        ip += 16;                                                                                  \
+        const auto& in = slot::decode<slot::BrIf>(ip);                                             \
+        if (condition) JUMP(in.rel);                                                               \
+        ip += slot::fixed_size<slot::BrIf>;                                                        \
         NEXT();                                                                                    \
     }
-WASMACRO_BRANCH_IF(BrIfNz, static_cast<uint32_t>(fp[U32(8)]) != 0)
-WASMACRO_BRANCH_IF(BrIfZ, static_cast<uint32_t>(fp[U32(8)]) == 0)
+WASMACRO_BRANCH_IF(BrIfNz, static_cast<uint32_t>(fp[in.cond]) != 0)
+WASMACRO_BRANCH_IF(BrIfZ, static_cast<uint32_t>(fp[in.cond]) == 0)
 WASMACRO_BRANCH_IF(AccBrIfNz, static_cast<uint32_t>(acc) != 0)
 WASMACRO_BRANCH_IF(AccBrIfZ, static_cast<uint32_t>(acc) == 0)
 #undef WASMACRO_BRANCH_IF
 HANDLER(BrTable) {
-    uint32_t index = static_cast<uint32_t>(fp[U32(8)]);
-    uint32_t count = U32(12);
-    if (index > count) index = count;
-    JUMP(field<int32_t>(ip, 16 + 4 * size_t{index}));
+    const auto& in = slot::decode<slot::BrTable>(ip);
+    uint32_t index = static_cast<uint32_t>(fp[in.index]);
+    if (index > in.count) index = in.count;
+    JUMP(slot::tail<slot::BrTable>(ip, index));
 }
 // The entry function's return (at depth 0) ends the run, handing back the fuel.
 #define RETURN()                                                                                   \
@@ -319,51 +292,54 @@ HANDLER(Return) {
     RETURN();
 }
 HANDLER(Return1) {
-    fp[0] = fp[U32(8)];
+    fp[0] = fp[slot::decode<slot::Return1>(ip).src];
     RETURN();
 }
-// Copies a call's arguments, whose source slots start at `sources`.
-#define COPY_ARGUMENTS(sources)                                                                    \
-    uint64_t* new_fp = fp + U32(16);                                                               \
-    uint32_t count = U32(20);                                                                      \
-    for (size_t i = 0; i < call_unrolled_arguments; ++i) new_fp[i] = fp[U32(sources + 4 * i)];     \
+// Copies the arguments of the call `in` (of layout L) into place.
+#define COPY_ARGUMENTS(L)                                                                          \
+    uint64_t* new_fp = fp + in.base;                                                               \
+    uint32_t count = in.count;                                                                     \
+    for (size_t i = 0; i < call_unrolled_arguments; ++i) new_fp[i] = fp[slot::tail<L>(ip, i)];     \
     for (uint32_t i = call_unrolled_arguments; i < count; ++i)                                     \
-        new_fp[i] = fp[U32(sources + 4 * size_t{i})];                                              \
-    const uint8_t* return_ip =                                                                     \
-        ip + sources + 4 * size_t{std::max<uint32_t>(count, call_unrolled_arguments)};
+        new_fp[i] = fp[slot::tail<L>(ip, i)];                                                      \
+    const uint8_t* return_ip = ip + slot::size<L>(ip);
 HANDLER(Call) {
-    COPY_ARGUMENTS(24);
-    ENTER(PTR(Function, 8), new_fp, return_ip);
+    const auto& in = slot::decode<slot::Call>(ip);
+    COPY_ARGUMENTS(slot::Call);
+    ENTER(in.callee.get(), new_fp, return_ip);
 }
 /// A CallLocal's first run: translates the callee if need be and fills in
 /// the instruction's entry fields, then runs it again. Out of line, so the
 /// hot path has no call to save registers for.
 [[gnu::noinline]] HANDLER(CallLocalFirst) {
-    Function& callee = *PTR(Function, 8);
-    ensure_compiled(callee);
-    const CompiledCode& cc = *callee.compiled;
+    Function& callee = *slot::decode<slot::CallLocal>(ip).callee;
+    ensure_translated(callee);
+    const SlotCode& cc = *callee.slot_code;
     auto* instruction = const_cast<uint8_t*>(ip);
-    const uint8_t* entry = cc.code.data();
+    slot::CodeRef entry = cc.code.data();
     uint32_t zeroed = cc.num_locals - callee.num_params;
-    std::memcpy(instruction + 24, &entry, sizeof entry);
-    std::memcpy(instruction + 32, &cc.frame_size, 4);
-    std::memcpy(instruction + 36, &zeroed, 4);
+    std::memcpy(instruction + WASMACRO_SLOT_FIELD_OFFSET(CallLocal, entry), &entry, sizeof entry);
+    std::memcpy(instruction + WASMACRO_SLOT_FIELD_OFFSET(CallLocal, frame_size), &cc.frame_size,
+                sizeof cc.frame_size);
+    std::memcpy(instruction + WASMACRO_SLOT_FIELD_OFFSET(CallLocal, zeroed), &zeroed,
+                sizeof zeroed);
     NEXT();
 }
 HANDLER(CallLocal) {
-    const uint8_t* entry = PTR(const uint8_t, 24);
-    if (!entry) [[clang::musttail]]
+    const auto& in = slot::decode<slot::CallLocal>(ip);
+    if (!in.entry.get()) [[clang::musttail]]
         return H_CallLocalFirst(ip, fp, acc, memory_base, memory_size, fuel, ctx);
-    COPY_ARGUMENTS(40);
+    COPY_ARGUMENTS(slot::CallLocal);
     if (--fuel < 0) TRAP(FuelExhausted);
-    ENTER_CODE(PTR(Function, 8), new_fp, return_ip, entry, U32(32), count, U32(36));
+    ENTER_CODE(in.callee.get(), new_fp, return_ip, in.entry.get(), in.frame_size, count, in.zeroed);
     NEXT();
 }
 HANDLER(CallIndirect) {
+    const auto& in = slot::decode<slot::CallIndirect>(ip);
     Function* callee =
-        indirect_callee(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(20)]), U32(16), ctx->result);
+        indirect_callee(*in.table, static_cast<uint32_t>(fp[in.index]), in.type_id, ctx->result);
     if (!callee) TRAP_CODE(numeric::trap_code(ctx->result.trap));
-    ENTER(callee, fp + U32(24), ip + 28);
+    ENTER(callee, fp + in.base, ip + slot::fixed_size<slot::CallIndirect>);
 }
 // A tail call: the arguments at fp + base move down to the frame's start
 // and the callee runs in this frame, at this depth. A host callee runs as a
@@ -380,8 +356,8 @@ HANDLER(CallIndirect) {
             std::memmove(fp, arguments_, callee_->num_results * sizeof(uint64_t));                 \
             RETURN();                                                                              \
         }                                                                                          \
-        if (!callee_->compiled) ensure_compiled(*callee_);                                         \
-        const CompiledCode& cc_ = *callee_->compiled;                                              \
+        if (!callee_->slot_code) ensure_translated(*callee_);                                      \
+        const SlotCode& cc_ = *callee_->slot_code;                                                 \
         if (fp + cc_.frame_size > ctx->stack_end) TRAP(CallStackExhausted);                        \
         std::memmove(fp, arguments_, callee_->num_params * sizeof(uint64_t));                      \
         zero_locals(fp + callee_->num_params, cc_.num_locals - callee_->num_params);               \
@@ -391,232 +367,249 @@ HANDLER(CallIndirect) {
         NEXT();                                                                                    \
     } while (0)
 HANDLER(ReturnCall) {
-    TAIL_ENTER(PTR(Function, 8), U32(16));
+    const auto& in = slot::decode<slot::ReturnCall>(ip);
+    TAIL_ENTER(in.callee.get(), in.base);
 }
 HANDLER(ReturnCallIndirect) {
+    const auto& in = slot::decode<slot::CallIndirect>(ip);
     Function* callee =
-        indirect_callee(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(20)]), U32(16), ctx->result);
+        indirect_callee(*in.table, static_cast<uint32_t>(fp[in.index]), in.type_id, ctx->result);
     if (!callee) TRAP_CODE(numeric::trap_code(ctx->result.trap));
-    TAIL_ENTER(callee, U32(24));
+    TAIL_ENTER(callee, in.base);
 }
 HANDLER(Select) {
-    fp[U32(8)] = static_cast<uint32_t>(fp[U32(20)]) ? fp[U32(12)] : fp[U32(16)];
-    ip += 24;
+    const auto& in = slot::decode<slot::Select>(ip);
+    fp[in.dst] = static_cast<uint32_t>(fp[in.cond]) ? fp[in.a] : fp[in.b];
+    ip += slot::fixed_size<slot::Select>;
     NEXT();
 }
 HANDLER(GlobalGet) {
-    fp[U32(8)] = PTR(Global, 12)->value;
-    ip += 20;
+    const auto& in = slot::decode<slot::GlobalGet>(ip);
+    fp[in.dst] = in.global->value;
+    ip += slot::fixed_size<slot::GlobalGet>;
     NEXT();
 }
 HANDLER(GlobalSet) {
-    PTR(Global, 8)->value = fp[U32(16)];
-    ip += 20;
+    const auto& in = slot::decode<slot::GlobalSet>(ip);
+    in.global->value = fp[in.src];
+    ip += slot::fixed_size<slot::GlobalSet>;
     NEXT();
 }
 HANDLER(GlobalAddI) {
-    fp[U32(8)] = acc = static_cast<uint32_t>(PTR(Global, 12)->value + U32(20));
-    ip += 24;
+    const auto& in = slot::decode<slot::GlobalAddI>(ip);
+    fp[in.dst] = acc = static_cast<uint32_t>(in.global->value + in.added);
+    ip += slot::fixed_size<slot::GlobalAddI>;
     NEXT();
 }
 HANDLER(GlobalBumpI) {
-    Global* global = PTR(Global, 12);
-    global->value = fp[U32(8)] = acc = static_cast<uint32_t>(global->value + U32(20));
-    ip += 24;
+    const auto& in = slot::decode<slot::GlobalAddI>(ip);
+    Global* global = in.global.get();
+    global->value = fp[in.dst] = acc = static_cast<uint32_t>(global->value + in.added);
+    ip += slot::fixed_size<slot::GlobalAddI>;
     NEXT();
 }
 HANDLER(GlobalSetAddI) {
-    PTR(Global, 8)->value = static_cast<uint32_t>(fp[U32(16)] + U32(20));
-    ip += 24;
+    const auto& in = slot::decode<slot::GlobalSetAddI>(ip);
+    in.global->value = static_cast<uint32_t>(fp[in.src] + in.added);
+    ip += slot::fixed_size<slot::GlobalSetAddI>;
     NEXT();
 }
 HANDLER(MemorySize) {
-    fp[U32(8)] = memory_size / page_size;
-    ip += 12;
+    fp[slot::decode<slot::MemorySize>(ip).dst] = memory_size / page_size;
+    ip += slot::fixed_size<slot::MemorySize>;
     NEXT();
 }
 HANDLER(MemoryGrow) {
+    const auto& in = slot::decode<slot::MemoryGrow>(ip);
     bool limit_exceeded = false;
-    fp[U32(8)] = memory_grow(*ctx->memory, static_cast<uint32_t>(fp[U32(12)]),
+    fp[in.dst] = memory_grow(*ctx->memory, static_cast<uint32_t>(fp[in.delta]),
                              ctx->max_memory_pages, limit_exceeded);
     if (limit_exceeded) TRAP(MemoryLimitExceeded);
     memory_size = ctx->memory->size;
-    ip += 16;
+    ip += slot::fixed_size<slot::MemoryGrow>;
     NEXT();
 }
+// The u32 operand in the slot `index` names.
+#define OPERAND(index) static_cast<uint32_t>(fp[index])
 HANDLER(MemoryCopy) {
-    uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
-    uint64_t src = static_cast<uint32_t>(fp[U32(12)]);
-    uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
+    const auto& in = slot::decode<slot::MemoryCopy>(ip);
+    uint64_t to = OPERAND(in.to), from = OPERAND(in.from), n = OPERAND(in.n);
     CHARGE_BULK(n);
-    if (src + n > memory_size || dst + n > memory_size) TRAP(MemoryOutOfBounds);
-    std::memmove(memory_base + dst, memory_base + src, n);
-    ip += 20;
+    if (from + n > memory_size || to + n > memory_size) TRAP(MemoryOutOfBounds);
+    std::memmove(memory_base + to, memory_base + from, n);
+    ip += slot::fixed_size<slot::MemoryCopy>;
     NEXT();
 }
 HANDLER(MemoryFill) {
-    uint64_t dst = static_cast<uint32_t>(fp[U32(8)]);
-    auto value = static_cast<uint8_t>(fp[U32(12)]);
-    uint64_t n = static_cast<uint32_t>(fp[U32(16)]);
+    const auto& in = slot::decode<slot::MemoryFill>(ip);
+    uint64_t to = OPERAND(in.to), n = OPERAND(in.n);
     CHARGE_BULK(n);
-    if (dst + n > memory_size) TRAP(MemoryOutOfBounds);
-    std::memset(memory_base + dst, value, n);
-    ip += 20;
+    if (to + n > memory_size) TRAP(MemoryOutOfBounds);
+    std::memset(memory_base + to, static_cast<uint8_t>(fp[in.value]), n);
+    ip += slot::fixed_size<slot::MemoryFill>;
     NEXT();
 }
 HANDLER(MemoryInit) {
-    CHARGE_BULK(static_cast<uint32_t>(fp[U32(20)]));
-    if (!memory_init(ctx->current->instance->impl(), *ctx->memory, U32(8),
-                     static_cast<uint32_t>(fp[U32(12)]), static_cast<uint32_t>(fp[U32(16)]),
-                     static_cast<uint32_t>(fp[U32(20)])))
+    const auto& in = slot::decode<slot::MemoryInit>(ip);
+    CHARGE_BULK(OPERAND(in.n));
+    if (!memory_init(ctx->current->instance->impl(), *ctx->memory, in.segment, OPERAND(in.to),
+                     OPERAND(in.from), OPERAND(in.n)))
         TRAP(MemoryOutOfBounds);
-    ip += 24;
+    ip += slot::fixed_size<slot::MemoryInit>;
     NEXT();
 }
 HANDLER(DataDrop) {
-    ctx->current->instance->impl().data_dropped[U32(8)] = true;
-    ip += 12;
+    ctx->current->instance->impl().data_dropped[slot::decode<slot::SegmentDrop>(ip).segment] = true;
+    ip += slot::fixed_size<slot::SegmentDrop>;
     NEXT();
 }
 HANDLER(TableGet) {
-    Table* table = PTR(Table, 12);
-    uint32_t index = static_cast<uint32_t>(fp[U32(20)]);
+    const auto& in = slot::decode<slot::TableGet>(ip);
+    Table* table = in.table.get();
+    uint32_t index = OPERAND(in.index);
     if (index >= table->elements.size()) TRAP(TableOutOfBounds);
-    fp[U32(8)] = table->elements[index];
-    ip += 24;
+    fp[in.dst] = table->elements[index];
+    ip += slot::fixed_size<slot::TableGet>;
     NEXT();
 }
 HANDLER(TableSet) {
-    Table* table = PTR(Table, 8);
-    uint32_t index = static_cast<uint32_t>(fp[U32(16)]);
+    const auto& in = slot::decode<slot::TableSet>(ip);
+    Table* table = in.table.get();
+    uint32_t index = OPERAND(in.index);
     if (index >= table->elements.size()) TRAP(TableOutOfBounds);
-    table->elements[index] = fp[U32(20)];
-    ip += 24;
+    table->elements[index] = fp[in.value];
+    ip += slot::fixed_size<slot::TableSet>;
     NEXT();
 }
 HANDLER(TableSize) {
-    fp[U32(8)] = PTR(Table, 12)->elements.size();
-    ip += 20;
+    const auto& in = slot::decode<slot::TableSize>(ip);
+    fp[in.dst] = in.table->elements.size();
+    ip += slot::fixed_size<slot::TableSize>;
     NEXT();
 }
 HANDLER(TableGrow) {
-    CHARGE_ELEMENTS(24);
-    fp[U32(8)] = table_grow(*PTR(Table, 12), fp[U32(20)], static_cast<uint32_t>(fp[U32(24)]));
-    ip += 28;
+    const auto& in = slot::decode<slot::TableGrow>(ip);
+    CHARGE_ELEMENTS(in.delta);
+    fp[in.dst] = table_grow(*in.table, fp[in.init], OPERAND(in.delta));
+    ip += slot::fixed_size<slot::TableGrow>;
     NEXT();
 }
 HANDLER(TableFill) {
-    CHARGE_ELEMENTS(24);
-    if (!table_fill(*PTR(Table, 8), static_cast<uint32_t>(fp[U32(16)]), fp[U32(20)],
-                    static_cast<uint32_t>(fp[U32(24)])))
-        TRAP(TableOutOfBounds);
-    ip += 28;
+    const auto& in = slot::decode<slot::TableFill>(ip);
+    CHARGE_ELEMENTS(in.n);
+    if (!table_fill(*in.table, OPERAND(in.at), fp[in.value], OPERAND(in.n))) TRAP(TableOutOfBounds);
+    ip += slot::fixed_size<slot::TableFill>;
     NEXT();
 }
 HANDLER(TableCopy) {
-    CHARGE_ELEMENTS(32);
-    if (!table_copy(*PTR(Table, 8), *PTR(Table, 16), static_cast<uint32_t>(fp[U32(24)]),
-                    static_cast<uint32_t>(fp[U32(28)]), static_cast<uint32_t>(fp[U32(32)])))
+    const auto& in = slot::decode<slot::TableCopy>(ip);
+    CHARGE_ELEMENTS(in.n);
+    if (!table_copy(*in.to_table, *in.from_table, OPERAND(in.to), OPERAND(in.from), OPERAND(in.n)))
         TRAP(TableOutOfBounds);
-    ip += 36;
+    ip += slot::fixed_size<slot::TableCopy>;
     NEXT();
 }
 HANDLER(TableInit) {
-    CHARGE_ELEMENTS(28);
-    if (!table_init(ctx->current->instance->impl(), *PTR(Table, 8), U32(16),
-                    static_cast<uint32_t>(fp[U32(20)]), static_cast<uint32_t>(fp[U32(24)]),
-                    static_cast<uint32_t>(fp[U32(28)])))
+    const auto& in = slot::decode<slot::TableInit>(ip);
+    CHARGE_ELEMENTS(in.n);
+    if (!table_init(ctx->current->instance->impl(), *in.table, in.segment, OPERAND(in.to),
+                    OPERAND(in.from), OPERAND(in.n)))
         TRAP(TableOutOfBounds);
-    ip += 32;
+    ip += slot::fixed_size<slot::TableInit>;
     NEXT();
 }
+#undef OPERAND
 HANDLER(ElemDrop) {
-    ctx->current->instance->impl().elements[U32(8)].clear();
-    ip += 12;
+    ctx->current->instance->impl().elements[slot::decode<slot::SegmentDrop>(ip).segment].clear();
+    ip += slot::fixed_size<slot::SegmentDrop>;
     NEXT();
 }
 HANDLER(Fuel) {
-    fuel -= U32(8);
+    fuel -= slot::decode<slot::Fuel>(ip).units;
     if (fuel < 0) TRAP(FuelExhausted);
-    ip += 12;
+    ip += slot::fixed_size<slot::Fuel>;
     NEXT();
 }
 HANDLER(RefIsNull) {
-    fp[U32(8)] = fp[U32(12)] == 0 ? 1 : 0;
-    ip += 16;
+    const auto& in = slot::decode<slot::RefIsNull>(ip);
+    fp[in.dst] = fp[in.src] == 0 ? 1 : 0;
+    ip += slot::fixed_size<slot::RefIsNull>;
     NEXT();
 }
 
-// Compare-and-branch with the first operand `a`; `size` is the instruction's length.
-#define WASMACRO_COMPARE_BRANCH(name, compare, a, b, size)                                         \
+// Compare-and-branch (of layout L) with the operands `a` and `b`.
+#define WASMACRO_COMPARE_BRANCH(name, compare, L, a, b)                                            \
     HANDLER(name) {                                                                                \
+        const auto& in = slot::decode<L>(ip);                                                      \
         int unused_trap = 0;                                                                       \
-        if (numeric::eval_##compare(a, b, unused_trap)) JUMP(REL(size - 4));                       \
-        ip += size;                                                                                \
+        if (numeric::eval_##compare(a, b, unused_trap)) JUMP(in.rel);                              \
+        ip += slot::fixed_size<L>;                                                                 \
         NEXT();                                                                                    \
     }
 #define WASMACRO_X(name, negated)                                                                  \
-    WASMACRO_COMPARE_BRANCH(BrIf_##name, name, fp[U32(8)], fp[U32(12)], 20)                        \
-    WASMACRO_COMPARE_BRANCH(BrIfI_##name, name, fp[U32(8)], U64(12), 24)                           \
-    WASMACRO_COMPARE_BRANCH(AccBrIf_##name, name, acc, fp[U32(12)], 20)                            \
-    WASMACRO_COMPARE_BRANCH(AccBrIfI_##name, name, acc, U64(12), 24)
+    WASMACRO_COMPARE_BRANCH(BrIf_##name, name, slot::BrIfCompare, fp[in.a], fp[in.b])              \
+    WASMACRO_COMPARE_BRANCH(BrIfI_##name, name, slot::BrIfCompareI, fp[in.a], in.imm)              \
+    WASMACRO_COMPARE_BRANCH(AccBrIf_##name, name, slot::BrIfCompare, acc, fp[in.b])                \
+    WASMACRO_COMPARE_BRANCH(AccBrIfI_##name, name, slot::BrIfCompareI, acc, in.imm)
 WASMACRO_FUSED_COMPARES(WASMACRO_X)
 #undef WASMACRO_X
 
-// A numeric instruction computing `expression`, which may trap through `t`.
-#define WASMACRO_NUMERIC(name, expression, size)                                                   \
+// A numeric instruction (of layout L) computing `expression`, which may trap through `t`.
+#define WASMACRO_NUMERIC(name, L, expression)                                                      \
     HANDLER(name) {                                                                                \
+        const auto& in = slot::decode<L>(ip);                                                      \
         int t = 0;                                                                                 \
         uint64_t value = (expression);                                                             \
         if (t) TRAP_CODE(t);                                                                       \
-        fp[U32(8)] = acc = value;                                                                  \
-        ip += size;                                                                                \
+        fp[in.dst] = acc = value;                                                                  \
+        ip += slot::fixed_size<L>;                                                                 \
         NEXT();                                                                                    \
     }
 #define WASMACRO_HANDLER_Special(name)
 #define WASMACRO_HANDLER_Const(name)
 #define WASMACRO_HANDLER_Memory(name)
 #define WASMACRO_HANDLER_Unary(name)                                                               \
-    WASMACRO_NUMERIC(Un_##name, numeric::eval_##name(fp[U32(12)], t), 16)                          \
-    WASMACRO_NUMERIC(AccUn_##name, numeric::eval_##name(acc, t), 16)
+    WASMACRO_NUMERIC(Un_##name, slot::Un, numeric::eval_##name(fp[in.a], t))                       \
+    WASMACRO_NUMERIC(AccUn_##name, slot::Un, numeric::eval_##name(acc, t))
 #define WASMACRO_HANDLER_Binary(name)                                                              \
-    WASMACRO_NUMERIC(Bin_##name, numeric::eval_##name(fp[U32(12)], fp[U32(16)], t), 20)            \
-    WASMACRO_NUMERIC(BinI_##name, numeric::eval_##name(fp[U32(12)], U64(16), t), 24)               \
-    WASMACRO_NUMERIC(AccBin_##name, numeric::eval_##name(acc, fp[U32(16)], t), 20)                 \
-    WASMACRO_NUMERIC(AccBinI_##name, numeric::eval_##name(acc, U64(16), t), 24)
-// A load or store at `address`; `size` is the instruction's length.
-#define WASMACRO_LOAD_AT(name, op, address, size)                                                  \
-    WASMACRO_NUMERIC(name, load_##op(memory_base, memory_size, address, t), size)
-#define WASMACRO_STORE_AT(name, op, address, value, size)                                          \
+    WASMACRO_NUMERIC(Bin_##name, slot::Bin, numeric::eval_##name(fp[in.a], fp[in.b], t))           \
+    WASMACRO_NUMERIC(BinI_##name, slot::BinI, numeric::eval_##name(fp[in.a], in.imm, t))           \
+    WASMACRO_NUMERIC(AccBin_##name, slot::Bin, numeric::eval_##name(acc, fp[in.b], t))             \
+    WASMACRO_NUMERIC(AccBinI_##name, slot::BinI, numeric::eval_##name(acc, in.imm, t))
+// A load or store at `address`.
+#define WASMACRO_LOAD_AT(name, op, L, address)                                                     \
+    WASMACRO_NUMERIC(name, L, load<Op::op>(memory_base, memory_size, address, t))
+#define WASMACRO_STORE_AT(name, op, L, address, value)                                             \
     HANDLER(name) {                                                                                \
-        if (!store_##op(memory_base, memory_size, address, value)) TRAP(MemoryOutOfBounds);        \
-        ip += size;                                                                                \
+        const auto& in = slot::decode<L>(ip);                                                      \
+        if (!store<Op::op>(memory_base, memory_size, address, value)) TRAP(MemoryOutOfBounds);     \
+        ip += slot::fixed_size<L>;                                                                 \
         NEXT();                                                                                    \
     }
 // The address forms: a slot plus the offset; a slot plus an added constant
 // (wrapping at 32 bits, as the fused i32.add would) plus the offset; a constant.
 #define WASMACRO_ADDRESS(base)                                                                     \
     static_cast<uint32_t>(base) + uint64_t {                                                       \
-        U32(16)                                                                                    \
+        in.offset                                                                                  \
     }
 #define WASMACRO_ADDED_ADDRESS(base)                                                               \
-    static_cast<uint32_t>((base) + U32(16)) + uint64_t {                                           \
-        U32(20)                                                                                    \
+    static_cast<uint32_t>((base) + in.added) + uint64_t {                                          \
+        in.offset                                                                                  \
     }
 // clang-format off
 #define WASMACRO_HANDLER_Load(name)                                                                \
-    WASMACRO_LOAD_AT(Ld_##name, name, WASMACRO_ADDRESS(fp[U32(12)]), 20)                           \
-    WASMACRO_LOAD_AT(LdA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(12)]), 24)                    \
-    WASMACRO_LOAD_AT(LdK_##name, name, U64(12), 20)                                                \
-    WASMACRO_LOAD_AT(AccLd_##name, name, WASMACRO_ADDRESS(acc), 20)                                \
-    WASMACRO_LOAD_AT(AccLdA_##name, name, WASMACRO_ADDED_ADDRESS(acc), 24)
+    WASMACRO_LOAD_AT(Ld_##name, name, slot::Ld, WASMACRO_ADDRESS(fp[in.address]))                  \
+    WASMACRO_LOAD_AT(LdA_##name, name, slot::LdA, WASMACRO_ADDED_ADDRESS(fp[in.base]))             \
+    WASMACRO_LOAD_AT(LdK_##name, name, slot::LdK, in.address)                                      \
+    WASMACRO_LOAD_AT(AccLd_##name, name, slot::Ld, WASMACRO_ADDRESS(acc))                          \
+    WASMACRO_LOAD_AT(AccLdA_##name, name, slot::LdA, WASMACRO_ADDED_ADDRESS(acc))
 #define WASMACRO_HANDLER_Store(name)                                                               \
-    WASMACRO_STORE_AT(St_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), fp[U32(12)], 20)              \
-    WASMACRO_STORE_AT(StA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), fp[U32(12)], 24)       \
-    WASMACRO_STORE_AT(StK_##name, name, U64(12), fp[U32(8)], 20)                                   \
-    WASMACRO_STORE_AT(AccSt_##name, name, WASMACRO_ADDRESS(fp[U32(8)]), acc, 20)                   \
-    WASMACRO_STORE_AT(AccStA_##name, name, WASMACRO_ADDED_ADDRESS(fp[U32(8)]), acc, 24)            \
-    WASMACRO_STORE_AT(AccStK_##name, name, U64(12), acc, 20)
+    WASMACRO_STORE_AT(St_##name, name, slot::St, WASMACRO_ADDRESS(fp[in.address]), fp[in.value])   \
+    WASMACRO_STORE_AT(StA_##name, name, slot::StA, WASMACRO_ADDED_ADDRESS(fp[in.base]), fp[in.value]) \
+    WASMACRO_STORE_AT(StK_##name, name, slot::StK, in.address, fp[in.value])                       \
+    WASMACRO_STORE_AT(AccSt_##name, name, slot::St, WASMACRO_ADDRESS(fp[in.address]), acc)         \
+    WASMACRO_STORE_AT(AccStA_##name, name, slot::StA, WASMACRO_ADDED_ADDRESS(fp[in.base]), acc)    \
+    WASMACRO_STORE_AT(AccStK_##name, name, slot::StK, in.address, acc)
 // clang-format on
 #define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_HANDLER_##kind(name)
 #include "wasm/opcodes.def"
@@ -627,39 +620,10 @@ HANDLER(Stop) {
     ctx->fuel_left = fuel;
 }
 
-#define WASMACRO_ADDRESS_OF(name) reinterpret_cast<const void*>(&H_##name),
 const void* const handler_table[] = {
-#define WASMACRO_X(name) WASMACRO_ADDRESS_OF(name)
-    WASMACRO_CONTROL_IOPS(WASMACRO_X)
-#undef WASMACRO_X
-#define WASMACRO_X(name, negated)                                                                  \
-    WASMACRO_ADDRESS_OF(BrIf_##name)                                                               \
-    WASMACRO_ADDRESS_OF(BrIfI_##name)                                                              \
-    WASMACRO_ADDRESS_OF(AccBrIf_##name) WASMACRO_ADDRESS_OF(AccBrIfI_##name)
-        WASMACRO_FUSED_COMPARES(WASMACRO_X)
-#undef WASMACRO_X
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_TABLE_##kind(name)
-#define WASMACRO_TABLE_Special(name)
-#define WASMACRO_TABLE_Const(name)
-#define WASMACRO_TABLE_Memory(name)
-#define WASMACRO_TABLE_Unary(name) WASMACRO_ADDRESS_OF(Un_##name) WASMACRO_ADDRESS_OF(AccUn_##name)
-#define WASMACRO_TABLE_Binary(name)                                                                \
-    WASMACRO_ADDRESS_OF(Bin_##name)                                                                \
-    WASMACRO_ADDRESS_OF(BinI_##name)                                                               \
-    WASMACRO_ADDRESS_OF(AccBin_##name) WASMACRO_ADDRESS_OF(AccBinI_##name)
-#define WASMACRO_TABLE_Load(name)                                                                  \
-    WASMACRO_ADDRESS_OF(Ld_##name)                                                                 \
-    WASMACRO_ADDRESS_OF(LdA_##name)                                                                \
-    WASMACRO_ADDRESS_OF(LdK_##name)                                                                \
-    WASMACRO_ADDRESS_OF(AccLd_##name) WASMACRO_ADDRESS_OF(AccLdA_##name)
-#define WASMACRO_TABLE_Store(name)                                                                 \
-    WASMACRO_ADDRESS_OF(St_##name)                                                                 \
-    WASMACRO_ADDRESS_OF(StA_##name)                                                                \
-    WASMACRO_ADDRESS_OF(StK_##name)                                                                \
-    WASMACRO_ADDRESS_OF(AccSt_##name)                                                              \
-    WASMACRO_ADDRESS_OF(AccStA_##name) WASMACRO_ADDRESS_OF(AccStK_##name)
-#include "wasm/opcodes.def"
-#undef WASM_OP
+#define WASMACRO_IOP(name, layout) reinterpret_cast<const void*>(&H_##name),
+#include "wasm/slot_code_ops.inc"
+#undef WASMACRO_IOP
 };
 static_assert(std::size(handler_table) == static_cast<size_t>(IOp::Count_));
 
@@ -685,7 +649,7 @@ int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function&
     ctx.max_memory_pages = max_memory_pages;
     uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
     uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;
-    field<Handler>(copy, 0)(copy, fp, 0, memory_base, memory_size, fuel, &ctx);
+    handler_at(copy)(copy, fp, 0, memory_base, memory_size, fuel, &ctx);
     if (ctx.result.element) result.element = ctx.result.element;
     if (!ctx.trap) fuel = ctx.fuel_left;
     return ctx.trap;
@@ -721,8 +685,8 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     // The entry is charged like a call: fuel first, then room for its frame.
     int64_t fuel = initial_fuel(limits);
     if (--fuel < 0) return trapped(TrapKind::FuelExhausted);
-    if (!function.compiled) ensure_compiled(function);
-    const CompiledCode& cc = *function.compiled;
+    if (!function.slot_code) ensure_translated(function);
+    const SlotCode& cc = *function.slot_code;
     if (args_and_results + cc.frame_size > ctx.stack_end)
         return trapped(TrapKind::CallStackExhausted);
     zero_locals(args_and_results + function.num_params, cc.num_locals - function.num_params);
@@ -730,7 +694,7 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
     uint8_t* memory_base = ctx.memory ? ctx.memory->base : nullptr;
     uint64_t memory_size = ctx.memory ? ctx.memory->size : 0;
     const uint8_t* ip = cc.code.data();
-    field<Handler>(ip, 0)(ip, args_and_results, 0, memory_base, memory_size, fuel, &ctx);
+    handler_at(ip)(ip, args_and_results, 0, memory_base, memory_size, fuel, &ctx);
     if (ctx.trap) return trapped(static_cast<TrapKind>(ctx.trap - 1));
     return ctx.result;
 }

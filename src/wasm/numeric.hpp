@@ -108,7 +108,7 @@ WASMACRO_BIN(I32Mul, u32(a) * u32(b))
 WASMACRO_BIN(I32And, u32(a) & u32(b))
 WASMACRO_BIN(I32Or, u32(a) | u32(b))
 WASMACRO_BIN(I32Xor, u32(a) ^ u32(b))
-// Not wasm instructions: an i32.and fused with the branch it feeds (code.hpp).
+// Not wasm instructions: an i32.and fused with the branch it feeds (slot_code.hpp).
 WASMACRO_BIN(I32AndNz, (u32(a) & u32(b)) != 0)
 WASMACRO_BIN(I32AndZ, (u32(a) & u32(b)) == 0)
 WASMACRO_BIN(I32Shl, u32(a) << (b & 31))

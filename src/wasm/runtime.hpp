@@ -2,6 +2,7 @@
 #pragma once
 
 #include "wasm/engine.hpp"
+#include "wasm/slot_code.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,9 +12,13 @@
 
 namespace wasmacro::wasm {
 
-/// A function's translated code (see compiler.cpp for the format).
-struct CompiledCode {
+/// A function's translated code (see slot_code.hpp for the format).
+struct SlotCode {
     std::vector<uint8_t> code;
+    /// Each instruction's kind, in the order of `code`: the code itself holds
+    /// only handler addresses, and the compiling tier and the disassembler
+    /// walk the two together.
+    std::vector<IOp> kinds;
     uint32_t num_locals = 0; ///< parameters plus declared locals
     uint32_t frame_size = 0; ///< slots used: locals, operand stack, results
 };
@@ -29,7 +34,7 @@ struct Function {
     Memory* memory = nullptr; ///< the instance's memory 0, or null
     uint32_t index = 0;       ///< in the module's function index space
     const Code* code = nullptr;
-    std::unique_ptr<CompiledCode> compiled;
+    std::unique_ptr<SlotCode> slot_code;
     /// For the compiling tier: its machine code, or until that exists a
     /// stub that compiles it (compiled code calls through this field).
     void* jit_entry = nullptr;
@@ -124,7 +129,7 @@ bool memory_init(Instance::Impl& instance, Memory& memory, uint32_t segment, uin
 uint32_t memory_grow(Memory& memory, uint32_t delta, uint32_t sandbox_cap, bool& limit_exceeded);
 
 /// Translates a wasm function on its first call.
-void compile_function(Function& function);
+void translate_function(Function& function);
 
 /// Runs a wasm or host function; args and results in the same buffer, as in
 /// a frame. Defined in interpreter.cpp.

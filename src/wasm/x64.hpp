@@ -1,4 +1,4 @@
-// A small x86-64 assembler: the instructions the compiler tier (jit.cpp)
+// A small x86-64 assembler: the instructions the compiler tier (x64_compile.cpp)
 // emits, encoded into a byte vector. Internal to src/wasm.
 #pragma once
 

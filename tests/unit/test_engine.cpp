@@ -639,13 +639,13 @@ TEST(LazyTranslation, OnlyCalledFunctionsAreTranslated) {
     Fixture m(arith_wasm);
     auto& functions = m.instance.impl().functions;
     m.call("add", {i32(1), i32(2)});
-    EXPECT_NE(functions[0]->compiled, nullptr);
-    EXPECT_EQ(functions[1]->compiled, nullptr);
-    EXPECT_EQ(functions[2]->compiled, nullptr);
-    EXPECT_EQ(functions[3]->compiled, nullptr);
+    EXPECT_NE(functions[0]->slot_code, nullptr);
+    EXPECT_EQ(functions[1]->slot_code, nullptr);
+    EXPECT_EQ(functions[2]->slot_code, nullptr);
+    EXPECT_EQ(functions[3]->slot_code, nullptr);
     m.trap("outer");
-    EXPECT_NE(functions[2]->compiled, nullptr);
-    EXPECT_NE(functions[3]->compiled, nullptr);
+    EXPECT_NE(functions[2]->slot_code, nullptr);
+    EXPECT_NE(functions[3]->slot_code, nullptr);
 }
 
 // The translator reads locals and constants in place and writes results

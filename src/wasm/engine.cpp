@@ -1,6 +1,6 @@
 // Stores, instances and the runtime objects: linking, instantiation (spec
 // section 4.5.4), memories and tables, and the entry point for calls.
-#include "wasm/jit.hpp"
+#include "wasm/x64_compile.hpp"
 #include "wasm/runtime.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// The compiling tier. A function's slot code (code.hpp), translated on its
+// The compiling tier. A function's slot code (slot_code.hpp), translated on its
 // first call as for the interpreter, becomes x86-64 code that does what each
 // instruction's handler does, with no dispatch and with the immediates in the
 // instructions. Values stay in the same frame slots, so both tiers share the
@@ -8,17 +8,17 @@
 // Registers while compiled code runs:
 //   rbx  fp, the current frame          r12  memory base    r13  memory size
 //   r14  fuel left (signed)             r15  JitRegs*       rbp  calls left
-//   rax  the accumulator (code.hpp): every instruction that fills it in the
+//   rax  the accumulator (slot_code.hpp): every instruction that fills it in the
 //        interpreter leaves its result in rax
 // A wasm call is a native call: the caller moves rbx up to the callee's frame
 // and back, and the callee saves nothing. A trap jumps to the innermost
 // trampoline from C++ (enter), which resets the native stack; C++ helpers
 // called from compiled code never throw.
-#include "wasm/jit.hpp"
+#include "wasm/x64_compile.hpp"
 
-#include "wasm/code.hpp"
 #include "wasm/numeric.hpp"
 #include "wasm/opcode.hpp"
+#include "wasm/slot_code.hpp"
 #include "wasm/x64.hpp"
 
 #include <fmt/format.h>
@@ -154,18 +154,6 @@ const std::array<const void*, static_cast<size_t>(Op::Count_)> evaluators = [] {
 }();
 // clang-format on
 
-IOp iop_of(const uint8_t* instruction) {
-    static const auto by_handler = [] {
-        std::unordered_map<const void*, IOp> map;
-        const void* const* handlers = interpreter_handlers();
-        for (size_t i = 0; i < iop_count; ++i) map.emplace(handlers[i], static_cast<IOp>(i));
-        return map;
-    }();
-    const void* handler;
-    std::memcpy(&handler, instruction, sizeof handler);
-    return by_handler.at(handler);
-}
-
 /// A relation's condition and width: for an i32 or i64 comparison.
 struct Relation {
     Cond cond;
@@ -232,97 +220,9 @@ Arithmetic arithmetic(Op op) {
     }
 }
 
-/// A load's or store's width in bytes.
+/// A load's or store's width in bytes: its natural alignment.
 uint32_t access_size(Op op) {
-    switch (op) {
-    case Op::I32Load8S:
-    case Op::I32Load8U:
-    case Op::I64Load8S:
-    case Op::I64Load8U:
-    case Op::I32Store8:
-    case Op::I64Store8: return 1;
-    case Op::I32Load16S:
-    case Op::I32Load16U:
-    case Op::I64Load16S:
-    case Op::I64Load16U:
-    case Op::I32Store16:
-    case Op::I64Store16: return 2;
-    case Op::I32Load:
-    case Op::F32Load:
-    case Op::I64Load32S:
-    case Op::I64Load32U:
-    case Op::I32Store:
-    case Op::F32Store:
-    case Op::I64Store32: return 4;
-    default: return 8;
-    }
-}
-
-/// The length of the instruction at `ip` (see the layouts in code.hpp).
-size_t instruction_size(IOp op, const uint8_t* ip) {
-    auto u32_at = [ip](size_t offset) {
-        uint32_t v;
-        std::memcpy(&v, ip + offset, 4);
-        return v;
-    };
-    auto call_sources = [&] { return 4 * size_t{std::max(u32_at(20), call_unrolled_arguments)}; };
-    const IOpInfo& info = iop_infos[index(op)];
-    switch (info.shape) {
-    case Shape::BrIf: return 20;
-    case Shape::BrIfI: return 24;
-    case Shape::Un: return 16;
-    case Shape::Bin: return 20;
-    case Shape::BinI: return 24;
-    case Shape::Ld:
-    case Shape::LdK:
-    case Shape::St:
-    case Shape::StK: return 20;
-    case Shape::LdA:
-    case Shape::StA: return 24;
-    case Shape::Control: break;
-    }
-    switch (op) {
-    case IOp::Unreachable:
-    case IOp::Return: return 8;
-    case IOp::Br:
-    case IOp::Fuel:
-    case IOp::Return1:
-    case IOp::MemorySize:
-    case IOp::DataDrop:
-    case IOp::ElemDrop: return 12;
-    case IOp::Copy:
-    case IOp::BrIfNz:
-    case IOp::BrIfZ:
-    case IOp::AccBrIfNz:
-    case IOp::AccBrIfZ:
-    case IOp::MemoryGrow:
-    case IOp::RefIsNull: return 16;
-    case IOp::Const:
-    case IOp::GlobalGet:
-    case IOp::GlobalSet:
-    case IOp::MemoryCopy:
-    case IOp::MemoryFill:
-    case IOp::TableSize: return 20;
-    case IOp::BrTable: return 16 + 4 * (size_t{u32_at(12)} + 1);
-    case IOp::Call: return 24 + call_sources();
-    case IOp::CallLocal: return 40 + call_sources();
-    case IOp::CallIndirect:
-    case IOp::ReturnCallIndirect: return 28;
-    case IOp::ReturnCall: return 24;
-    case IOp::Select:
-    case IOp::GlobalAddI:
-    case IOp::GlobalBumpI:
-    case IOp::GlobalSetAddI:
-    case IOp::MemoryInit:
-    case IOp::TableGet:
-    case IOp::TableSet: return 24;
-    case IOp::TableGrow:
-    case IOp::TableFill: return 28;
-    case IOp::TableInit: return 32;
-    case IOp::TableCopy: return 36;
-    default: break;
-    }
-    throw Error(fmt::format("internal instruction {} has no compiled form", static_cast<int>(op)));
+    return 1u << info(op).align_log2;
 }
 
 // --- helpers that compiled code calls (System V convention, never throwing) ---
@@ -364,7 +264,7 @@ __attribute__((no_sanitize("function"))) int enter(JitRegs* regs, Function& func
                                                    uint64_t* fp) {
     void* code = compiled_entry(regs, function);
     if (!code) return regs->trap;
-    if (fp + function.compiled->frame_size > regs->stack_end)
+    if (fp + function.slot_code->frame_size > regs->stack_end)
         return record_trap(regs, TrapKind::CallStackExhausted, regs->current);
     regs->memory_base = function.memory ? function.memory->base : nullptr;
     regs->memory_size = function.memory ? function.memory->size : 0;
@@ -401,14 +301,10 @@ int call_any(JitRegs* regs, Function* callee, uint64_t* new_fp, Function* caller
 /// arguments start; null after a trap.
 Function* indirect_target(JitRegs* regs, const uint8_t* instruction, uint64_t* fp, Function* caller,
                           uint32_t& base) {
-    Table* table;
-    uint32_t type_id, index_slot;
-    std::memcpy(&table, instruction + 8, sizeof table);
-    std::memcpy(&type_id, instruction + 16, 4);
-    std::memcpy(&index_slot, instruction + 20, 4);
-    std::memcpy(&base, instruction + 24, 4);
+    const auto& in = slot::decode<slot::CallIndirect>(instruction);
+    base = in.base;
     Function* callee =
-        indirect_callee(*table, static_cast<uint32_t>(fp[index_slot]), type_id, *regs->result);
+        indirect_callee(*in.table, static_cast<uint32_t>(fp[in.index]), in.type_id, *regs->result);
     if (!callee) record_trap(regs, regs->result->trap, caller);
     return callee;
 }
@@ -444,7 +340,7 @@ void* tail_call_any(JitRegs* regs, Function* callee, uint64_t* fp, uint32_t base
     }
     void* entry = compiled_entry(regs, *callee);
     if (!entry) return nullptr;
-    if (fp + callee->compiled->frame_size > regs->stack_end) {
+    if (fp + callee->slot_code->frame_size > regs->stack_end) {
         record_trap(regs, TrapKind::CallStackExhausted, caller);
         return nullptr;
     }
@@ -485,7 +381,7 @@ constexpr Mem slot(uint32_t index) {
 class FunctionCompiler {
 public:
     FunctionCompiler(JitCode& jit, Function& function)
-        : jit_(jit), function_(function), cc_(*function.compiled) {}
+        : jit_(jit), function_(function), cc_(*function.slot_code) {}
 
     /// Callees called directly but not compiled yet, and the offset of each
     /// one's lazy stub in the code: their jit_entry until they are compiled.
@@ -495,10 +391,10 @@ public:
         const std::vector<uint8_t>& code = cc_.code;
         native_.assign(code.size() + 1, no_native);
         prologue();
-        for (size_t at = 0; at < code.size();) {
+        size_t at = 0;
+        for (IOp op : cc_.kinds) {
             native_[at] = a_.here();
             const uint8_t* ip = code.data() + at;
-            IOp op = iop_of(ip);
             size_t size = instruction_size(op, ip);
             start_ = at;
             instruction(op, ip, size);
@@ -530,21 +426,13 @@ private:
 
     JitCode& jit_;
     Function& function_;
-    const CompiledCode& cc_;
+    const SlotCode& cc_;
     Assembler a_;
     std::vector<size_t> native_; ///< machine-code offset of each instruction
     std::vector<Jump> jumps_;
     std::vector<TrapJump> trap_jumps_;
     std::vector<JumpTable> tables_;
     size_t start_ = 0; ///< the instruction being compiled
-
-    template <typename T>
-    static T field(const uint8_t* ip, size_t offset) {
-        T value;
-        std::memcpy(&value, ip + offset, sizeof value);
-        return value;
-    }
-    static uint32_t u32(const uint8_t* ip, size_t offset) { return field<uint32_t>(ip, offset); }
 
     void trap_if(Cond c, TrapKind kind) {
         trap_jumps_.push_back({a_.jcc(c), static_cast<int>(kind)});
@@ -643,28 +531,34 @@ private:
         case IOp::Unreachable:
             trap_jumps_.push_back({a_.jmp(), static_cast<int>(TrapKind::Unreachable)});
             return;
-        case IOp::Copy:
-            a_.mov(true, RAX, slot(u32(ip, 12)));
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+        case IOp::Copy: {
+            const auto& in = slot::decode<slot::Copy>(ip);
+            a_.mov(true, RAX, slot(in.src));
+            a_.mov(true, slot(in.dst), RAX);
             return;
-        case IOp::Const:
-            a_.mov_imm(RAX, field<uint64_t>(ip, 12));
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+        }
+        case IOp::Const: {
+            const auto& in = slot::decode<slot::Const>(ip);
+            a_.mov_imm(RAX, in.value);
+            a_.mov(true, slot(in.dst), RAX);
             return;
-        case IOp::Br: return branch(std::nullopt, field<int32_t>(ip, 8));
-        case IOp::Fuel: return charge_fuel(u32(ip, 8));
+        }
+        case IOp::Br: return branch(std::nullopt, slot::decode<slot::Br>(ip).rel);
+        case IOp::Fuel: return charge_fuel(slot::decode<slot::Fuel>(ip).units);
         case IOp::BrIfNz:
-        case IOp::BrIfZ:
-            a_.alu_imm(CMP, false, slot(u32(ip, 8)), 0);
-            return branch(op == IOp::BrIfNz ? NE : E, field<int32_t>(ip, 12));
+        case IOp::BrIfZ: {
+            const auto& in = slot::decode<slot::BrIf>(ip);
+            a_.alu_imm(CMP, false, slot(in.cond), 0);
+            return branch(op == IOp::BrIfNz ? NE : E, in.rel);
+        }
         case IOp::AccBrIfNz:
         case IOp::AccBrIfZ:
             a_.test(false, RAX, RAX);
-            return branch(op == IOp::AccBrIfNz ? NE : E, field<int32_t>(ip, 12));
+            return branch(op == IOp::AccBrIfNz ? NE : E, slot::decode<slot::BrIf>(ip).rel);
         case IOp::BrTable: return branch_table(ip);
         case IOp::Return: return epilogue();
         case IOp::Return1:
-            a_.mov(true, RAX, slot(u32(ip, 8)));
+            a_.mov(true, RAX, slot(slot::decode<slot::Return1>(ip).src));
             a_.mov(true, slot(0), RAX);
             return epilogue();
         case IOp::Call:
@@ -677,47 +571,59 @@ private:
             call_indirect_out(ip, reinterpret_cast<const void*>(&call_indirect_helper));
             after_call_out();
             return;
-        case IOp::Select:
-            a_.mov(true, RAX, slot(u32(ip, 12)));
-            a_.alu_imm(CMP, false, slot(u32(ip, 20)), 0);
-            a_.cmov(E, true, RAX, slot(u32(ip, 16)));
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+        case IOp::Select: {
+            const auto& in = slot::decode<slot::Select>(ip);
+            a_.mov(true, RAX, slot(in.a));
+            a_.alu_imm(CMP, false, slot(in.cond), 0);
+            a_.cmov(E, true, RAX, slot(in.b));
+            a_.mov(true, slot(in.dst), RAX);
             return;
-        case IOp::GlobalGet:
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 12)->value));
+        }
+        case IOp::GlobalGet: {
+            const auto& in = slot::decode<slot::GlobalGet>(ip);
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&in.global->value));
             a_.mov(true, RAX, Mem{RCX});
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+            a_.mov(true, slot(in.dst), RAX);
             return;
-        case IOp::GlobalSet:
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 8)->value));
-            a_.mov(true, RAX, slot(u32(ip, 16)));
+        }
+        case IOp::GlobalSet: {
+            const auto& in = slot::decode<slot::GlobalSet>(ip);
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&in.global->value));
+            a_.mov(true, RAX, slot(in.src));
             a_.mov(true, Mem{RCX}, RAX);
             return;
+        }
         case IOp::GlobalAddI:
-        case IOp::GlobalBumpI:
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 12)->value));
+        case IOp::GlobalBumpI: {
+            const auto& in = slot::decode<slot::GlobalAddI>(ip);
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&in.global->value));
             a_.mov(false, RAX, Mem{RCX});
-            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(u32(ip, 20)));
+            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(in.added));
             if (op == IOp::GlobalBumpI) a_.mov(true, Mem{RCX}, RAX);
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+            a_.mov(true, slot(in.dst), RAX);
             return;
-        case IOp::GlobalSetAddI:
-            a_.mov(false, RAX, slot(u32(ip, 16)));
-            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(u32(ip, 20)));
-            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&field<Global*>(ip, 8)->value));
+        }
+        case IOp::GlobalSetAddI: {
+            const auto& in = slot::decode<slot::GlobalSetAddI>(ip);
+            a_.mov(false, RAX, slot(in.src));
+            a_.alu_imm(ADD, false, RAX, static_cast<int32_t>(in.added));
+            a_.mov_imm(RCX, reinterpret_cast<uintptr_t>(&in.global->value));
             a_.mov(true, Mem{RCX}, RAX);
             return;
+        }
         case IOp::MemorySize:
             a_.mov(true, RAX, R13);
             a_.shift_imm(SHR, true, RAX, 16);
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+            a_.mov(true, slot(slot::decode<slot::MemorySize>(ip).dst), RAX);
             return;
-        case IOp::RefIsNull:
-            a_.alu_imm(CMP, true, slot(u32(ip, 12)), 0);
+        case IOp::RefIsNull: {
+            const auto& in = slot::decode<slot::RefIsNull>(ip);
+            a_.alu_imm(CMP, true, slot(in.src), 0);
             a_.setcc(E, RAX);
             a_.movzx8(RAX, RAX);
-            a_.mov(true, slot(u32(ip, 8)), RAX);
+            a_.mov(true, slot(in.dst), RAX);
             return;
+        }
         default: return rare(ip, size);
         }
     }
@@ -742,25 +648,33 @@ private:
         propagate_trap();
     }
 
+    /// Call and CallLocal: the same fields, a CallLocal's entry aside.
     void call(IOp op, const uint8_t* ip) {
-        auto* callee = field<Function*>(ip, 8);
-        uint32_t base = u32(ip, 16), count = u32(ip, 20);
-        size_t sources = op == IOp::CallLocal ? 40 : 24;
+        static_assert(offsetof(slot::Call, callee) == offsetof(slot::CallLocal, callee) &&
+                      offsetof(slot::Call, base) == offsetof(slot::CallLocal, base) &&
+                      offsetof(slot::Call, count) == offsetof(slot::CallLocal, count));
+        const auto& in = slot::decode<slot::Call>(ip);
+        Function* callee = in.callee.get();
+        uint32_t base = in.base, count = in.count;
+        auto source = [&](uint32_t i) {
+            return op == IOp::CallLocal ? slot::tail<slot::CallLocal>(ip, i)
+                                        : slot::tail<slot::Call>(ip, i);
+        };
         // A function of the same instance shares the memory in r12 and r13.
         bool direct = !callee->is_host() && callee->instance == function_.instance;
         if (direct) {
-            if (!callee->compiled) compile_function(*callee);
+            if (!callee->slot_code) translate_function(*callee);
             charge_fuel();
             a_.alu_imm(SUB, false, RBP, 1);
             trap_if(B, TrapKind::CallStackExhausted);
-            a_.lea(RAX, slot(base + callee->compiled->frame_size));
+            a_.lea(RAX, slot(base + callee->slot_code->frame_size));
             a_.alu(CMP, true, RAX, regs_field(offsetof(JitRegs, stack_end)));
             trap_if(A, TrapKind::CallStackExhausted);
             a_.alu(CMP, true, RSP, regs_field(offsetof(JitRegs, native_limit)));
             trap_if(B, TrapKind::MachineStackExhausted);
         }
         for (uint32_t i = 0; i < count; ++i) {
-            a_.mov(true, RAX, slot(u32(ip, sources + 4 * size_t{i})));
+            a_.mov(true, RAX, slot(source(i)));
             a_.mov(true, slot(base + i), RAX);
         }
         if (!direct) {
@@ -785,8 +699,9 @@ private:
     /// A tail call to a function of this instance is a jump, after the
     /// arguments move down to slot 0; any other goes through tail_call_any.
     void tail_call(const uint8_t* ip) {
-        auto* callee = field<Function*>(ip, 8);
-        uint32_t base = u32(ip, 16), count = u32(ip, 20);
+        const auto& in = slot::decode<slot::ReturnCall>(ip);
+        Function* callee = in.callee.get();
+        uint32_t base = in.base, count = in.count;
         if (callee->is_host() || callee->instance != function_.instance) {
             a_.mov(true, regs_fuel, R14);
             a_.mov(false, regs_depth, RBP);
@@ -798,9 +713,9 @@ private:
             call_helper(reinterpret_cast<const void*>(&tail_call_any));
             return after_tail_call_helper();
         }
-        if (!callee->compiled) compile_function(*callee);
+        if (!callee->slot_code) translate_function(*callee);
         charge_fuel();
-        a_.lea(RAX, slot(callee->compiled->frame_size));
+        a_.lea(RAX, slot(callee->slot_code->frame_size));
         a_.alu(CMP, true, RAX, regs_field(offsetof(JitRegs, stack_end)));
         trap_if(A, TrapKind::CallStackExhausted);
         for (uint32_t i = 0; i < count; ++i) {
@@ -842,8 +757,9 @@ private:
     }
 
     void branch_table(const uint8_t* ip) {
-        uint32_t count = u32(ip, 12);
-        a_.mov(false, RCX, slot(u32(ip, 8)));
+        const auto& in = slot::decode<slot::BrTable>(ip);
+        uint32_t count = in.count;
+        a_.mov(false, RCX, slot(in.index));
         a_.alu_imm(CMP, false, RCX, static_cast<int32_t>(count));
         size_t in_range = a_.jcc(BE);
         a_.mov_imm(RCX, count);
@@ -853,13 +769,16 @@ private:
         a_.alu(ADD, true, RCX, RDX);
         a_.jmp(RCX);
         for (uint32_t i = 0; i <= count; ++i)
-            table.targets.push_back(start_ + field<int32_t>(ip, 16 + 4 * size_t{i}));
+            table.targets.push_back(start_ + slot::tail<slot::BrTable>(ip, i));
         tables_.push_back(std::move(table));
     }
 
     void compare_branch(const IOpInfo& info, const uint8_t* ip) {
         bool immediate = info.shape == Shape::BrIfI;
-        int32_t rel = field<int32_t>(ip, immediate ? 20 : 16);
+        // The two layouts differ in the second operand only.
+        const auto& in = slot::decode<slot::BrIfCompare>(ip);
+        const auto& with_imm = slot::decode<slot::BrIfCompareI>(ip);
+        int32_t rel = immediate ? with_imm.rel : in.rel;
         Cond cond;
         bool wide;
         if (info.op == Op::I32And) {
@@ -870,14 +789,14 @@ private:
             cond = r.cond;
             wide = r.wide;
         }
-        load(wide, RAX, u32(ip, 8), info.acc);
+        load(wide, RAX, in.a, info.acc);
         if (!immediate) {
             if (info.op == Op::I32And)
-                a_.test(false, slot(u32(ip, 12)), RAX);
+                a_.test(false, slot(in.b), RAX);
             else
-                a_.alu(CMP, wide, RAX, slot(u32(ip, 12)));
+                a_.alu(CMP, wide, RAX, slot(in.b));
         } else {
-            uint64_t imm = field<uint64_t>(ip, 12);
+            uint64_t imm = with_imm.imm;
             if (info.op == Op::I32And) {
                 a_.test_imm(false, RAX, static_cast<uint32_t>(imm));
             } else if (fits_imm32(wide, imm)) {
@@ -891,7 +810,7 @@ private:
     }
 
     void unary(const IOpInfo& info, const uint8_t* ip) {
-        uint32_t dst = u32(ip, 8), a = u32(ip, 12);
+        auto [dst, a] = slot::decode<slot::Un>(ip);
         switch (info.op) {
         case Op::I32Eqz:
         case Op::I64Eqz:
@@ -945,10 +864,11 @@ private:
     }
 
     void binary(const IOpInfo& info, const uint8_t* ip) {
-        uint32_t dst = u32(ip, 8), a = u32(ip, 12);
         bool immediate = info.shape == Shape::BinI;
-        uint64_t imm = immediate ? field<uint64_t>(ip, 16) : 0;
-        uint32_t b = immediate ? 0 : u32(ip, 16);
+        const auto& slots = slot::decode<slot::Bin>(ip);
+        uint32_t dst = slots.dst, a = slots.a;
+        uint64_t imm = immediate ? slot::decode<slot::BinI>(ip).imm : 0;
+        uint32_t b = immediate ? 0 : slots.b;
         Arithmetic arith = arithmetic(info.op);
         std::optional<Relation> rel = relation(info.op);
         if (arith.kind == Arithmetic::None && !rel) {
@@ -999,12 +919,20 @@ private:
         a_.mov(true, slot(dst), RAX);
     }
 
-    /// The memory operand of a load or store, after checking [address,
-    /// address + size) against the memory's size in r13. Uses rcx and rdx.
-    Mem address(const IOpInfo& info, const uint8_t* ip, uint32_t base_slot, bool from_acc,
-                size_t offset_at, uint32_t size) {
-        if (info.shape == Shape::LdK || info.shape == Shape::StK) {
-            uint64_t constant = field<uint64_t>(ip, 12);
+    /// Where a load or store accesses memory: a constant address, or the
+    /// u32 in a slot (or the accumulator) plus `added` (wrapping) plus `offset`.
+    struct Access {
+        std::optional<uint64_t> constant;
+        uint32_t base = 0;
+        bool from_acc = false;
+        std::optional<uint32_t> added;
+        uint32_t offset = 0;
+    };
+    /// The memory operand of an access of `size` bytes, after checking it
+    /// against the memory's size in r13. Uses rcx and rdx.
+    Mem address(const Access& access, uint32_t size) {
+        if (access.constant) {
+            uint64_t constant = *access.constant;
             if (constant + size <= INT32_MAX) {
                 a_.alu_imm(CMP, true, R13, static_cast<int32_t>(constant + size));
                 trap_if(B, TrapKind::MemoryOutOfBounds);
@@ -1013,10 +941,9 @@ private:
             a_.mov_imm(RCX, constant);
             return bounds_checked(0, size);
         }
-        load(false, RCX, base_slot, from_acc);
-        if (info.shape == Shape::LdA || info.shape == Shape::StA)
-            a_.alu_imm(ADD, false, RCX, static_cast<int32_t>(u32(ip, 16)));
-        uint32_t offset = u32(ip, offset_at);
+        load(false, RCX, access.base, access.from_acc);
+        if (access.added) a_.alu_imm(ADD, false, RCX, static_cast<int32_t>(*access.added));
+        uint32_t offset = access.offset;
         if (offset > INT32_MAX - 16) {
             a_.mov_imm(RDX, offset);
             a_.alu(ADD, true, RCX, RDX);
@@ -1033,9 +960,27 @@ private:
     }
 
     void load_instruction(const IOpInfo& info, const uint8_t* ip) {
-        bool added = info.shape == Shape::LdA;
-        uint32_t size = access_size(info.op);
-        Mem m = address(info, ip, u32(ip, 12), info.acc, added ? 20 : 16, size);
+        uint32_t dst;
+        Access access;
+        if (info.shape == Shape::LdK) {
+            const auto& in = slot::decode<slot::LdK>(ip);
+            dst = in.dst;
+            access.constant = in.address;
+        } else if (info.shape == Shape::LdA) {
+            const auto& in = slot::decode<slot::LdA>(ip);
+            dst = in.dst;
+            access.base = in.base;
+            access.from_acc = info.acc;
+            access.added = in.added;
+            access.offset = in.offset;
+        } else {
+            const auto& in = slot::decode<slot::Ld>(ip);
+            dst = in.dst;
+            access.base = in.address;
+            access.from_acc = info.acc;
+            access.offset = in.offset;
+        }
+        Mem m = address(access, access_size(info.op));
         switch (info.op) {
         case Op::I32Load:
         case Op::F32Load:
@@ -1053,14 +998,31 @@ private:
         case Op::I64Load32S: a_.movsxd(RAX, m); break;
         default: break;
         }
-        a_.mov(true, slot(u32(ip, 8)), RAX);
+        a_.mov(true, slot(dst), RAX);
     }
 
     void store_instruction(const IOpInfo& info, const uint8_t* ip) {
-        bool constant = info.shape == Shape::StK, added = info.shape == Shape::StA;
+        uint32_t value;
+        Access access;
+        if (info.shape == Shape::StK) {
+            const auto& in = slot::decode<slot::StK>(ip);
+            value = in.value;
+            access.constant = in.address;
+        } else if (info.shape == Shape::StA) {
+            const auto& in = slot::decode<slot::StA>(ip);
+            value = in.value;
+            access.base = in.base;
+            access.added = in.added;
+            access.offset = in.offset;
+        } else {
+            const auto& in = slot::decode<slot::St>(ip);
+            value = in.value;
+            access.base = in.address;
+            access.offset = in.offset;
+        }
         uint32_t size = access_size(info.op);
-        if (!info.acc) a_.mov(true, RAX, slot(u32(ip, constant ? 8 : 12)));
-        Mem m = address(info, ip, u32(ip, 8), false, added ? 20 : 16, size);
+        if (!info.acc) a_.mov(true, RAX, slot(value));
+        Mem m = address(access, size);
         switch (size) {
         case 1: a_.mov8(m, RAX); break;
         case 2: a_.mov16(m, RAX); break;
@@ -1121,7 +1083,7 @@ private:
 };
 
 void* compile(JitCode& jit, Function& function) {
-    if (!function.compiled) compile_function(function);
+    if (!function.slot_code) translate_function(function);
     FunctionCompiler compiler(jit, function);
     auto* entry = static_cast<uint8_t*>(jit.install(compiler.compile()));
     for (auto [callee, offset] : compiler.lazy_stubs_)

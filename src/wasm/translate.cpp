@@ -1,4 +1,4 @@
-// Translates a validated function body into the slot code of code.hpp.
+// Translates a validated function body into the slot code of slot_code.hpp.
 //
 // The translator keeps a compile-time model of the operand stack. Each entry
 // is either already in its canonical slot (locals first, then stack height h
@@ -8,10 +8,10 @@
 // and a result followed by `local.set` is written straight into the local.
 // Before anything control flow can observe (branches, labels, calls), entries
 // are moved to their canonical slots, so every label sees one layout.
-#include "wasm/code.hpp"
 #include "wasm/opcode.hpp"
 #include "wasm/reader.hpp"
 #include "wasm/runtime.hpp"
+#include "wasm/slot_code.hpp"
 
 #include <fmt/format.h>
 
@@ -23,9 +23,6 @@ namespace wasmacro::wasm {
 namespace {
 
 constexpr size_t no_position = std::numeric_limits<size_t>::max();
-/// What a handler address or other pointer takes in slot code: the
-/// interpreter's field offsets assume 8 bytes, also where pointers are 4.
-constexpr size_t kPointerBytes = 8;
 
 struct Operand {
     enum class Kind : uint8_t { InSlot, InLocal, Constant };
@@ -174,22 +171,40 @@ public:
         : function_(function), instance_(function.instance->impl()), module_(*instance_.module),
           handlers_(interpreter_handlers()) {}
 
-    std::unique_ptr<CompiledCode> translate();
+    std::unique_ptr<SlotCode> translate();
 
 private:
     // --- emitting ---
-    size_t emit(IOp op) {
+    /// Appends instruction `op` with its fields (a tail, if its layout has
+    /// one, follows with append_tail); returns where it starts.
+    template <typename L>
+    size_t emit(IOp op, const L& fields) {
+        if (layout_of(op) != L::layout)
+            throw Error(
+                fmt::format("internal error: {} emitted with another layout", iop_name(op)));
         size_t start = code_.size();
-        ptr(handlers_[static_cast<size_t>(op)]);
+        uint64_t handler = reinterpret_cast<uintptr_t>(handlers_[static_cast<size_t>(op)]);
+        append(&handler, sizeof handler);
+        append(&fields, sizeof fields);
+        kinds_.push_back(op);
         last_ = {};
         accumulator_before_last_ = accumulator_;
         return start;
     }
+    void append_tail(uint32_t element) { append(&element, sizeof element); }
     /// Removes the last emitted instruction, which starts at `start`.
     void remove_last(size_t start) {
         code_.resize(start);
+        kinds_.pop_back();
         last_ = {};
         accumulator_ = accumulator_before_last_;
+    }
+    /// Makes the last emitted instruction, which starts at `start`, `op`:
+    /// an instruction of the same layout.
+    void change_last(size_t start, IOp op) {
+        const void* handler = handlers_[static_cast<size_t>(op)];
+        std::memcpy(code_.data() + start, &handler, sizeof handler);
+        kinds_.back() = op;
     }
     /// The instruction just emitted at `start` leaves its result (whose slot
     /// is its first field) in the accumulator.
@@ -199,37 +214,26 @@ private:
     void prefer_accumulator(size_t start, IOp op, uint32_t operand) {
         IOp variant = accumulator_variants[static_cast<size_t>(op)];
         if (variant == IOp::Count_ || !holds(accumulator_before_last_, start, operand)) return;
-        const void* handler = handlers_[static_cast<size_t>(variant)];
-        std::memcpy(code_.data() + start, &handler, sizeof handler);
+        change_last(start, variant);
     }
     /// Whether `held` holds `operand` for an instruction starting at `at`.
     bool holds(const Accumulator& held, size_t at, uint32_t operand) const {
         if (held.end != at) return false;
         uint32_t held_slot;
-        std::memcpy(&held_slot, code_.data() + held.start + kPointerBytes, 4);
+        std::memcpy(&held_slot, code_.data() + held.start + slot::header_bytes, 4);
         return held_slot == operand;
-    }
-    void u32(uint32_t v) { append(&v, 4); }
-    void u64(uint64_t v) { append(&v, 8); }
-    /// A pointer takes 8 bytes whatever its size (4 on wasm32), so that the
-    /// layout of slot code is the same on every host.
-    void ptr(const void* p) {
-        uint64_t bits = reinterpret_cast<uintptr_t>(p);
-        append(&bits, kPointerBytes);
     }
     void append(const void* data, size_t n) {
         const auto* bytes = static_cast<const uint8_t*>(data);
         code_.insert(code_.end(), bytes, bytes + n);
     }
-    void patch_rel(const Fixup& fixup, size_t target) {
-        auto rel = static_cast<int32_t>(static_cast<int64_t>(target) -
-                                        static_cast<int64_t>(fixup.instruction));
-        std::memcpy(code_.data() + fixup.field, &rel, 4);
+    static int32_t rel(size_t instruction, size_t target) {
+        return static_cast<int32_t>(static_cast<int64_t>(target) -
+                                    static_cast<int64_t>(instruction));
     }
-    void emit_rel_to(size_t instruction, size_t target) {
-        Fixup fixup{instruction, code_.size()};
-        u32(0);
-        patch_rel(fixup, target);
+    void patch_rel(const Fixup& fixup, size_t target) {
+        int32_t offset = rel(fixup.instruction, target);
+        std::memcpy(code_.data() + fixup.field, &offset, 4);
     }
     /// A result-writing instruction's dst is its first field; remember it so
     /// a following local.set can retarget it.
@@ -262,16 +266,10 @@ private:
         return top;
     }
     void emit_copy(uint32_t dst, uint32_t src) {
-        size_t start = emit(IOp::Copy);
-        u32(dst);
-        u32(src);
-        note_accumulator(start);
+        note_accumulator(emit(IOp::Copy, slot::Copy{.dst = dst, .src = src}));
     }
     void emit_const(uint32_t dst, uint64_t value) {
-        size_t start = emit(IOp::Const);
-        u32(dst);
-        u64(value);
-        note_accumulator(start);
+        note_accumulator(emit(IOp::Const, slot::Const{.dst = dst, .value = value}));
     }
     /// Moves the entry at `h` into its canonical slot.
     void materialize(uint32_t h) {
@@ -339,6 +337,7 @@ private:
     const Module& module_;
     const void* const* handlers_;
     std::vector<uint8_t> code_;
+    std::vector<IOp> kinds_;
     std::vector<Operand> stack_;
     std::vector<Control> controls_;
     LastInstruction last_;
@@ -368,14 +367,12 @@ void Translator::emit_return() {
     uint32_t n = function_.num_results;
     if (n == 1) {
         uint32_t h = height() - 1;
-        uint32_t src = read(stack_[h], h);
-        emit(IOp::Return1);
-        u32(src);
+        emit(IOp::Return1, slot::Return1{.src = read(stack_[h], h)});
         return;
     }
     materialize_from(height() - n);
     copy_values(height() - n, 0, n);
-    emit(IOp::Return);
+    emit(IOp::Return, slot::Bare{});
 }
 
 void Translator::emit_branch(Control& target) {
@@ -383,12 +380,11 @@ void Translator::emit_branch(Control& target) {
     materialize_all();
     uint32_t n = target.label_arity();
     copy_values(height() - n, slot(target.height), n);
-    size_t start = emit(IOp::Br);
     if (target.kind == Control::Kind::Loop) {
-        emit_rel_to(start, target.loop_start);
+        emit(IOp::Br, slot::Br{.rel = rel(code_.size(), target.loop_start)});
     } else {
-        target.end_fixups.push_back({start, code_.size()});
-        u32(0);
+        size_t start = emit(IOp::Br, slot::Br{.rel = 0});
+        target.end_fixups.push_back({start, start + WASMACRO_SLOT_FIELD_OFFSET(Br, rel)});
     }
 }
 
@@ -416,18 +412,19 @@ Fixup Translator::emit_branch_if(bool when) {
         branch = when ? IOp::BrIfNz : IOp::BrIfZ;
         first = cond_slot;
     }
-    size_t start = emit(branch);
-    u32(first);
-    if (fuse && producer.op != Op::I32Eqz) {
-        if (producer.has_immediate)
-            u64(producer.immediate);
-        else
-            u32(producer.b);
+    size_t start, rel_field;
+    if (!fuse || producer.op == Op::I32Eqz) {
+        start = emit(branch, slot::BrIf{.cond = first, .rel = 0});
+        rel_field = WASMACRO_SLOT_FIELD_OFFSET(BrIf, rel);
+    } else if (producer.has_immediate) {
+        start = emit(branch, slot::BrIfCompareI{.a = first, .imm = producer.immediate, .rel = 0});
+        rel_field = WASMACRO_SLOT_FIELD_OFFSET(BrIfCompareI, rel);
+    } else {
+        start = emit(branch, slot::BrIfCompare{.a = first, .b = producer.b, .rel = 0});
+        rel_field = WASMACRO_SLOT_FIELD_OFFSET(BrIfCompare, rel);
     }
     prefer_accumulator(start, branch, first);
-    Fixup fixup{start, code_.size()};
-    u32(0);
-    return fixup;
+    return {start, start + rel_field};
 }
 
 void Translator::emit_conditional_branch(uint32_t depth) {
@@ -495,9 +492,7 @@ void Translator::compile_unary(Op op) {
     uint32_t h = height() - 1;
     uint32_t a = read(pop(), h);
     IOp iop = numeric_iop(op);
-    size_t start = emit(iop);
-    u32(slot(h));
-    u32(a);
+    size_t start = emit(iop, slot::Un{.dst = slot(h), .a = a});
     prefer_accumulator(start, iop, a);
     note_accumulator(start);
     push_slot();
@@ -530,13 +525,8 @@ void Translator::compile_binary(Op op) {
             std::swap(a, b);
     }
     IOp iop = numeric_iop(op, immediate ? Form::Immediate : Form::Slots);
-    size_t start = emit(iop);
-    u32(slot(h));
-    u32(a);
-    if (immediate)
-        u64(value);
-    else
-        u32(b);
+    size_t start = immediate ? emit(iop, slot::BinI{.dst = slot(h), .a = a, .imm = value})
+                             : emit(iop, slot::Bin{.dst = slot(h), .a = a, .b = b});
     prefer_accumulator(start, iop, a);
     note_accumulator(start);
     push_slot();
@@ -555,15 +545,12 @@ bool Translator::fuse_global_add(Op op, uint32_t h) {
         !produced_by_last(lhs, h) || last_.op != Op::GlobalGet)
         return false;
     uint32_t added = as_added(op, rhs.value);
-    Global* global;
-    std::memcpy(&global, code_.data() + last_.start + kPointerBytes + 4, sizeof global);
+    Global* global = slot::decode<slot::GlobalGet>(code_.data() + last_.start).global.get();
     remove_last(last_.start);
     pop();
     pop();
-    size_t start = emit(IOp::GlobalAddI);
-    u32(slot(h));
-    ptr(global);
-    u32(added);
+    size_t start =
+        emit(IOp::GlobalAddI, slot::GlobalAddI{.dst = slot(h), .global = global, .added = added});
     note_accumulator(start);
     push_slot();
     note_result(start, h);
@@ -576,17 +563,13 @@ void Translator::global_set(Global* global) {
     Operand value = pop();
     // global.get g; i32.const; i32.sub; [local.tee]; global.set g: one instruction.
     if (global_add_.end == code_.size()) {
-        uint32_t dst;
-        Global* added_to;
-        std::memcpy(&dst, code_.data() + global_add_.start + kPointerBytes, 4);
-        std::memcpy(&added_to, code_.data() + global_add_.start + kPointerBytes + 4,
-                    sizeof added_to);
+        const auto& add = slot::decode<slot::GlobalAddI>(code_.data() + global_add_.start);
+        uint32_t dst = add.dst;
         bool same_value = value.kind == Operand::Kind::InLocal  ? value.local == dst
                           : value.kind == Operand::Kind::InSlot ? slot(h) == dst
                                                                 : false;
-        if (added_to == global && same_value) {
-            const void* handler = handlers_[static_cast<size_t>(IOp::GlobalBumpI)];
-            std::memcpy(code_.data() + global_add_.start, &handler, sizeof handler);
+        if (add.global.get() == global && same_value) {
+            change_last(global_add_.start, IOp::GlobalBumpI);
             return;
         }
     }
@@ -599,16 +582,10 @@ void Translator::global_set(Global* global) {
         uint32_t added = as_added(last_.op, last_.immediate);
         uint32_t a = last_.a;
         remove_last(last_.start);
-        emit(IOp::GlobalSetAddI);
-        ptr(global);
-        u32(a);
-        u32(added);
+        emit(IOp::GlobalSetAddI, slot::GlobalSetAddI{.global = global, .src = a, .added = added});
         return;
     }
-    uint32_t src = read(value, h);
-    emit(IOp::GlobalSet);
-    ptr(global);
-    u32(src);
+    emit(IOp::GlobalSet, slot::GlobalSet{.global = global, .src = read(value, h)});
 }
 
 void Translator::local_set(uint32_t local, bool tee) {
@@ -622,7 +599,7 @@ void Translator::local_set(uint32_t local, bool tee) {
     if (value.kind == Operand::Kind::InSlot && last_.end == code_.size() && last_.height == h &&
         !referenced_below) {
         // Make the instruction that produced the value write the local itself.
-        std::memcpy(code_.data() + last_.start + kPointerBytes, &local, 4);
+        std::memcpy(code_.data() + last_.start + slot::header_bytes, &local, 4);
         last_ = {};
     } else {
         for (uint32_t i = 0; i < h; ++i)
@@ -643,24 +620,24 @@ void Translator::call(Function* callee, uint32_t num_params, uint32_t num_result
     uint32_t base_height = height() - num_params;
     for (uint32_t h = base_height; h < height(); ++h)
         if (stack_[h].kind == Operand::Kind::Constant) materialize(h);
-    bool local = callee->instance == function_.instance;
-    emit(local ? IOp::CallLocal : IOp::Call);
-    ptr(callee);
-    u32(slot(base_height));
-    u32(num_params);
-    if (local) { // filled in by the first call
-        ptr(nullptr);
-        u32(0);
-        u32(0);
-    }
+    if (callee->instance == function_.instance) // the entry is filled in by the first call
+        emit(IOp::CallLocal, slot::CallLocal{.callee = callee,
+                                             .base = slot(base_height),
+                                             .count = num_params,
+                                             .entry = nullptr,
+                                             .frame_size = 0,
+                                             .zeroed = 0});
+    else
+        emit(IOp::Call,
+             slot::Call{.callee = callee, .base = slot(base_height), .count = num_params});
     for (uint32_t h = base_height; h < height(); ++h)
-        u32(stack_[h].kind == Operand::Kind::InLocal ? stack_[h].local : slot(h));
-    for (uint32_t i = num_params; i < call_unrolled_arguments; ++i) u32(0);
+        append_tail(stack_[h].kind == Operand::Kind::InLocal ? stack_[h].local : slot(h));
+    for (uint32_t i = num_params; i < call_unrolled_arguments; ++i) append_tail(0);
     stack_.resize(base_height);
     for (uint32_t i = 0; i < num_results; ++i) push_slot();
 }
 
-std::unique_ptr<CompiledCode> Translator::translate() {
+std::unique_ptr<SlotCode> Translator::translate() {
     const FuncType& type = *function_.type;
     const Code& body = *function_.code;
     num_locals_ = static_cast<uint32_t>(type.params.size() + body.locals.size());
@@ -675,7 +652,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         const OpInfo& row = info(op);
         switch (op) {
         case Op::Unreachable:
-            emit(IOp::Unreachable);
+            emit(IOp::Unreachable, slot::Bare{});
             controls_.back().unreachable = true;
             break;
         case Op::Nop: break;
@@ -707,9 +684,8 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             Control& block = controls_.back();
             if (!block.unreachable) {
                 materialize_all();
-                size_t start = emit(IOp::Br);
-                block.end_fixups.push_back({start, code_.size()});
-                u32(0);
+                size_t start = emit(IOp::Br, slot::Br{.rel = 0});
+                block.end_fixups.push_back({start, start + WASMACRO_SLOT_FIELD_OFFSET(Br, rel)});
             }
             label_here();
             patch_rel(block.else_fixup, code_.size());
@@ -740,11 +716,9 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             uint32_t h = height() - 1;
             uint32_t index = read(pop(), h);
             materialize_all();
-            size_t start = emit(IOp::BrTable);
-            u32(index);
-            u32(count);
+            size_t start = emit(IOp::BrTable, slot::BrTable{.index = index, .count = count});
             size_t table = code_.size();
-            for (uint32_t i = 0; i <= count; ++i) u32(0);
+            for (uint32_t i = 0; i <= count; ++i) append_tail(0);
             // Targets whose values sit where the label wants them get a direct
             // entry; the others a stub after the table that moves them first.
             for (uint32_t i = 0; i <= count; ++i) {
@@ -778,10 +752,9 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             Function* callee = instance_.functions[in.a];
             uint32_t base_height = height() - callee->num_params;
             materialize_from(base_height);
-            emit(IOp::ReturnCall);
-            ptr(callee);
-            u32(slot(base_height));
-            u32(callee->num_params);
+            emit(IOp::ReturnCall, slot::ReturnCall{.callee = callee,
+                                                   .base = slot(base_height),
+                                                   .count = callee->num_params});
             stack_.resize(base_height);
             controls_.back().unreachable = true;
             break;
@@ -792,12 +765,10 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             Operand index = pop();
             uint32_t base_height = height() - static_cast<uint32_t>(callee_type.params.size());
             materialize_from(base_height);
-            uint32_t index_slot = read(index, h);
-            emit(IOp::ReturnCallIndirect);
-            ptr(instance_.tables[in.b]);
-            u32(instance_.type_ids[in.a]);
-            u32(index_slot);
-            u32(slot(base_height));
+            emit(IOp::ReturnCallIndirect, slot::CallIndirect{.table = instance_.tables[in.b],
+                                                             .type_id = instance_.type_ids[in.a],
+                                                             .index = read(index, h),
+                                                             .base = slot(base_height)});
             stack_.resize(base_height);
             controls_.back().unreachable = true;
             break;
@@ -811,12 +782,10 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             Operand index = pop();
             uint32_t base_height = height() - num_params;
             materialize_from(base_height);
-            uint32_t index_slot = read(index, h);
-            emit(IOp::CallIndirect);
-            ptr(instance_.tables[table_index]);
-            u32(instance_.type_ids[type_index]);
-            u32(index_slot);
-            u32(slot(base_height));
+            emit(IOp::CallIndirect, slot::CallIndirect{.table = instance_.tables[table_index],
+                                                       .type_id = instance_.type_ids[type_index],
+                                                       .index = read(index, h),
+                                                       .base = slot(base_height)});
             stack_.resize(base_height);
             for (size_t i = 0; i < callee_type.results.size(); ++i) push_slot();
             break;
@@ -827,11 +796,8 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             uint32_t h = height() - 3;
             Operand cond = pop(), second = pop(), first = pop();
             uint32_t a = read(first, h), b = read(second, h + 1), c = read(cond, h + 2);
-            size_t start = emit(IOp::Select);
-            u32(slot(h));
-            u32(a);
-            u32(b);
-            u32(c);
+            size_t start =
+                emit(IOp::Select, slot::Select{.dst = slot(h), .a = a, .b = b, .cond = c});
             push_slot();
             note_result(start, h);
             break;
@@ -842,9 +808,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         case Op::GlobalGet: {
             Global* global = instance_.globals[in.a];
             uint32_t h = height();
-            size_t start = emit(IOp::GlobalGet);
-            u32(slot(h));
-            ptr(global);
+            size_t start = emit(IOp::GlobalGet, slot::GlobalGet{.dst = slot(h), .global = global});
             push_slot();
             note_result(start, h);
             last_.op = Op::GlobalGet;
@@ -855,10 +819,8 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             Table* table = instance_.tables[in.a];
             uint32_t h = height() - 1;
             uint32_t index = read(pop(), h);
-            size_t start = emit(IOp::TableGet);
-            u32(slot(h));
-            ptr(table);
-            u32(index);
+            size_t start =
+                emit(IOp::TableGet, slot::TableGet{.dst = slot(h), .table = table, .index = index});
             push_slot();
             note_result(start, h);
             break;
@@ -868,25 +830,19 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             uint32_t h = height() - 2;
             Operand value = pop(), index = pop();
             uint32_t i = read(index, h), v = read(value, h + 1);
-            emit(IOp::TableSet);
-            ptr(table);
-            u32(i);
-            u32(v);
+            emit(IOp::TableSet, slot::TableSet{.table = table, .index = i, .value = v});
             break;
         }
         case Op::MemorySize: {
             uint32_t h = height();
-            emit(IOp::MemorySize);
-            u32(slot(h));
+            emit(IOp::MemorySize, slot::MemorySize{.dst = slot(h)});
             push_slot();
             break;
         }
         case Op::MemoryGrow: {
             uint32_t h = height() - 1;
             uint32_t delta = read(pop(), h);
-            emit(IOp::MemoryGrow);
-            u32(slot(h));
-            u32(delta);
+            emit(IOp::MemoryGrow, slot::MemoryGrow{.dst = slot(h), .delta = delta});
             push_slot();
             break;
         }
@@ -898,9 +854,7 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         case Op::RefIsNull: {
             uint32_t h = height() - 1;
             uint32_t a = read(pop(), h);
-            size_t start = emit(IOp::RefIsNull);
-            u32(slot(h));
-            u32(a);
+            size_t start = emit(IOp::RefIsNull, slot::RefIsNull{.dst = slot(h), .src = a});
             push_slot();
             note_result(start, h);
             break;
@@ -924,58 +878,53 @@ std::unique_ptr<CompiledCode> Translator::translate() {
             uint32_t a = read(first, h), b = read(second, h + 1), c = read(third, h + 2);
             switch (op) {
             case Op::MemoryInit:
-                emit(IOp::MemoryInit);
-                u32(immediate1);
+                emit(IOp::MemoryInit,
+                     slot::MemoryInit{.segment = immediate1, .to = a, .from = b, .n = c});
                 break;
-            case Op::MemoryCopy: emit(IOp::MemoryCopy); break;
-            case Op::MemoryFill: emit(IOp::MemoryFill); break;
+            case Op::MemoryCopy:
+                emit(IOp::MemoryCopy, slot::MemoryCopy{.to = a, .from = b, .n = c});
+                break;
+            case Op::MemoryFill:
+                emit(IOp::MemoryFill, slot::MemoryFill{.to = a, .value = b, .n = c});
+                break;
             case Op::TableCopy:
-                emit(IOp::TableCopy);
-                ptr(instance_.tables[immediate1]);
-                ptr(instance_.tables[immediate2]);
+                emit(IOp::TableCopy, slot::TableCopy{.to_table = instance_.tables[immediate1],
+                                                     .from_table = instance_.tables[immediate2],
+                                                     .to = a,
+                                                     .from = b,
+                                                     .n = c});
                 break;
             case Op::TableInit:
-                emit(IOp::TableInit);
-                ptr(instance_.tables[immediate2]);
-                u32(immediate1);
+                emit(IOp::TableInit, slot::TableInit{.table = instance_.tables[immediate2],
+                                                     .segment = immediate1,
+                                                     .to = a,
+                                                     .from = b,
+                                                     .n = c});
                 break;
             default:
-                emit(IOp::TableFill);
-                ptr(instance_.tables[immediate1]);
+                emit(IOp::TableFill,
+                     slot::TableFill{
+                         .table = instance_.tables[immediate1], .at = a, .value = b, .n = c});
                 break;
             }
-            u32(a);
-            u32(b);
-            u32(c);
             break;
         }
-        case Op::DataDrop:
-            emit(IOp::DataDrop);
-            u32(in.a);
-            break;
-        case Op::ElemDrop:
-            emit(IOp::ElemDrop);
-            u32(in.a);
-            break;
+        case Op::DataDrop: emit(IOp::DataDrop, slot::SegmentDrop{.segment = in.a}); break;
+        case Op::ElemDrop: emit(IOp::ElemDrop, slot::SegmentDrop{.segment = in.a}); break;
         case Op::TableGrow: {
             Table* table = instance_.tables[in.a];
             uint32_t h = height() - 2;
             Operand delta = pop(), init = pop();
             uint32_t i = read(init, h), d = read(delta, h + 1);
-            emit(IOp::TableGrow);
-            u32(slot(h));
-            ptr(table);
-            u32(i);
-            u32(d);
+            emit(IOp::TableGrow,
+                 slot::TableGrow{.dst = slot(h), .table = table, .init = i, .delta = d});
             push_slot();
             break;
         }
         case Op::TableSize: {
             Table* table = instance_.tables[in.a];
             uint32_t h = height();
-            emit(IOp::TableSize);
-            u32(slot(h));
-            ptr(table);
+            emit(IOp::TableSize, slot::TableSize{.dst = slot(h), .table = table});
             push_slot();
             break;
         }
@@ -990,18 +939,19 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 size_t start;
                 uint32_t base = 0, added = 0;
                 if (address.kind == Operand::Kind::Constant) {
-                    start = emit(numeric_iop(op, Form::ConstantAddress));
-                    u32(slot(h));
-                    u64(address.value + offset);
+                    start = emit(numeric_iop(op, Form::ConstantAddress),
+                                 slot::LdK{.dst = slot(h), .address = address.value + offset});
                 } else {
                     bool fused = take_address_add(address, h, base, added);
                     if (!fused) base = read(address, h);
                     IOp iop = numeric_iop(op, fused ? Form::Immediate : Form::Slots);
-                    start = emit(iop);
-                    u32(slot(h));
-                    u32(base);
-                    if (fused) u32(added);
-                    u32(offset);
+                    start = fused
+                                ? emit(iop, slot::LdA{.dst = slot(h),
+                                                      .base = base,
+                                                      .added = added,
+                                                      .offset = offset})
+                                : emit(iop,
+                                       slot::Ld{.dst = slot(h), .address = base, .offset = offset});
                     prefer_accumulator(start, iop, base);
                 }
                 note_accumulator(start);
@@ -1019,24 +969,19 @@ std::unique_ptr<CompiledCode> Translator::translate() {
                 if (address.kind == Operand::Kind::Constant) {
                     form = Form::ConstantAddress;
                     v = read(value, h + 1);
-                    start = emit(numeric_iop(op, form));
-                    u32(v);
-                    u64(address.value + offset);
+                    start = emit(numeric_iop(op, form),
+                                 slot::StK{.value = v, .address = address.value + offset});
                 } else if (take_address_add(address, h, base, added)) {
                     form = Form::Immediate;
                     v = read(value, h + 1);
-                    start = emit(numeric_iop(op, form));
-                    u32(base);
-                    u32(v);
-                    u32(added);
-                    u32(offset);
+                    start =
+                        emit(numeric_iop(op, form),
+                             slot::StA{.base = base, .value = v, .added = added, .offset = offset});
                 } else {
                     base = read(address, h);
                     v = read(value, h + 1);
-                    start = emit(numeric_iop(op));
-                    u32(base);
-                    u32(v);
-                    u32(offset);
+                    start = emit(numeric_iop(op),
+                                 slot::St{.address = base, .value = v, .offset = offset});
                 }
                 prefer_accumulator(start, numeric_iop(op, form), v);
                 break;
@@ -1050,16 +995,20 @@ std::unique_ptr<CompiledCode> Translator::translate() {
         if (!controls_.empty() && controls_.back().unreachable) skip_unreachable(reader);
     }
 
-    auto compiled = std::make_unique<CompiledCode>();
+    auto compiled = std::make_unique<SlotCode>();
     if (uint64_t units = entry_fuel(code_.size())) {
         // Branches are relative, so the code moves down unchanged.
         std::vector<uint8_t> translated = std::move(code_);
+        std::vector<IOp> kinds = std::move(kinds_);
         code_.clear();
-        emit(IOp::Fuel);
-        u32(static_cast<uint32_t>(std::min<uint64_t>(units, UINT32_MAX)));
+        kinds_.clear();
+        emit(IOp::Fuel,
+             slot::Fuel{.units = static_cast<uint32_t>(std::min<uint64_t>(units, UINT32_MAX))});
         append(translated.data(), translated.size());
+        kinds_.insert(kinds_.end(), kinds.begin(), kinds.end());
     }
     compiled->code = std::move(code_);
+    compiled->kinds = std::move(kinds_);
     compiled->num_locals = num_locals_;
     compiled->frame_size = std::max(num_locals_ + max_height_, function_.num_results);
     return compiled;
@@ -1067,8 +1016,8 @@ std::unique_ptr<CompiledCode> Translator::translate() {
 
 } // namespace
 
-void compile_function(Function& function) {
-    function.compiled = Translator(function).translate();
+void translate_function(Function& function) {
+    function.slot_code = Translator(function).translate();
 }
 
 } // namespace wasmacro::wasm

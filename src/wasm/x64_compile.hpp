@@ -1,4 +1,4 @@
-// The compiling tier: translates a function's slot code (code.hpp) into
+// The compiling tier: translates a function's slot code (slot_code.hpp) into
 // x86-64 machine code on its first call, and runs it. Internal to src/wasm;
 // the interpreter stays the tier for other hosts and for
 // WASMACRO_TIER=interpreter.
@@ -27,7 +27,7 @@ public:
     /// Copies position-independent machine code into executable memory.
     void* install(const std::vector<uint8_t>& code);
 
-    void* enter = nullptr;        ///< the trampoline from C++ (see jit.cpp)
+    void* enter = nullptr;        ///< the trampoline from C++ (see x64_compile.cpp)
     void* trap_exit = nullptr;    ///< unwinds to the innermost trampoline
     void* lazy_compile = nullptr; ///< compiles the callee in rsi, then runs it
 
