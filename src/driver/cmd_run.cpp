@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -30,6 +31,7 @@ struct RunOptions {
     SandboxLimits limits;
     bool interpreter = false;
     bool wasi = false;
+    bool dump_code = false;
     std::vector<std::string> dirs;
 };
 
@@ -150,7 +152,70 @@ int run_wasi_command(Context& ctx, const RunOptions& opts) {
     return 0;
 }
 
+/// What `run --dump-code` links imports to: nothing it calls, since it only
+/// translates. A function import traps if the start function calls it.
+std::optional<Extern> placeholder(Store& store, const Module& module, const Import& import) {
+    switch (import.kind) {
+    case ExternKind::Func: {
+        std::string what = fmt::format("\"{}\" \"{}\"", import.module, import.name);
+        return store.create_host_function(
+            module.types.at(import.func_type),
+            [what](HostCall&) {
+                throw Error(fmt::format("the import {} is not provided: `run --dump-code` "
+                                        "translates code and runs only the start function",
+                                        what));
+            },
+            what);
+    }
+    case ExternKind::Table:
+        return store.create_table(import.table, Value::null(import.table.element));
+    case ExternKind::Memory: return store.create_memory(import.memory);
+    case ExternKind::Global:
+        return store.create_global(import.global, Value{import.global.type, 0});
+    }
+    return std::nullopt;
+}
+
+/// `run --dump-code`: the slot code of EXPORT, or of every exported
+/// function, as the engine translated it for this host.
+int dump_code(Context& ctx, const RunOptions& opts) {
+    std::shared_ptr<const Module> module = load(ctx, opts);
+    if (!module) return 1;
+    try {
+        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
+        Instance& instance = store.instantiate(
+            module, [&](const Import& import) { return placeholder(store, *module, import); });
+        auto imported_functions = static_cast<uint32_t>(
+            std::count_if(module->imports.begin(), module->imports.end(),
+                          [](const Import& import) { return import.kind == ExternKind::Func; }));
+        bool found = false;
+        for (const Export& exported : module->exports) {
+            if (exported.kind != ExternKind::Func) continue;
+            if (!opts.export_name.empty() && exported.name != opts.export_name) continue;
+            found = true;
+            ctx.out << fmt::format(";; export \"{}\" (function {})\n", exported.name,
+                                   exported.index);
+            if (exported.index < imported_functions)
+                ctx.out << ";; an import, which has no code here\n";
+            else
+                ctx.out << disassemble(*instance.exported_function(exported.name));
+        }
+        if (!found) {
+            ctx.err << fmt::format("error: {}: no exported function{}\n", opts.file,
+                                   opts.export_name.empty()
+                                       ? std::string()
+                                       : fmt::format(" \"{}\"", opts.export_name));
+            return 1;
+        }
+    } catch (const Error& e) {
+        ctx.err << "error: " << opts.file << ": " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 int run_export(Context& ctx, const RunOptions& opts) {
+    if (opts.dump_code) return dump_code(ctx, opts);
     if (opts.wasi) return run_wasi_command(ctx, opts);
     std::shared_ptr<const Module> module = load(ctx, opts);
     if (!module) return 1;
@@ -224,6 +289,9 @@ void add_run_command(CLI::App& app, Context& ctx) {
                   "nothing else of the host");
     cmd->add_option("--dir", opts->dirs,
                     "With --wasi: a directory the command may read, under the same name");
+    cmd->add_flag("--dump-code", opts->dump_code,
+                  "Print the engine's translation (slot code) of EXPORT, or of every exported "
+                  "function, instead of running it; imports are placeholders");
     cmd->add_flag("--interpreter", opts->interpreter,
                   "Interpret the code instead of compiling it to machine code (the only tier "
                   "on hosts other than x86-64 Linux; also WASMACRO_TIER=interpreter)");

@@ -1,7 +1,7 @@
 // Stores, instances and the runtime objects: linking, instantiation (spec
 // section 4.5.4), memories and tables, and the entry point for calls.
-#include "wasm/x64_compile.hpp"
 #include "wasm/runtime.hpp"
+#include "wasm/x64_compile.hpp"
 
 #include <fmt/format.h>
 
@@ -532,6 +532,30 @@ Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_
     if (module.start) call(*inst.functions[*module.start], {});
     return instance;
 }
+
+namespace {
+
+/// A call from C++: a host function directly, a wasm function in the
+/// store's tier.
+ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
+    if (!function.is_host()) {
+        if (store.jit) return jit_execute(store, function, args_and_results);
+        return interpret(store, function, args_and_results);
+    }
+    ExecutionResult result;
+    int64_t fuel = initial_fuel(store.limits);
+    bool returned = call_host(function, args_and_results, nullptr, fuel, result.host_exception);
+    if (returned && fuel >= 0) {
+        result.fuel_left = fuel;
+        return result;
+    }
+    result.trapped = true;
+    result.trap = returned ? TrapKind::FuelExhausted : TrapKind::HostError;
+    result.trap_function = &function;
+    return result;
+}
+
+} // namespace
 
 void Store::call_raw(Function& function, std::span<const uint64_t> args,
                      std::span<uint64_t> results) {

@@ -175,6 +175,11 @@ ExternKind kind_of(const Extern& external);
 /// Finds what an import is linked to; nullopt if nothing provides it.
 using ImportResolver = std::function<std::optional<Extern>(const Import&)>;
 
+/// A wasm function's slot code (the engine's internal code, which both tiers
+/// run) as text, an instruction a line, translating the function first if no
+/// call has yet. For `wasmacro run --dump-code` and the engine's tests.
+std::string disassemble(Function& function);
+
 /// Decodes and validates a binary module. Throws DecodeError or ValidationError.
 std::shared_ptr<const Module> load_module(std::span<const uint8_t> bytes);
 

@@ -7,7 +7,6 @@
 #include "wasm/opcode.hpp"
 #include "wasm/runtime.hpp"
 #include "wasm/slot_code.hpp"
-#include "wasm/x64_compile.hpp"
 
 #include <fmt/format.h>
 
@@ -655,7 +654,7 @@ int execute_one(const uint8_t* instruction, size_t size, uint64_t* fp, Function&
     return ctx.trap;
 }
 
-ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
+ExecutionResult interpret(Store::Impl& store, Function& function, uint64_t* args_and_results) {
     Context ctx;
     auto trapped = [&](TrapKind kind) {
         ctx.result.trapped = true;
@@ -664,15 +663,6 @@ ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_a
         return ctx.result;
     };
     ctx.current = &function;
-    if (function.is_host()) {
-        int64_t fuel = initial_fuel(store.limits);
-        if (!call_host(function, args_and_results, nullptr, fuel, ctx.result.host_exception))
-            return trapped(TrapKind::HostError);
-        if (fuel < 0) return trapped(TrapKind::FuelExhausted);
-        ctx.result.fuel_left = fuel;
-        return ctx.result;
-    }
-    if (store.jit) return jit_execute(store, function, args_and_results);
     const SandboxLimits& limits = store.limits;
     ctx.frame_storage = &store.frames;
     ctx.frames = store.frames.data();

@@ -131,8 +131,8 @@ uint32_t memory_grow(Memory& memory, uint32_t delta, uint32_t sandbox_cap, bool&
 /// Translates a wasm function on its first call.
 void translate_function(Function& function);
 
-/// Runs a wasm or host function; args and results in the same buffer, as in
-/// a frame. Defined in interpreter.cpp.
+/// How a call ended, in either tier; args and results share a buffer, as in
+/// a frame.
 struct ExecutionResult {
     bool trapped = false;
     TrapKind trap = TrapKind::Unreachable;
@@ -145,7 +145,8 @@ struct ExecutionResult {
     /// The fuel a call that returned had left (initial_fuel minus what it used).
     int64_t fuel_left = 0;
 };
-ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results);
+/// Runs a wasm function in the interpreter (the store picks the tier).
+ExecutionResult interpret(Store::Impl& store, Function& function, uint64_t* args_and_results);
 
 /// call_indirect's checks: the function at `element` of `table`, if there is
 /// one and its type is `type_id`; otherwise null, with the trap (and for a

@@ -156,4 +156,11 @@ std::string disassemble(const SlotCode& code, const Instance& instance) {
     return out;
 }
 
+std::string disassemble(Function& function) {
+    if (function.is_host())
+        throw Error(fmt::format("host function {} has no slot code", function.host_name));
+    if (!function.slot_code) translate_function(function);
+    return disassemble(*function.slot_code, *function.instance);
+}
+
 } // namespace wasmacro::wasm

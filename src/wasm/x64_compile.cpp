@@ -1101,7 +1101,7 @@ constexpr uintptr_t stack_margin = 256 * 1024;
 /// and `ulimit -s` can make the main thread's as small.
 constexpr uintptr_t min_stack_room = 4 * stack_margin;
 /// The stack of the engine's own threads.
-constexpr size_t engine_stack_size = size_t{8} << 20;
+[[maybe_unused]] constexpr size_t engine_stack_size = size_t{8} << 20;
 
 /// The lowest address compiled code's calls may bring this thread's machine
 /// stack to, or 0 when the thread has too little room (or its bounds are
@@ -1110,8 +1110,8 @@ constexpr size_t engine_stack_size = size_t{8} << 20;
 /// /proc/self/maps, some 50 us, and a macro expansion makes several calls.
 uintptr_t native_stack_limit() {
     thread_local const uintptr_t limit = [] {
-        uintptr_t sp = stack_position();
 #ifdef WASMACRO_JIT
+        uintptr_t sp = stack_position();
         pthread_attr_t attr;
         if (pthread_getattr_np(pthread_self(), &attr) == 0) {
             void* low = nullptr;
@@ -1131,8 +1131,8 @@ ExecutionResult execute_here(Store::Impl& store, Function& function, uint64_t* a
 
 /// Runs the call on a new thread with a stack of engine_stack_size, while
 /// this one waits: for a thread whose own stack is too small.
-ExecutionResult execute_on_engine_thread(Store::Impl& store, Function& function,
-                                         uint64_t* args_and_results) {
+ExecutionResult execute_on_engine_thread([[maybe_unused]] Store::Impl& store, Function& function,
+                                         [[maybe_unused]] uint64_t* args_and_results) {
 #ifdef WASMACRO_JIT
     struct Job {
         Store::Impl* store;

@@ -37,7 +37,7 @@ private:
         size_t size;
     };
     std::vector<Chunk> chunks_;
-    size_t used_ = 0; ///< in the last chunk
+    [[maybe_unused]] size_t used_ = 0; ///< in the last chunk (unused where nothing compiles)
 };
 
 /// Runs a wasm function as compiled code.
