@@ -21,14 +21,7 @@ constexpr bool result_slot_first() {
         return true;
 }
 #define WASMACRO_LAYOUT(name) static_assert(result_slot_first<slot::name>());
-#define WASMACRO_FIELD(kind, name)
-#define WASMACRO_TAIL(kind, name, count)
-#define WASMACRO_END(name)
 #include "wasm/slot_code.def"
-#undef WASMACRO_LAYOUT
-#undef WASMACRO_FIELD
-#undef WASMACRO_TAIL
-#undef WASMACRO_END
 
 constexpr std::string_view iop_names[] = {
 #define WASMACRO_IOP(name, layout) #name,
@@ -112,17 +105,10 @@ std::string_view iop_name(IOp op) {
 
 size_t instruction_size(IOp op, const uint8_t* ip) {
     switch (layout_of(op)) {
-#define WASMACRO_LAYOUT(name)                                                                      \
-    case Layout::name:                                                                             \
-        return slot::size<slot::name>(ip);
-#define WASMACRO_FIELD(kind, name)
-#define WASMACRO_TAIL(kind, name, count)
-#define WASMACRO_END(name)
+// clang-format off
+#define WASMACRO_LAYOUT(name) case Layout::name: return slot::size<slot::name>(ip);
 #include "wasm/slot_code.def"
-#undef WASMACRO_LAYOUT
-#undef WASMACRO_FIELD
-#undef WASMACRO_TAIL
-#undef WASMACRO_END
+        // clang-format on
     }
     return 0;
 }
@@ -139,16 +125,11 @@ std::string disassemble(const SlotCode& code, const Instance& instance) {
     case Layout::name: {                                                                           \
         [[maybe_unused]] auto fields = slot::decode<slot::name>(ip);
 #define WASMACRO_FIELD(kind, name) printer.field(#name, slot::FieldKind::kind, fields.name);
-#define WASMACRO_TAIL(kind, name, count)
 #define WASMACRO_END(name)                                                                         \
     printer.tail(ip, fields);                                                                      \
     break;                                                                                         \
     }
 #include "wasm/slot_code.def"
-#undef WASMACRO_LAYOUT
-#undef WASMACRO_FIELD
-#undef WASMACRO_TAIL
-#undef WASMACRO_END
         }
         out += '\n';
         at += instruction_size(op, ip);

@@ -127,14 +127,7 @@ enum class IOp : uint16_t {
 /// The layouts of slot_code.def.
 enum class Layout : uint8_t {
 #define WASMACRO_LAYOUT(name) name,
-#define WASMACRO_FIELD(kind, name)
-#define WASMACRO_TAIL(kind, name, count)
-#define WASMACRO_END(name)
 #include "wasm/slot_code.def"
-#undef WASMACRO_LAYOUT
-#undef WASMACRO_FIELD
-#undef WASMACRO_TAIL
-#undef WASMACRO_END
 };
 
 inline constexpr Layout iop_layouts[] = {
@@ -229,10 +222,6 @@ enum class FieldKind : uint8_t { Slot, U32, U64, Rel, FunctionRef, TableRef, Glo
     }                                                                                              \
     ;
 #include "wasm/slot_code.def"
-#undef WASMACRO_LAYOUT
-#undef WASMACRO_FIELD
-#undef WASMACRO_TAIL
-#undef WASMACRO_END
 
 /// Every instruction starts with its handler's address.
 constexpr size_t header_bytes = 8;

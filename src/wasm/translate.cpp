@@ -314,6 +314,10 @@ private:
     // --- instructions ---
     void compile_unary(Op op);
     void compile_binary(Op op);
+    /// After the numeric instruction `iop` (for `op`) just emitted at
+    /// `start`, whose first operand is `a`: its result, at height h, is on
+    /// the stack and in the accumulator, and the instruction may still fuse.
+    void push_numeric_result(size_t start, IOp iop, Op op, uint32_t a, uint32_t h);
     void local_set(uint32_t local, bool tee);
     /// If the address at height h was just computed as `base + constant`,
     /// removes that add so the access can do it: the address is then
@@ -492,7 +496,10 @@ void Translator::compile_unary(Op op) {
     uint32_t h = height() - 1;
     uint32_t a = read(pop(), h);
     IOp iop = numeric_iop(op);
-    size_t start = emit(iop, slot::Un{.dst = slot(h), .a = a});
+    push_numeric_result(emit(iop, slot::Un{.dst = slot(h), .a = a}), iop, op, a, h);
+}
+
+void Translator::push_numeric_result(size_t start, IOp iop, Op op, uint32_t a, uint32_t h) {
     prefer_accumulator(start, iop, a);
     note_accumulator(start);
     push_slot();
@@ -527,13 +534,8 @@ void Translator::compile_binary(Op op) {
     IOp iop = numeric_iop(op, immediate ? Form::Immediate : Form::Slots);
     size_t start = immediate ? emit(iop, slot::BinI{.dst = slot(h), .a = a, .imm = value})
                              : emit(iop, slot::Bin{.dst = slot(h), .a = a, .b = b});
-    prefer_accumulator(start, iop, a);
-    note_accumulator(start);
-    push_slot();
-    note_result(start, h);
-    last_.op = op;
+    push_numeric_result(start, iop, op, a, h);
     last_.has_immediate = immediate;
-    last_.a = a;
     last_.b = b;
     last_.immediate = value;
 }

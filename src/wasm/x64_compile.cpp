@@ -959,27 +959,32 @@ private:
         return {R12, offset, RCX, 0};
     }
 
-    void load_instruction(const IOpInfo& info, const uint8_t* ip) {
-        uint32_t dst;
+    /// The access of a load or store of the layouts Plain (address in a
+    /// slot), Added (a slot plus a constant) or Constant: loads and stores
+    /// name those fields alike.
+    template <typename Plain, typename Added, typename Constant>
+    static Access access_of(const uint8_t* ip, bool constant, bool added) {
         Access access;
-        if (info.shape == Shape::LdK) {
-            const auto& in = slot::decode<slot::LdK>(ip);
-            dst = in.dst;
-            access.constant = in.address;
-        } else if (info.shape == Shape::LdA) {
-            const auto& in = slot::decode<slot::LdA>(ip);
-            dst = in.dst;
+        if (constant) {
+            access.constant = slot::decode<Constant>(ip).address;
+        } else if (added) {
+            const auto& in = slot::decode<Added>(ip);
             access.base = in.base;
-            access.from_acc = info.acc;
             access.added = in.added;
             access.offset = in.offset;
         } else {
-            const auto& in = slot::decode<slot::Ld>(ip);
-            dst = in.dst;
+            const auto& in = slot::decode<Plain>(ip);
             access.base = in.address;
-            access.from_acc = info.acc;
             access.offset = in.offset;
         }
+        return access;
+    }
+
+    void load_instruction(const IOpInfo& info, const uint8_t* ip) {
+        Access access = access_of<slot::Ld, slot::LdA, slot::LdK>(ip, info.shape == Shape::LdK,
+                                                                  info.shape == Shape::LdA);
+        access.from_acc = info.acc;
+        uint32_t dst = slot::decode<slot::Ld>(ip).dst; // the first field of each load layout
         Mem m = address(access, access_size(info.op));
         switch (info.op) {
         case Op::I32Load:
@@ -1002,24 +1007,12 @@ private:
     }
 
     void store_instruction(const IOpInfo& info, const uint8_t* ip) {
-        uint32_t value;
-        Access access;
-        if (info.shape == Shape::StK) {
-            const auto& in = slot::decode<slot::StK>(ip);
-            value = in.value;
-            access.constant = in.address;
-        } else if (info.shape == Shape::StA) {
-            const auto& in = slot::decode<slot::StA>(ip);
-            value = in.value;
-            access.base = in.base;
-            access.added = in.added;
-            access.offset = in.offset;
-        } else {
-            const auto& in = slot::decode<slot::St>(ip);
-            value = in.value;
-            access.base = in.address;
-            access.offset = in.offset;
-        }
+        bool constant = info.shape == Shape::StK;
+        Access access =
+            access_of<slot::St, slot::StA, slot::StK>(ip, constant, info.shape == Shape::StA);
+        static_assert(offsetof(slot::St, value) == offsetof(slot::StA, value));
+        uint32_t value =
+            constant ? slot::decode<slot::StK>(ip).value : slot::decode<slot::St>(ip).value;
         uint32_t size = access_size(info.op);
         if (!info.acc) a_.mov(true, RAX, slot(value));
         Mem m = address(access, size);
