@@ -964,13 +964,15 @@ private:
     /// name those fields alike.
     template <typename Plain, typename Added, typename Constant>
     static Access access_of(const uint8_t* ip, bool constant, bool added) {
+        // The optionals take their values by reference, which must not bind
+        // to a packed field: copies.
         Access access;
         if (constant) {
-            access.constant = slot::decode<Constant>(ip).address;
+            access.constant = uint64_t{slot::decode<Constant>(ip).address};
         } else if (added) {
             const auto& in = slot::decode<Added>(ip);
             access.base = in.base;
-            access.added = in.added;
+            access.added = uint32_t{in.added};
             access.offset = in.offset;
         } else {
             const auto& in = slot::decode<Plain>(ip);
