@@ -25,12 +25,36 @@ std::optional<LimitHit> limit_hit(wasm::TrapKind kind, const wasm::SandboxLimits
     }
 }
 
+/// Whether a string of the module's data names one of Cargo's variables for
+/// the crate being compiled: a macro that may read them as it expands.
+bool names_cargo_variable(std::string_view text) {
+    return text.find("CARGO_PKG_") != std::string_view::npos ||
+           text.find("CARGO_CRATE_NAME") != std::string_view::npos;
+}
+bool data_names_cargo_variable(const wasm::Module& module) {
+    const auto* bytes = reinterpret_cast<const char*>(module.bytes.data());
+    return std::any_of(module.data.begin(), module.data.end(), [&](const wasm::DataSegment& d) {
+        return names_cargo_variable({bytes + d.data_offset, d.size});
+    });
+}
+
+/// Why a macro built for wasm32-unknown-unknown fails where it needs Cargo's
+/// variables, and what to do about it: std there has no environment.
+std::string cargo_environment_advice(std::string_view display_name) {
+    return fmt::format("{} was built for wasm32-unknown-unknown, where a macro cannot read "
+                       "Cargo's CARGO_PKG_* variables; rebuild it for wasm32-wasip1 (`wasmacro "
+                       "build --target wasm32-wasip1`) to give it the calling crate's values",
+                       display_name);
+}
+
 class WasmLibrary final : public Library {
 public:
     WasmLibrary(Decls decls, std::string display_name, std::shared_ptr<const wasm::Module> module,
                 wasm::SandboxLimits limits)
         : Library(std::move(decls), std::move(display_name)),
-          host_(std::move(module), limits, this->decls().edition) {}
+          host_(std::move(module), limits, this->decls().edition),
+          lacks_cargo_environment_(!reads_environment() &&
+                                   data_names_cargo_variable(host_.module())) {}
 
     tokens::TokenStream expand(const MacroDecl& macro, const tokens::TokenStream& input,
                                const tokens::TokenStream* attr_args) override {
@@ -50,10 +74,17 @@ public:
             return text.empty() ? std::string() : fmt::format("\nthe macro's stderr:\n{}", text);
         };
         try {
-            return host_.expand(macro.export_name, input, attr_args);
+            tokens::TokenStream output = host_.expand(macro.export_name, input, attr_args);
+            if (lacks_cargo_environment_) explain_missing_cargo_variables(output);
+            return output;
         } catch (const abi::GuestPanic& e) {
-            throw ExpansionError(Cause::Panic,
-                                 fmt::format("{} panicked: {}{}", what(), e.what(), stderr_note()));
+            std::string advice =
+                lacks_cargo_environment_
+                    ? fmt::format("\nif it failed for want of Cargo's variables: {}",
+                                  cargo_environment_advice(display_name()))
+                    : std::string();
+            throw ExpansionError(Cause::Panic, fmt::format("{} panicked: {}{}{}", what(), e.what(),
+                                                           advice, stderr_note()));
         } catch (const abi::AbiError& e) {
             throw ExpansionError(Cause::Abi, fmt::format("{} broke the watt-0.5 ABI: {}{}", what(),
                                                          e.what(), stderr_note()));
@@ -77,7 +108,32 @@ private:
         host_.set_environment(environment);
     }
 
+    /// A compile_error! of the macro's that names one of Cargo's variables
+    /// (clap's "`CARGO_PKG_VERSION` environment variable is not set") gets a
+    /// second error beside it, at the same place, saying why and how to
+    /// rebuild the macro.
+    void explain_missing_cargo_variables(tokens::TokenStream& output) const {
+        const tokens::Tree* named = nullptr;
+        bool compile_error = false;
+        for (const tokens::Tree& tree : output.nodes()) {
+            if (tree.kind == tokens::TreeKind::Ident && tree.text() == "compile_error")
+                compile_error = true;
+            if (!named && tree.kind == tokens::TreeKind::Literal &&
+                names_cargo_variable(tree.text()))
+                named = &tree;
+        }
+        if (!compile_error || !named) return;
+        tokens::Span span = named->span;
+        std::string literal = fmt::format("\"{}\"", cargo_environment_advice(display_name()));
+        output.push_ident("compile_error", span);
+        output.push_punct('!', tokens::Spacing::Alone, span);
+        output.open_group(tokens::Delimiter::Brace, span);
+        output.push_literal(tokens::LitKind::Str, output.keep(std::move(literal)), span);
+        output.close_group(span);
+    }
+
     abi::Host host_;
+    bool lacks_cargo_environment_;
 };
 
 } // namespace

@@ -161,6 +161,13 @@ wasip1)
   out=$(printf '%s' "$input" | env -u CARGO_PKG_VERSION "$WASMACRO" call clap_derive.wasm Parser 2>&1)
   [[ $out == *'error: cannot derive `version` from Cargo.toml'*'= note: `CARGO_PKG_VERSION` environment variable is not set'* ]] ||
     fail "without CARGO_PKG_VERSION: $out"
+  # Built for wasm32-unknown-unknown, clap_derive cannot see them even under
+  # Cargo: its own error is followed by one that says why and how to rebuild.
+  build clap_plain.wasm "$work/t" "$registry/clap_derive-4.0.21" --target wasm32-unknown-unknown || exit 1
+  out=$(printf '%s' "$input" | env CARGO_PKG_VERSION=1.2.3 "$WASMACRO" call clap_plain.wasm Parser 2>&1) &&
+    fail "clap_plain.wasm expanded #[command(version)] without the environment: $out"
+  [[ $out == *'= note: `CARGO_PKG_VERSION` environment variable is not set'*'error: clap_plain.wasm was built for wasm32-unknown-unknown, where a macro cannot read Cargo'"'"'s CARGO_PKG_* variables; rebuild it for wasm32-wasip1 (`wasmacro build --target wasm32-wasip1`)'* ]] ||
+    fail "no advice on rebuilding for wasm32-wasip1: $out"
   # For the example (FIXTURES_REQUIRED in CMakeLists.txt).
   mkdir -p "$BUILD_WORK/modules" && cp clap_derive.wasm "$BUILD_WORK/modules/clap_derive.wasip1.wasm"
   ;;
