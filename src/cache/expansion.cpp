@@ -5,7 +5,8 @@
 
 #include <fmt/format.h>
 
-#include <unordered_map>
+#include <algorithm>
+#include <bit>
 
 namespace wasmacro::cache {
 
@@ -140,25 +141,34 @@ struct SpanHash {
 /// an output span maps back to exactly one handle. The call site is the
 /// wire's call site. Encoding the input host->guest sends what the engine's
 /// host would send (a group with a location has open and close spans of its
-/// own), so the key sees all that the macro can.
+/// own), so the key sees all that the macro can. Every token's span is
+/// looked up on a miss, so the index is a flat table of handles (open
+/// addressing), without an allocation per span.
 class CanonicalSpans final : public abi::WireTables {
 public:
+    /// Room for about `expected` spans before the table grows.
+    explicit CanonicalSpans(size_t expected) {
+        slots_.assign(std::bit_ceil(std::max<size_t>(64, expected * 2)), kEmpty);
+        spans.reserve(expected);
+    }
+
     std::vector<Span> spans;
     bool frozen = false; ///< output: no new handles; a new span is `foreign`
     bool foreign = false;
 
     uint32_t span_handle(const Span& span) override {
         if (span.source == 0) return abi::kCallSiteSpan;
-        auto [it, added] = index_.try_emplace(span, static_cast<uint32_t>(spans.size()));
-        if (added) {
-            if (frozen) {
-                foreign = true;
-                index_.erase(it);
-                return abi::kCallSiteSpan;
-            }
-            spans.push_back(span);
+        size_t at = slot_of(span);
+        if (slots_[at] != kEmpty) return slots_[at];
+        if (frozen) {
+            foreign = true;
+            return abi::kCallSiteSpan;
         }
-        return it->second;
+        auto handle = static_cast<uint32_t>(spans.size());
+        spans.push_back(span);
+        slots_[at] = handle;
+        if (spans.size() * 2 > slots_.size()) grow();
+        return handle;
     }
     Span span(uint32_t handle) override {
         if (handle == abi::kCallSiteSpan) return Span{};
@@ -168,7 +178,22 @@ public:
     }
 
 private:
-    std::unordered_map<Span, uint32_t, SpanHash> index_;
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+
+    /// The slot that holds `span`'s handle, or the empty slot where it goes.
+    size_t slot_of(const Span& span) const {
+        size_t mask = slots_.size() - 1;
+        size_t at = SpanHash{}(span)&mask;
+        while (slots_[at] != kEmpty && !(spans[slots_[at]] == span)) at = (at + 1) & mask;
+        return at;
+    }
+    void grow() {
+        slots_.assign(slots_.size() * 2, kEmpty);
+        for (uint32_t handle = 0; handle < spans.size(); ++handle)
+            slots_[slot_of(spans[handle])] = handle;
+    }
+
+    std::vector<uint32_t> slots_;
 };
 
 class CachedLibrary final : public macros::Library {
@@ -181,7 +206,8 @@ public:
 
     TokenStream expand(const macros::MacroDecl& macro, const TokenStream& input,
                        const TokenStream* attr_args) override {
-        CanonicalSpans tables;
+        // A token has a span, a group two.
+        CanonicalSpans tables(2 * (input.size() + (attr_args ? attr_args->size() : 0)));
         std::vector<uint8_t> args_bytes, input_bytes;
         if (attr_args) abi::encode(*attr_args, abi::Direction::HostToGuest, tables, args_bytes);
         abi::encode(input, abi::Direction::HostToGuest, tables, input_bytes);
