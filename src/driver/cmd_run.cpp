@@ -29,7 +29,6 @@ struct RunOptions {
     std::string export_name;
     std::vector<std::string> args;
     SandboxLimits limits;
-    bool interpreter = false;
     bool wasi = false;
     bool dump_code = false;
     std::vector<std::string> dirs;
@@ -130,7 +129,7 @@ int run_wasi_command(Context& ctx, const RunOptions& opts) {
             wasi::check_import(*module, import);
         }
         wasi::Wasi shim(std::move(options));
-        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
+        Store store(opts.limits);
         shim.link(store);
         Instance& instance =
             store.instantiate(module, [&](const Import& import) { return shim.resolve(import); });
@@ -182,7 +181,7 @@ int dump_code(Context& ctx, const RunOptions& opts) {
     std::shared_ptr<const Module> module = load(ctx, opts);
     if (!module) return 1;
     try {
-        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
+        Store store(opts.limits);
         Instance& instance = store.instantiate(
             module, [&](const Import& import) { return placeholder(store, *module, import); });
         auto imported_functions = static_cast<uint32_t>(
@@ -233,7 +232,7 @@ int run_export(Context& ctx, const RunOptions& opts) {
     }
 
     try {
-        Store store(opts.limits, opts.interpreter ? Tier::Interpreter : default_tier());
+        Store store(opts.limits);
         Instance& instance = store.instantiate(
             module, [](const Import&) -> std::optional<Extern> { return std::nullopt; });
         Function* function = instance.exported_function(opts.export_name);
@@ -274,15 +273,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_option("ARG", opts->args,
                     "Arguments, converted to the function's parameter types (i32, i64, f32, "
                     "f64); use -- before negative numbers");
-    CLI::Option* fuel =
-        cmd->add_option("--fuel", opts->limits.fuel, "Work budget of the call (with --wasi: none)")
-            ->capture_default_str();
-    CLI::Option* pages = cmd->add_option("--max-memory-pages", opts->limits.max_memory_pages,
-                                         "Cap on linear memory, in 64 KiB pages (with --wasi: "
-                                         "65536, all that wasm32 addresses)")
-                             ->capture_default_str();
-    cmd->add_option("--max-call-depth", opts->limits.max_call_depth, "Cap on nested calls")
-        ->capture_default_str();
+    SandboxOptions sandbox = add_sandbox_options(*cmd, opts->limits);
     cmd->add_flag("--wasi", opts->wasi,
                   "Run the module's _start as a WASI preview 1 command: stdin, stdout, stderr, "
                   "the arguments after FILE (put -- before them), read-only --dir directories, "
@@ -292,16 +283,16 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--dump-code", opts->dump_code,
                   "Print the engine's translation (slot code) of EXPORT, or of every exported "
                   "function, instead of running it; imports are placeholders");
-    cmd->add_flag("--interpreter", opts->interpreter,
-                  "Interpret the code instead of compiling it to machine code (the only tier "
-                  "on hosts other than x86-64 Linux; also WASMACRO_TIER=interpreter)");
-    cmd->callback([&ctx, opts, fuel, pages] {
+    cmd->footer("With --wasi, --fuel is unlimited and --max-memory-pages is 65536 (all that "
+                "wasm32 addresses) unless given.");
+    cmd->callback([&ctx, opts, sandbox] {
         // A command is a program its user chose to run, as under any WASI
         // runtime, not a macro that a build runs unasked: no budget unless
         // one is given, and the memory that wasm32 can address (wasmacro.wasm
         // itself starts with 512 MiB).
-        if (opts->wasi && fuel->count() == 0) opts->limits.fuel = UINT64_MAX;
-        if (opts->wasi && pages->count() == 0) opts->limits.max_memory_pages = 65536;
+        if (opts->wasi && sandbox.fuel->count() == 0) opts->limits.fuel = UINT64_MAX;
+        if (opts->wasi && sandbox.max_memory_pages->count() == 0)
+            opts->limits.max_memory_pages = 65536;
         // What follows `--` is the export's arguments, or the command's.
         for (std::string& arg : ctx.after_dashes) {
             if (opts->export_name.empty())

@@ -44,8 +44,15 @@ struct Context {
 };
 
 void add_run_command(CLI::App& app, Context& ctx);
-/// --fuel, --max-memory-pages and --max-call-depth, for the commands that run macros.
-void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
+/// The options add_sandbox_options registered, for a command whose defaults
+/// depend on whether they were given.
+struct SandboxOptions {
+    CLI::Option* fuel;
+    CLI::Option* max_memory_pages;
+};
+/// --fuel, --max-memory-pages, --max-call-depth and --interpreter, for every
+/// command that runs wasm in this process.
+SandboxOptions add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits);
 /// If `args[i]` is an engine option (`--fuel N`, `--fuel=N`,
 /// `--max-memory-pages N`, `--max-call-depth N`, `--interpreter`), sets the
 /// environment variable the bridge inside rustc reads for it, moves `i` past

@@ -137,19 +137,22 @@ wasm::SandboxLimits limits_from_environment() {
     return limits;
 }
 
-void add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits) {
-    cmd.add_option("--fuel", limits.fuel, "Work budget of each call")->capture_default_str();
-    cmd.add_option("--max-memory-pages", limits.max_memory_pages,
-                   "Cap on linear memory, in 64 KiB pages")
-        ->capture_default_str();
+SandboxOptions add_sandbox_options(CLI::App& cmd, wasm::SandboxLimits& limits) {
+    SandboxOptions options;
+    options.fuel =
+        cmd.add_option("--fuel", limits.fuel, "Work budget of each call")->capture_default_str();
+    options.max_memory_pages = cmd.add_option("--max-memory-pages", limits.max_memory_pages,
+                                              "Cap on linear memory, in 64 KiB pages")
+                                   ->capture_default_str();
     cmd.add_option("--max-call-depth", limits.max_call_depth, "Cap on nested calls")
         ->capture_default_str();
     // Every store a command makes takes its tier from the environment
     // (wasm::default_tier), as the bridge's inside rustc does.
     cmd.add_flag_callback(
         "--interpreter", [] { setenv("WASMACRO_TIER", "interpreter", 1); },
-        "Interpret the code instead of compiling it to machine code (also "
-        "WASMACRO_TIER=interpreter)");
+        "Interpret the code instead of compiling it to machine code (the only tier on hosts "
+        "other than x86-64 Linux; also WASMACRO_TIER=interpreter)");
+    return options;
 }
 
 namespace {
