@@ -620,7 +620,7 @@ HANDLER(Stop) {
 }
 
 const void* const handler_table[] = {
-#define WASMACRO_IOP(name, layout) reinterpret_cast<const void*>(&H_##name),
+#define WASMACRO_IOP(name, layout, acc, op) reinterpret_cast<const void*>(&H_##name),
 #include "wasm/slot_code_ops.inc"
 #undef WASMACRO_IOP
 };

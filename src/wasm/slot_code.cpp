@@ -24,7 +24,7 @@ constexpr bool result_slot_first() {
 #include "wasm/slot_code.def"
 
 constexpr std::string_view iop_names[] = {
-#define WASMACRO_IOP(name, layout) #name,
+#define WASMACRO_IOP(name, layout, acc, op) #name,
 #include "wasm/slot_code_ops.inc"
 #undef WASMACRO_IOP
 };

@@ -19,7 +19,8 @@
 
 namespace wasmacro::wasm {
 
-// Control and miscellaneous instructions, each with its layout (slot_code.def).
+// Control and miscellaneous instructions, each with its layout (slot_code.def)
+// and whether it reads the accumulator (see below).
 //   A taken branch with rel <= 0 (back to a loop header) charges back_branch_fuel(rel).
 //   Fuel charges `units`: the first instruction of a function whose code is
 //   long enough to cost more than its call (see entry_fuel).
@@ -42,44 +43,44 @@ namespace wasmacro::wasm {
 // BinI_, Ld_, LdA_ (the address or base), the fused compare-and-branches and
 // BrIfNz/BrIfZ (the condition), and St_, StA_, StK_ (the value stored).
 #define WASMACRO_CONTROL_IOPS(X)                                                                   \
-    X(Unreachable, Bare)                                                                           \
-    X(Copy, Copy)                                                                                  \
-    X(Const, Const)                                                                                \
-    X(Br, Br)                                                                                      \
-    X(BrIfNz, BrIf)                                                                                \
-    X(BrIfZ, BrIf)                                                                                 \
-    X(AccBrIfNz, BrIf)                                                                             \
-    X(AccBrIfZ, BrIf)                                                                              \
-    X(BrTable, BrTable)                                                                            \
-    X(Return, Bare)                                                                                \
-    X(Return1, Return1)                                                                            \
-    X(Call, Call)                                                                                  \
-    X(CallLocal, CallLocal)                                                                        \
-    X(CallIndirect, CallIndirect)                                                                  \
-    X(ReturnCall, ReturnCall)                                                                      \
-    X(ReturnCallIndirect, CallIndirect)                                                            \
-    X(Select, Select)                                                                              \
-    X(GlobalGet, GlobalGet)                                                                        \
-    X(GlobalSet, GlobalSet)                                                                        \
-    X(GlobalAddI, GlobalAddI)                                                                      \
-    X(GlobalBumpI, GlobalAddI)                                                                     \
-    X(GlobalSetAddI, GlobalSetAddI)                                                                \
-    X(MemorySize, MemorySize)                                                                      \
-    X(MemoryGrow, MemoryGrow)                                                                      \
-    X(MemoryCopy, MemoryCopy)                                                                      \
-    X(MemoryFill, MemoryFill)                                                                      \
-    X(MemoryInit, MemoryInit)                                                                      \
-    X(DataDrop, SegmentDrop)                                                                       \
-    X(TableGet, TableGet)                                                                          \
-    X(TableSet, TableSet)                                                                          \
-    X(TableSize, TableSize)                                                                        \
-    X(TableGrow, TableGrow)                                                                        \
-    X(TableFill, TableFill)                                                                        \
-    X(TableCopy, TableCopy)                                                                        \
-    X(TableInit, TableInit)                                                                        \
-    X(ElemDrop, SegmentDrop)                                                                       \
-    X(RefIsNull, RefIsNull)                                                                        \
-    X(Fuel, Fuel)
+    X(Unreachable, Bare, false)                                                                    \
+    X(Copy, Copy, false)                                                                           \
+    X(Const, Const, false)                                                                         \
+    X(Br, Br, false)                                                                               \
+    X(BrIfNz, BrIf, false)                                                                         \
+    X(BrIfZ, BrIf, false)                                                                          \
+    X(AccBrIfNz, BrIf, true)                                                                       \
+    X(AccBrIfZ, BrIf, true)                                                                        \
+    X(BrTable, BrTable, false)                                                                     \
+    X(Return, Bare, false)                                                                         \
+    X(Return1, Return1, false)                                                                     \
+    X(Call, Call, false)                                                                           \
+    X(CallLocal, CallLocal, false)                                                                 \
+    X(CallIndirect, CallIndirect, false)                                                           \
+    X(ReturnCall, ReturnCall, false)                                                               \
+    X(ReturnCallIndirect, CallIndirect, false)                                                     \
+    X(Select, Select, false)                                                                       \
+    X(GlobalGet, GlobalGet, false)                                                                 \
+    X(GlobalSet, GlobalSet, false)                                                                 \
+    X(GlobalAddI, GlobalAddI, false)                                                               \
+    X(GlobalBumpI, GlobalAddI, false)                                                              \
+    X(GlobalSetAddI, GlobalSetAddI, false)                                                         \
+    X(MemorySize, MemorySize, false)                                                               \
+    X(MemoryGrow, MemoryGrow, false)                                                               \
+    X(MemoryCopy, MemoryCopy, false)                                                               \
+    X(MemoryFill, MemoryFill, false)                                                               \
+    X(MemoryInit, MemoryInit, false)                                                               \
+    X(DataDrop, SegmentDrop, false)                                                                \
+    X(TableGet, TableGet, false)                                                                   \
+    X(TableSet, TableSet, false)                                                                   \
+    X(TableSize, TableSize, false)                                                                 \
+    X(TableGrow, TableGrow, false)                                                                 \
+    X(TableFill, TableFill, false)                                                                 \
+    X(TableCopy, TableCopy, false)                                                                 \
+    X(TableInit, TableInit, false)                                                                 \
+    X(ElemDrop, SegmentDrop, false)                                                                \
+    X(RefIsNull, RefIsNull, false)                                                                 \
+    X(Fuel, Fuel, false)
 
 // Integer comparisons that fuse with a following br_if / if into one
 // compare-and-branch (BrIf_<op> a b rel, BrIfI_<op> a imm64 rel), with the
@@ -118,7 +119,7 @@ namespace wasmacro::wasm {
 // constant, wrapping at 32 bits: the fusion of `i32.add`) and LdK_<op> (a
 // constant address); stores St_<op>, StA_<op> and StK_<op> likewise.
 enum class IOp : uint16_t {
-#define WASMACRO_IOP(name, layout) name,
+#define WASMACRO_IOP(name, layout, acc, op) name,
 #include "wasm/slot_code_ops.inc"
 #undef WASMACRO_IOP
     Count_
@@ -131,7 +132,7 @@ enum class Layout : uint8_t {
 };
 
 inline constexpr Layout iop_layouts[] = {
-#define WASMACRO_IOP(name, layout) Layout::layout,
+#define WASMACRO_IOP(name, layout, acc, op) Layout::layout,
 #include "wasm/slot_code_ops.inc"
 #undef WASMACRO_IOP
 };

@@ -76,11 +76,11 @@ using EnterFn = void (*)(JitRegs*, const void* code, uint64_t* fp);
 
 // --- what each internal instruction is ---
 
-enum class Shape : uint8_t { Control, BrIf, BrIfI, Un, Bin, BinI, Ld, LdA, LdK, St, StA, StK };
-/// How a fused compare-and-branch compares: a relation's Op, or i32.and as a
-/// bit test (branching when nonzero, or when zero).
+/// What the compiler needs of an instruction beyond its layout: whether it
+/// reads the accumulator, and the wasm instruction it computes (a relation's
+/// Op, or I32And for a bit test, which branches when nonzero, or when zero).
 struct IOpInfo {
-    Shape shape = Shape::Control;
+    Layout layout = Layout::Bare;
     bool acc = false;
     Op op = Op::Nop;
     bool bit_test_zero = false;
@@ -90,50 +90,19 @@ constexpr size_t index(IOp op) {
     return static_cast<size_t>(op);
 }
 
-// clang-format off
 const std::array<IOpInfo, iop_count> iop_infos = [] {
-    std::array<IOpInfo, iop_count> t{};
-#define WASMACRO_FUSED(name, op, zero)                                                             \
-    t[index(IOp::BrIf_##name)] = {Shape::BrIf, false, op, zero};                                   \
-    t[index(IOp::BrIfI_##name)] = {Shape::BrIfI, false, op, zero};                                 \
-    t[index(IOp::AccBrIf_##name)] = {Shape::BrIf, true, op, zero};                                 \
-    t[index(IOp::AccBrIfI_##name)] = {Shape::BrIfI, true, op, zero};
-#define WASMACRO_X(name, negated) WASMACRO_FUSED(name, Op::name, false)
-    WASMACRO_FUSED_RELATIONS(WASMACRO_X)
-#undef WASMACRO_X
-    WASMACRO_FUSED(I32AndNz, Op::I32And, false)
-    WASMACRO_FUSED(I32AndZ, Op::I32And, true)
-#undef WASMACRO_FUSED
-#define WASMACRO_INFO_Special(name)
-#define WASMACRO_INFO_Const(name)
-#define WASMACRO_INFO_Memory(name)
-#define WASMACRO_INFO_Unary(name)                                                                  \
-    t[index(IOp::Un_##name)] = {Shape::Un, false, Op::name};                                       \
-    t[index(IOp::AccUn_##name)] = {Shape::Un, true, Op::name};
-#define WASMACRO_INFO_Binary(name)                                                                 \
-    t[index(IOp::Bin_##name)] = {Shape::Bin, false, Op::name};                                     \
-    t[index(IOp::BinI_##name)] = {Shape::BinI, false, Op::name};                                   \
-    t[index(IOp::AccBin_##name)] = {Shape::Bin, true, Op::name};                                   \
-    t[index(IOp::AccBinI_##name)] = {Shape::BinI, true, Op::name};
-#define WASMACRO_INFO_Load(name)                                                                   \
-    t[index(IOp::Ld_##name)] = {Shape::Ld, false, Op::name};                                       \
-    t[index(IOp::LdA_##name)] = {Shape::LdA, false, Op::name};                                     \
-    t[index(IOp::LdK_##name)] = {Shape::LdK, false, Op::name};                                     \
-    t[index(IOp::AccLd_##name)] = {Shape::Ld, true, Op::name};                                     \
-    t[index(IOp::AccLdA_##name)] = {Shape::LdA, true, Op::name};
-#define WASMACRO_INFO_Store(name)                                                                  \
-    t[index(IOp::St_##name)] = {Shape::St, false, Op::name};                                       \
-    t[index(IOp::StA_##name)] = {Shape::StA, false, Op::name};                                     \
-    t[index(IOp::StK_##name)] = {Shape::StK, false, Op::name};                                     \
-    t[index(IOp::AccSt_##name)] = {Shape::St, true, Op::name};                                     \
-    t[index(IOp::AccStA_##name)] = {Shape::StA, true, Op::name};                                   \
-    t[index(IOp::AccStK_##name)] = {Shape::StK, true, Op::name};
-#define WASM_OP(name, prefix, code, text, kind, p1, p2, result, align) WASMACRO_INFO_##kind(name)
-#include "wasm/opcodes.def"
-#undef WASM_OP
+    std::array<IOpInfo, iop_count> t{{
+#define WASMACRO_IOP(name, layout, acc, op) {Layout::layout, acc, Op::op, false},
+#include "wasm/slot_code_ops.inc"
+#undef WASMACRO_IOP
+    }};
+    for (IOp zero :
+         {IOp::BrIf_I32AndZ, IOp::BrIfI_I32AndZ, IOp::AccBrIf_I32AndZ, IOp::AccBrIfI_I32AndZ})
+        t[index(zero)].bit_test_zero = true;
     return t;
 }();
 
+// clang-format off
 using UnaryEval = uint64_t (*)(uint64_t, int&);
 using BinaryEval = uint64_t (*)(uint64_t, uint64_t, int&);
 /// numeric.hpp's evaluator of each Unary or Binary operator, for those the
@@ -510,19 +479,19 @@ private:
 
     void instruction(IOp op, const uint8_t* ip, size_t size) {
         const IOpInfo& info = iop_infos[index(op)];
-        switch (info.shape) {
-        case Shape::Control: return control(op, ip, size);
-        case Shape::BrIf:
-        case Shape::BrIfI: return compare_branch(info, ip);
-        case Shape::Un: return unary(info, ip);
-        case Shape::Bin:
-        case Shape::BinI: return binary(info, ip);
-        case Shape::Ld:
-        case Shape::LdA:
-        case Shape::LdK: return load_instruction(info, ip);
-        case Shape::St:
-        case Shape::StA:
-        case Shape::StK: return store_instruction(info, ip);
+        switch (info.layout) {
+        case Layout::BrIfCompare:
+        case Layout::BrIfCompareI: return compare_branch(info, ip);
+        case Layout::Un: return unary(info, ip);
+        case Layout::Bin:
+        case Layout::BinI: return binary(info, ip);
+        case Layout::Ld:
+        case Layout::LdA:
+        case Layout::LdK: return load_instruction(info, ip);
+        case Layout::St:
+        case Layout::StA:
+        case Layout::StK: return store_instruction(info, ip);
+        default: return control(op, ip, size);
         }
     }
 
@@ -774,7 +743,7 @@ private:
     }
 
     void compare_branch(const IOpInfo& info, const uint8_t* ip) {
-        bool immediate = info.shape == Shape::BrIfI;
+        bool immediate = info.layout == Layout::BrIfCompareI;
         // The two layouts differ in the second operand only.
         const auto& in = slot::decode<slot::BrIfCompare>(ip);
         const auto& with_imm = slot::decode<slot::BrIfCompareI>(ip);
@@ -864,7 +833,7 @@ private:
     }
 
     void binary(const IOpInfo& info, const uint8_t* ip) {
-        bool immediate = info.shape == Shape::BinI;
+        bool immediate = info.layout == Layout::BinI;
         const auto& slots = slot::decode<slot::Bin>(ip);
         uint32_t dst = slots.dst, a = slots.a;
         uint64_t imm = immediate ? slot::decode<slot::BinI>(ip).imm : 0;
@@ -983,8 +952,8 @@ private:
     }
 
     void load_instruction(const IOpInfo& info, const uint8_t* ip) {
-        Access access = access_of<slot::Ld, slot::LdA, slot::LdK>(ip, info.shape == Shape::LdK,
-                                                                  info.shape == Shape::LdA);
+        Access access = access_of<slot::Ld, slot::LdA, slot::LdK>(ip, info.layout == Layout::LdK,
+                                                                  info.layout == Layout::LdA);
         access.from_acc = info.acc;
         uint32_t dst = slot::decode<slot::Ld>(ip).dst; // the first field of each load layout
         Mem m = address(access, access_size(info.op));
@@ -1009,9 +978,9 @@ private:
     }
 
     void store_instruction(const IOpInfo& info, const uint8_t* ip) {
-        bool constant = info.shape == Shape::StK;
+        bool constant = info.layout == Layout::StK;
         Access access =
-            access_of<slot::St, slot::StA, slot::StK>(ip, constant, info.shape == Shape::StA);
+            access_of<slot::St, slot::StA, slot::StK>(ip, constant, info.layout == Layout::StA);
         static_assert(offsetof(slot::St, value) == offsetof(slot::StA, value));
         uint32_t value =
             constant ? slot::decode<slot::StK>(ip).value : slot::decode<slot::St>(ip).value;
