@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -184,28 +183,15 @@ int dump_code(Context& ctx, const RunOptions& opts) {
         Store store(opts.limits);
         Instance& instance = store.instantiate(
             module, [&](const Import& import) { return placeholder(store, *module, import); });
-        auto imported_functions = static_cast<uint32_t>(
-            std::count_if(module->imports.begin(), module->imports.end(),
-                          [](const Import& import) { return import.kind == ExternKind::Func; }));
-        bool found = false;
-        for (const Export& exported : module->exports) {
-            if (exported.kind != ExternKind::Func) continue;
-            if (!opts.export_name.empty() && exported.name != opts.export_name) continue;
-            found = true;
-            ctx.out << fmt::format(";; export \"{}\" (function {})\n", exported.name,
-                                   exported.index);
-            if (exported.index < imported_functions)
-                ctx.out << ";; an import, which has no code here\n";
-            else
-                ctx.out << disassemble(*instance.exported_function(exported.name));
-        }
-        if (!found) {
+        std::string text = disassemble_exports(instance, opts.export_name);
+        if (text.empty()) {
             ctx.err << fmt::format("error: {}: no exported function{}\n", opts.file,
                                    opts.export_name.empty()
                                        ? std::string()
                                        : fmt::format(" \"{}\"", opts.export_name));
             return 1;
         }
+        ctx.out << text;
     } catch (const Error& e) {
         ctx.err << "error: " << opts.file << ": " << e.what() << "\n";
         return 1;

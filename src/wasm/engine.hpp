@@ -175,10 +175,12 @@ ExternKind kind_of(const Extern& external);
 /// Finds what an import is linked to; nullopt if nothing provides it.
 using ImportResolver = std::function<std::optional<Extern>(const Import&)>;
 
-/// A wasm function's slot code (the engine's internal code, which both tiers
-/// run) as text, an instruction a line, translating the function first if no
-/// call has yet. For `wasmacro run --dump-code` and the engine's tests.
-std::string disassemble(Function& function);
+/// The slot code (the engine's internal code, which both tiers run) of the
+/// instance's exported function `name`, or of every exported function if
+/// `name` is empty, as text: a `;; export` line for each, then an
+/// instruction a line. Translates the functions no call has yet. Empty when
+/// no export matches. For `wasmacro run --dump-code` and the engine's tests.
+std::string disassemble_exports(Instance& instance, std::string_view name = {});
 
 /// Decodes and validates a binary module. Throws DecodeError or ValidationError.
 std::shared_ptr<const Module> load_module(std::span<const uint8_t> bytes);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 
 namespace wasmacro::wasm {
@@ -28,14 +29,6 @@ constexpr std::string_view iop_names[] = {
 #include "wasm/slot_code_ops.inc"
 #undef WASMACRO_IOP
 };
-
-/// The index of `element` in `elements`, or nullopt.
-template <typename T>
-std::optional<size_t> index_in(const std::vector<T*>& elements, const void* element) {
-    for (size_t i = 0; i < elements.size(); ++i)
-        if (elements[i] == element) return i;
-    return std::nullopt;
-}
 
 class Printer {
 public:
@@ -78,18 +71,18 @@ private:
             if (function->is_host()) return fmt::format("host:{}", function->host_name);
             return fmt::format("f{}", function->index);
         }
-        case FieldKind::TableRef: return named("table", index_in(instance_.tables, bits));
-        case FieldKind::GlobalRef: return named("global", index_in(instance_.globals, bits));
+        case FieldKind::TableRef: return named("table", instance_.tables, bits);
+        case FieldKind::GlobalRef: return named("global", instance_.globals, bits);
         }
         return "?";
     }
+    /// `what` and the index of the object at `bits` in the instance's `objects`.
     template <typename T>
-    static std::optional<size_t> index_in(const std::vector<T*>& elements, uint64_t bits) {
-        return wasm::index_in(elements,
-                              reinterpret_cast<const void*>(static_cast<uintptr_t>(bits)));
-    }
-    static std::string named(std::string_view what, std::optional<size_t> index) {
-        return index ? fmt::format("{}{}", what, *index) : fmt::format("{}(other instance)", what);
+    static std::string named(std::string_view what, const std::vector<T*>& objects, uint64_t bits) {
+        auto found = std::find(objects.begin(), objects.end(),
+                               reinterpret_cast<T*>(static_cast<uintptr_t>(bits)));
+        if (found == objects.end()) return fmt::format("{}(other instance)", what);
+        return fmt::format("{}{}", what, found - objects.begin());
     }
 
     std::string& out_;
@@ -137,11 +130,22 @@ std::string disassemble(const SlotCode& code, const Instance& instance) {
     return out;
 }
 
-std::string disassemble(Function& function) {
-    if (function.is_host())
-        throw Error(fmt::format("host function {} has no slot code", function.host_name));
-    if (!function.slot_code) translate_function(function);
-    return disassemble(*function.slot_code, *function.instance);
+std::string disassemble_exports(Instance& instance, std::string_view name) {
+    Instance::Impl& impl = instance.impl();
+    std::string out;
+    for (const Export& exported : impl.module->exports) {
+        if (exported.kind != ExternKind::Func || (!name.empty() && exported.name != name)) continue;
+        fmt::format_to(std::back_inserter(out), ";; export \"{}\" (function {})\n", exported.name,
+                       exported.index);
+        Function& function = *impl.functions[exported.index];
+        if (function.is_host()) {
+            out += ";; an import, which has no code here\n";
+            continue;
+        }
+        if (!function.slot_code) translate_function(function);
+        out += disassemble(*function.slot_code, instance);
+    }
+    return out;
 }
 
 } // namespace wasmacro::wasm

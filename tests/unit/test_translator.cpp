@@ -23,7 +23,7 @@ std::string read_text(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// Every exported function's slot code, headed as `run --dump-code` heads it.
+/// Every exported function's slot code, as `run --dump-code` prints it.
 std::string translation_of(const std::string& wasm_path) {
     std::string bytes = read_text(wasm_path);
     auto module = load_module({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
@@ -34,13 +34,7 @@ std::string translation_of(const std::string& wasm_path) {
             return store.create_host_function(
                 module->types.at(import.func_type), [](HostCall&) {}, name);
         });
-    std::string text;
-    for (const Export& exported : module->exports) {
-        if (exported.kind != ExternKind::Func) continue;
-        text += fmt::format(";; export \"{}\" (function {})\n", exported.name, exported.index);
-        text += disassemble(*instance.exported_function(exported.name));
-    }
-    return text;
+    return disassemble_exports(instance);
 }
 
 TEST(TranslatorGolden, Fusions) {
