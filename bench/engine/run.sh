@@ -130,7 +130,7 @@ for module in "$workloads_dir"/*.wasm; do
         else status=1; fi
     fi
     if want wasmacro; then
-        if measure "$runner" "$module" "$runs"; then
+        if measure env WASMACRO_TIER=compiler "$runner" "$module" "$runs"; then
             wa_ms=$best wa_load=$load_ms wa_first=$first_ms
             check wasmacro
         else status=1; fi

@@ -23,6 +23,13 @@ namespace {
 
 using namespace wasmacro::wasm;
 
+/// A program's run is one long call, which gains nothing from starting
+/// interpreted: `run` compiles from the first call unless asked otherwise.
+Tier run_tier() {
+    Tier tier = default_tier();
+    return tier == Tier::Adaptive ? Tier::Compiler : tier;
+}
+
 struct RunOptions {
     std::string file;
     std::string export_name;
@@ -128,7 +135,7 @@ int run_wasi_command(Context& ctx, const RunOptions& opts) {
             wasi::check_import(*module, import);
         }
         wasi::Wasi shim(std::move(options));
-        Store store(opts.limits);
+        Store store(opts.limits, run_tier());
         shim.link(store);
         Instance& instance =
             store.instantiate(module, [&](const Import& import) { return shim.resolve(import); });
@@ -218,7 +225,7 @@ int run_export(Context& ctx, const RunOptions& opts) {
     }
 
     try {
-        Store store(opts.limits);
+        Store store(opts.limits, run_tier());
         Instance& instance = store.instantiate(
             module, [](const Import&) -> std::optional<Extern> { return std::nullopt; });
         Function* function = instance.exported_function(opts.export_name);

@@ -54,11 +54,16 @@ struct SandboxLimits {
 
 /// How a store runs wasm code.
 enum class Tier : uint8_t {
-    Compiler,    ///< translated to x86-64 machine code, where that can run
+    Compiler,    ///< translated to x86-64 machine code on a function's first call
     Interpreter, ///< interpreted: any host, including one without executable memory
+    /// Interpreted until the store's calls have done about as much work as
+    /// compiling the code they ran would cost, then compiled. Compiling a
+    /// function costs more than running it a few times: a rustc that expands
+    /// four derives is faster interpreted, an `expand` of 600 compiled.
+    Adaptive,
 };
-/// The compiler where it can run, unless the environment variable
-/// WASMACRO_TIER is `interpreter`.
+/// Adaptive where the compiler can run, unless the environment variable
+/// WASMACRO_TIER is `interpreter` or `compiler`.
 Tier default_tier();
 
 /// Load-time: a module that imports something the resolver does not provide,
@@ -196,6 +201,9 @@ public:
     Store& operator=(const Store&) = delete;
 
     SandboxLimits& limits();
+    /// The tier the next call runs in: Compiler or Interpreter (an adaptive
+    /// store's is Interpreter until it compiles; Interpreter wherever the
+    /// compiler cannot run).
     Tier tier() const;
 
     /// Host-side data kept for the guest counts against limits().max_store_bytes

@@ -191,8 +191,12 @@ struct Store::Impl {
     ~Impl();
     SandboxLimits limits;
     ByteBudget budget{&limits};
-    /// The compiling tier's code; null when the store interprets.
+    /// The compiling tier's code; null while the store interprets.
     std::unique_ptr<JitCode> jit;
+    /// Tier::Adaptive: the fuel its calls have used while interpreted, which
+    /// decides when it starts compiling.
+    bool adaptive = false;
+    uint64_t interpreted_fuel = 0;
     std::vector<std::unique_ptr<Function>> functions;
     std::vector<std::unique_ptr<Memory>> memories;
     std::vector<std::unique_ptr<Table>> tables;

@@ -147,6 +147,7 @@ print("mod m { " + "mod m {" * n + "#[derive(demo::Demo)] struct B;" + "}" * n +
 machine-stack-small-thread)
   # With a 256 KiB stack the compiling tier's stack limit lay past the end
   # of the stack: SIGSEGV. Now a clean trap, with the depth it reached.
+  export WASMACRO_TIER=compiler
   expect_error "call stack exhausted" bash -c "ulimit -s 256 && exec \"\$0\" call --max-call-depth 10000000 \"\$1\" unbounded_recursion </dev/null" \
     "$WASMACRO" "$FIXTURES/hostile.wasm"
   grep -q "machine stack ran out at a depth of" err.txt || fail "the trap does not say the machine stack ran out: $(cat err.txt)"

@@ -1,6 +1,7 @@
 // The compiling tier's rare paths (tiers/rare_paths.wat), each run in both
 // tiers: the results, the traps with their messages, and the fuel used must
-// be the same, and are checked against what the wasm means.
+// be the same, and are checked against what the wasm means. And when an
+// adaptive store starts compiling (tiers/adaptive.wat).
 #include "wasm/engine.hpp"
 #include "wasm/module.hpp"
 
@@ -150,6 +151,33 @@ TEST_F(CompilingTier, AddressesBeyondADisplacementTrapAsOutOfBounds) {
     EXPECT_EQ(both("far_constant_address").trap, TrapKind::MemoryOutOfBounds);
     EXPECT_EQ(both("far_offset", {i32(0)}).trap, TrapKind::MemoryOutOfBounds);
     EXPECT_EQ(both("far_offset", {i32(0x20)}).trap, TrapKind::MemoryOutOfBounds);
+}
+
+TEST(AdaptiveTier, InterpretsUntilItsCallsHaveUsedFourMillionUnitsThenCompiles) {
+    if (Store({}, Tier::Compiler).tier() != Tier::Compiler)
+        GTEST_SKIP() << "this host has no compiling tier";
+    Store store({}, Tier::Adaptive);
+    Instance& instance = store.instantiate(module_at(WASMACRO_TIERS_WASM_DIR "/adaptive.wasm"),
+                                           [](const Import&) { return std::nullopt; });
+    Function& count = *instance.exported_function("count");
+    auto count_to = [&](uint32_t n) {
+        std::vector<Value> args = {i32(n)};
+        uint32_t counted = store.call(count, args).at(0).as_u32();
+        EXPECT_EQ(store.last_call_fuel_used(), n); // a unit an iteration
+        return counted;
+    };
+    EXPECT_EQ(store.tier(), Tier::Interpreter);
+    EXPECT_EQ(count_to(1'500'000), 1'500'000u);
+    EXPECT_EQ(count_to(1'500'000), 1'500'000u);
+    // A trapped call's work does not count toward compiling.
+    std::vector<Value> none;
+    EXPECT_THROW(store.call(*instance.exported_function("recurse"), none), Trap);
+    EXPECT_EQ(store.tier(), Tier::Interpreter);
+    EXPECT_EQ(count_to(1'000'000), 1'000'000u);
+    // The same functions, translated while interpreted, now run compiled.
+    EXPECT_EQ(store.tier(), Tier::Compiler);
+    EXPECT_EQ(count_to(1'000), 1'000u);
+    EXPECT_THROW(store.call(*instance.exported_function("recurse"), none), Trap);
 }
 
 } // namespace
