@@ -159,9 +159,9 @@ namespace {
 
 constexpr const char* kEnvironment =
     "Environment:\n"
-    "  WASMACRO_TIER=interpreter      interpret wasm code instead of compiling it (--interpreter);\n"
-    "                                 =compiler: compile from the first call, not once the calls\n"
-    "                                 have done enough work to pay for it\n"
+    "  WASMACRO_TIER=interpreter      interpret wasm code instead of compiling it (--interpreter)\n"
+    "  WASMACRO_TIER=compiler         compile from the first call, not once the calls have done\n"
+    "                                 enough work to pay for it\n"
     "  WASMACRO_FUEL, WASMACRO_MAX_MEMORY_PAGES, WASMACRO_MAX_CALL_DEPTH\n"
     "                                 the engine's limits inside rustc (set by rustc's and\n"
     "                                 cargo's --fuel, --max-memory-pages, --max-call-depth)\n"

@@ -276,7 +276,8 @@ Memory* Store::Impl::new_memory(MemoryType type) {
 }
 
 Tier default_tier() {
-    std::string_view chosen = std::getenv("WASMACRO_TIER") ? std::getenv("WASMACRO_TIER") : "";
+    const char* variable = std::getenv("WASMACRO_TIER");
+    std::string_view chosen = variable ? variable : "";
     if (chosen == "interpreter") return Tier::Interpreter;
     if (chosen == "compiler") return Tier::Compiler;
     return Tier::Adaptive;
