@@ -195,7 +195,9 @@ typedef enum wasmacro_trap_kind {
     WASMACRO_TRAP_FUEL_EXHAUSTED = 11,
     WASMACRO_TRAP_MEMORY_LIMIT_EXCEEDED = 12,
     /** A host function failed. */
-    WASMACRO_TRAP_HOST_ERROR = 13
+    WASMACRO_TRAP_HOST_ERROR = 13,
+    /** A wasm exception (exception handling's `throw`) that nothing caught. */
+    WASMACRO_TRAP_UNCAUGHT_EXCEPTION = 14
 } wasmacro_trap_kind;
 
 /** The wasmacro_limits field whose value an expansion ran into. */

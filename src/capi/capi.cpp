@@ -123,6 +123,7 @@ wasmacro_trap_kind to_c(wasm::TrapKind kind) {
     case K::FuelExhausted: return WASMACRO_TRAP_FUEL_EXHAUSTED;
     case K::MemoryLimitExceeded: return WASMACRO_TRAP_MEMORY_LIMIT_EXCEEDED;
     case K::HostError: return WASMACRO_TRAP_HOST_ERROR;
+    case K::UncaughtException: return WASMACRO_TRAP_UNCAUGHT_EXCEPTION;
     }
     return WASMACRO_TRAP_HOST_ERROR;
 }

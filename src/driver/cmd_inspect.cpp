@@ -31,6 +31,7 @@ std::string import_type(const wasm::Module& m, const wasm::Import& i) {
         return fmt::format("{}{}", i.global.is_mutable ? "mut " : "", name(i.global.type));
     case wasm::ExternKind::Memory: return fmt::format("{} pages", i.memory.limits.min);
     case wasm::ExternKind::Table: return std::string(name(i.table.element));
+    case wasm::ExternKind::Tag: return to_string(m.types[i.func_type]);
     }
     return {};
 }

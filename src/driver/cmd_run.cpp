@@ -177,6 +177,7 @@ std::optional<Extern> placeholder(Store& store, const Module& module, const Impo
     case ExternKind::Memory: return store.create_memory(import.memory);
     case ExternKind::Global:
         return store.create_global(import.global, Value{import.global.type, 0});
+    case ExternKind::Tag: break; // the store refuses tag imports itself
     }
     return std::nullopt;
 }

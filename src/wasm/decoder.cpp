@@ -18,13 +18,11 @@ std::string unsupported_opcode(uint8_t prefix, uint32_t code) {
     case 0xFD: feature = "SIMD is not supported"; break;
     case 0xFE: feature = "threads (atomic instructions) are not supported"; break;
     case 0xFB: feature = "garbage collection is not supported"; break;
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x09:
     case 0x0A:
-    case 0x18:
-    case 0x19: feature = "exception handling is not supported"; break;
+    case 0x1F:
+        feature = "exception handling with exnref (try_table, throw_ref) is not supported; "
+                  "its first form (try, catch, delegate) is";
+        break;
     case 0x14:
     case 0x15:
     case 0xD3:
@@ -68,22 +66,24 @@ enum SectionId : uint8_t {
     CodeId,
     DataId,
     DataCountId,
+    TagId, ///< the exception-handling proposal's
 };
 
 constexpr std::string_view section_names[] = {
     "custom", "type",  "import",  "function", "table", "memory",     "global",
-    "export", "start", "element", "code",     "data",  "data count",
+    "export", "start", "element", "code",     "data",  "data count", "tag",
 };
 
-/// Position of each section in the required order (5.5.2): data count comes
-/// between element and code.
-int section_rank(uint8_t id) {
-    switch (id) {
-    case DataCountId: return 10;
-    case CodeId: return 11;
-    case DataId: return 12;
-    default: return id;
-    }
+/// Position of each section in the required order (5.5.2), by id: data
+/// count comes between element and code, tags between memory and global.
+constexpr int section_rank[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
+
+/// A tag's type (the exception-handling proposal): an attribute, 0 for an
+/// exception, then its function type's index.
+uint32_t read_tag_type(Reader& r) {
+    size_t at = r.pos();
+    if (r.u8() != 0) r.fail(at, "malformed tag attribute");
+    return r.u32();
 }
 
 SizeLimits read_limits(Reader& r, bool is_memory) {
@@ -241,7 +241,11 @@ void read_imports(Reader& r, Module& m) {
             im.global = read_global_type(r);
             ++m.imported_globals;
             break;
-        case 4: r.fail(at, "malformed import kind 4 (exception tags are not supported)");
+        case 4:
+            im.kind = ExternKind::Tag;
+            im.func_type = read_tag_type(r);
+            ++m.imported_tags;
+            break;
         default: r.fail(at, "malformed import kind " + Reader::hex(kind));
         }
         m.imports.push_back(std::move(im));
@@ -280,7 +284,7 @@ void read_exports(Reader& r, Module& m) {
         ex.name = r.name();
         size_t at = r.pos();
         uint8_t kind = r.u8();
-        if (kind > 3) r.fail(at, "malformed export kind " + Reader::hex(kind));
+        if (kind > 4) r.fail(at, "malformed export kind " + Reader::hex(kind));
         ex.kind = static_cast<ExternKind>(kind);
         ex.index = r.u32();
         m.exports.push_back(std::move(ex));
@@ -413,6 +417,12 @@ void read_section(Reader& r, Module& m, uint8_t id) {
         }
         break;
     }
+    case TagId: {
+        uint32_t n = r.u32();
+        m.tags.reserve(reserve_hint(r, n));
+        for (uint32_t i = 0; i < n; ++i) m.tags.push_back(read_tag_type(r));
+        break;
+    }
     case ExportId: read_exports(r, m); break;
     case StartId: m.start = r.u32(); break;
     case ElementId: read_elements(r, m); break;
@@ -431,8 +441,10 @@ void fill_index_spaces(Module& m) {
         case ExternKind::Table: m.all_tables.push_back(im.table); break;
         case ExternKind::Memory: m.all_memories.push_back(im.memory); break;
         case ExternKind::Global: m.all_globals.push_back(im.global); break;
+        case ExternKind::Tag: m.all_tags.push_back(im.func_type); break;
         }
     }
+    m.all_tags.insert(m.all_tags.end(), m.tags.begin(), m.tags.end());
     m.function_types.insert(m.function_types.end(), m.functions.begin(), m.functions.end());
     m.all_tables.insert(m.all_tables.end(), m.tables.begin(), m.tables.end());
     m.all_memories.insert(m.all_memories.end(), m.memories.begin(), m.memories.end());
@@ -457,18 +469,13 @@ Module decode_module(std::span<const uint8_t> bytes) {
     while (!r.at_end()) {
         size_t id_at = r.pos();
         uint8_t id = r.u8();
-        if (id > DataCountId) {
-            if (id == 13)
-                r.fail(id_at, "malformed section id 13 (the exception handling proposal's tag "
-                              "section is not supported)");
-            r.fail(id_at, "malformed section id " + std::to_string(id));
-        }
+        if (id > TagId) r.fail(id_at, "malformed section id " + std::to_string(id));
         uint32_t size = r.length();
         size_t begin = r.pos();
         size_t end = begin + size;
         std::string_view section = section_names[id];
         if (id != CustomId) {
-            int rank = section_rank(id);
+            int rank = section_rank[id];
             if (rank <= last_rank)
                 r.fail(id_at, fmt::format("unexpected content after last section ({} section "
                                           "out of order or repeated)",

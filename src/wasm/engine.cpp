@@ -93,6 +93,7 @@ std::string_view message(TrapKind kind) {
     case TrapKind::MemoryLimitExceeded: return "memory limit exceeded";
     case TrapKind::HostError: return "host function failed";
     case TrapKind::MachineStackExhausted: return "call stack exhausted";
+    case TrapKind::UncaughtException: return "uncaught exception";
     }
     return "trap";
 }
@@ -307,7 +308,7 @@ SandboxLimits& Store::limits() {
 }
 
 Tier Store::tier() const {
-    return impl_->jit ? Tier::Compiler : Tier::Interpreter;
+    return impl_->jit && !impl_->interpret_only ? Tier::Compiler : Tier::Interpreter;
 }
 
 bool Store::charge_host_bytes(uint64_t bytes) {
@@ -413,6 +414,7 @@ void check_import(const Import& import, const Extern& external, Store::Impl& sto
             throw incompatible("global type or mutability differs");
         break;
     }
+    case ExternKind::Tag: break; // refused before
     }
 }
 
@@ -440,6 +442,10 @@ Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_
     inst.module = module_ptr;
 
     for (const Import& import : module.imports) {
+        // Exceptions do not cross instances here: a tag is the module's own.
+        if (import.kind == ExternKind::Tag)
+            throw LinkError(
+                fmt::format("unknown import {}: tags cannot be imported", import_name(import)));
         std::optional<Extern> external = resolver ? resolver(import) : std::nullopt;
         if (!external) throw LinkError(fmt::format("unknown import {}", import_name(import)));
         check_import(import, *external, *impl_, module);
@@ -493,6 +499,11 @@ Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_
         impl_->functions.push_back(std::move(f));
         inst.functions.push_back(impl_->functions.back().get());
     }
+    for (uint32_t type : module.tags) {
+        impl_->tags.push_back(std::make_unique<Tag>(Tag{&module.types[type]}));
+        inst.tags.push_back(impl_->tags.back().get());
+    }
+    if (module.features & FeatureExceptions) impl_->interpret_only = true;
     for (const GlobalDef& global : module.globals)
         inst.globals.push_back(
             create_global(global.type, {global.type.type, evaluate(global.init, inst)}));
@@ -562,7 +573,8 @@ void tier_up_after(Store::Impl& store, uint64_t fuel_used) {
 /// store's tier.
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
     if (!function.is_host()) {
-        if (store.jit) return jit_execute(store, function, args_and_results);
+        if (store.jit && !store.interpret_only)
+            return jit_execute(store, function, args_and_results);
         return interpret(store, function, args_and_results);
     }
     ExecutionResult result;
@@ -623,7 +635,8 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
     }
     store.last_call_fuel_used = initial_fuel(store.limits) - result.fuel_left;
     std::copy_n(slots, results.size(), results.begin());
-    if (store.adaptive && !store.jit) tier_up_after(store, *store.last_call_fuel_used);
+    if (store.adaptive && !store.jit && !store.interpret_only)
+        tier_up_after(store, *store.last_call_fuel_used);
 }
 
 std::optional<uint64_t> Store::last_call_fuel_used() const {
@@ -668,6 +681,7 @@ std::optional<Extern> Instance::find_export(std::string_view export_name) const 
         case ExternKind::Table: return impl_->tables[e.index];
         case ExternKind::Memory: return impl_->memories[e.index];
         case ExternKind::Global: return impl_->globals[e.index];
+        case ExternKind::Tag: break; // not an Extern: exceptions stay inside the instance
         }
     }
     return std::nullopt;

@@ -90,6 +90,8 @@ enum class TrapKind : uint8_t {
     /// Compiled code's wasm calls are machine calls: the thread's stack ran
     /// out before the depth cap was reached. Worded as CallStackExhausted.
     MachineStackExhausted,
+    /// A wasm exception (`throw`) that no `catch` took.
+    UncaughtException,
 };
 /// The spec's wording, e.g. "integer divide by zero".
 std::string_view message(TrapKind kind);
@@ -203,7 +205,8 @@ public:
     SandboxLimits& limits();
     /// The tier the next call runs in: Compiler or Interpreter (an adaptive
     /// store's is Interpreter until it compiles; Interpreter wherever the
-    /// compiler cannot run).
+    /// compiler cannot run, and once a module that uses exception handling,
+    /// which only the interpreter implements, is instantiated in it).
     Tier tier() const;
 
     /// Host-side data kept for the guest counts against limits().max_store_bytes

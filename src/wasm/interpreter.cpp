@@ -121,6 +121,8 @@ struct Context {
     Function* current = nullptr;
     Memory* memory = nullptr;
     ExecutionResult result;
+    /// The values of the exception being raised (Store::Impl's buffer).
+    std::vector<uint64_t>* exception_values = nullptr;
 };
 
 // Every handler is a function of the interpreter's registers that ends by
@@ -529,6 +531,71 @@ HANDLER(Fuel) {
     ip += slot::fixed_size<slot::Fuel>;
     NEXT();
 }
+/// The innermost try region of `code` around `offset`, or -1.
+int32_t innermost_region(const SlotCode& code, uint32_t offset) {
+    for (size_t i = code.try_regions.size(); i-- > 0;) {
+        const TryRegion& region = code.try_regions[i];
+        if (region.start <= offset && offset < region.end) return static_cast<int32_t>(i);
+    }
+    return -1;
+}
+
+/// Finds the catch clause for an exception of `tag` (its values in
+/// ctx->exception_values) raised by the instruction at `at` of the current
+/// function, unwinding the frames that have none, a unit of fuel each; puts
+/// the exception and its values where the clause expects them and returns
+/// the clause's code, with ctx and `fp` those of its function. Null when no
+/// clause takes it: ctx is then the entry function's.
+[[gnu::noinline]] const uint8_t* unwind(Context* ctx, const uint8_t* at, uint64_t*& fp,
+                                        const Tag* tag, int64_t& fuel) {
+    const std::vector<uint64_t>& values = *ctx->exception_values;
+    for (;;) {
+        const SlotCode& code = *ctx->current->slot_code;
+        auto offset = static_cast<uint32_t>(at - code.code.data());
+        for (int32_t index = innermost_region(code, offset); index >= 0;) {
+            const TryRegion& region = code.try_regions[index];
+            for (const TryRegion::Clause& clause : region.clauses) {
+                if (clause.tag && clause.tag != tag) continue;
+                fp[region.exception_slot] = reinterpret_cast<uintptr_t>(tag);
+                std::copy(values.begin(), values.end(), fp + region.exception_slot + 1);
+                if (clause.tag) std::copy(values.begin(), values.end(), fp + region.values_slot);
+                return code.code.data() + clause.handler;
+            }
+            index = region.outer;
+        }
+        if (ctx->depth == 0) return nullptr;
+        --fuel;
+        const Store::Impl::Frame& frame = ctx->frames[--ctx->depth];
+        at = frame.return_ip - 1; // within the call
+        fp = frame.fp;
+        ctx->current = frame.function;
+        ctx->memory = frame.memory;
+    }
+}
+// Raises an exception of `tag` whose values are in ctx->exception_values.
+#define RAISE(tag_expr)                                                                            \
+    do {                                                                                           \
+        --fuel;                                                                                    \
+        ip = unwind(ctx, ip, fp, (tag_expr), fuel);                                                \
+        if (!ip) TRAP(UncaughtException);                                                          \
+        if (fuel < 0) TRAP(FuelExhausted);                                                         \
+        LOAD_MEMORY(ctx->memory);                                                                  \
+        NEXT();                                                                                    \
+    } while (0)
+HANDLER(Throw) {
+    const auto& in = slot::decode<slot::Throw>(ip);
+    const Tag* tag = ctx->current->instance->impl().tags[in.tag];
+    const uint64_t* values = fp + in.base;
+    ctx->exception_values->assign(values, values + tag->type->params.size());
+    RAISE(tag);
+}
+HANDLER(Rethrow) {
+    const uint64_t* kept = fp + slot::decode<slot::Rethrow>(ip).exception;
+    const auto* tag = reinterpret_cast<const Tag*>(static_cast<uintptr_t>(kept[0]));
+    ctx->exception_values->assign(kept + 1, kept + 1 + tag->type->params.size());
+    RAISE(tag);
+}
+#undef RAISE
 HANDLER(RefIsNull) {
     const auto& in = slot::decode<slot::RefIsNull>(ip);
     fp[in.dst] = fp[in.src] == 0 ? 1 : 0;
@@ -671,6 +738,7 @@ ExecutionResult interpret(Store::Impl& store, Function& function, uint64_t* args
         static_cast<uint32_t>(std::min<size_t>(store.frames.size(), ctx.max_depth));
     ctx.max_memory_pages = limits.max_memory_pages;
     ctx.stack_end = store.value_stack.get() + store.value_stack_size;
+    ctx.exception_values = &store.exception_values;
 
     // The entry is charged like a call: fuel first, then room for its frame.
     int64_t fuel = initial_fuel(limits);

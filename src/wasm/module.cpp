@@ -37,6 +37,7 @@ std::string_view name(ExternKind kind) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
     }
     return "?";
 }
@@ -50,6 +51,7 @@ std::vector<std::string_view> feature_names(uint32_t features) {
         {FeatureBulkMemory, "bulk-memory"},
         {FeatureReferenceTypes, "reference-types"},
         {FeatureTailCall, "tail-call"},
+        {FeatureExceptions, "exception-handling"},
     };
     std::vector<std::string_view> names;
     for (const auto& [bit, text] : all)

@@ -55,14 +55,16 @@ struct GlobalType {
     bool is_mutable = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+/// Tag: an exception tag (the exception-handling proposal, in its first,
+/// "legacy" form: try, catch, throw, rethrow and delegate).
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
 std::string_view name(ExternKind kind);
 
 struct Import {
     std::string module;
     std::string name;
     ExternKind kind = ExternKind::Func;
-    uint32_t func_type = 0; ///< type index, for functions
+    uint32_t func_type = 0; ///< type index, for functions and tags
     TableType table;
     MemoryType memory;
     GlobalType global;
@@ -140,6 +142,7 @@ enum Feature : uint32_t {
     FeatureBulkMemory = 1 << 4,      ///< memory.copy/fill/init, passive segments, ...
     FeatureReferenceTypes = 1 << 5,  ///< externref, table.*, several tables, typed select
     FeatureTailCall = 1 << 6,        ///< return_call, return_call_indirect
+    FeatureExceptions = 1 << 7,      ///< tags, try/catch/throw/rethrow/delegate
 };
 std::vector<std::string_view> feature_names(uint32_t features);
 
@@ -151,6 +154,7 @@ struct Module {
     std::vector<uint32_t> functions; ///< type index of each defined function
     std::vector<TableType> tables;   ///< defined tables
     std::vector<MemoryType> memories;
+    std::vector<uint32_t> tags;     ///< type index of each defined tag
     std::vector<GlobalDef> globals; ///< defined globals
     std::vector<Export> exports;
     std::optional<uint32_t> start;
@@ -167,10 +171,12 @@ struct Module {
     uint32_t imported_tables = 0;
     uint32_t imported_memories = 0;
     uint32_t imported_globals = 0;
+    uint32_t imported_tags = 0;
     std::vector<uint32_t> function_types; ///< type index of every function, imports first
     std::vector<TableType> all_tables;    ///< every table's type, imports first
     std::vector<MemoryType> all_memories;
     std::vector<GlobalType> all_globals;
+    std::vector<uint32_t> all_tags; ///< every tag's type index, imports first
 
     uint32_t features = 0; ///< Feature bits, filled in by the validator
 

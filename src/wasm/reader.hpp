@@ -268,7 +268,8 @@ WASMACRO_INLINE void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
     switch (in.op) {
     case Op::Block:
     case Op::Loop:
-    case Op::If: {
+    case Op::If:
+    case Op::Try: {
         size_t at = r.pos();
         int64_t v = r.s33();
         if (v == -64) { // 0x40
@@ -295,6 +296,10 @@ WASMACRO_INLINE void read_instr(Reader& r, Instr& in, const InstrContext& ctx) {
     }
     case Op::Br:
     case Op::BrIf:
+    case Op::Catch:
+    case Op::Throw:
+    case Op::Rethrow:
+    case Op::Delegate:
     case Op::Call:
     case Op::ReturnCall:
     case Op::LocalGet:

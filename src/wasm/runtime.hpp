@@ -12,6 +12,27 @@
 
 namespace wasmacro::wasm {
 
+/// A try block of a function's slot code (the exception-handling proposal's
+/// first form): where an exception raised by the code in [start, end), the
+/// try body's, is caught. Regions nest as the blocks do.
+struct TryRegion {
+    uint32_t start = 0, end = 0; ///< offsets in SlotCode::code
+    /// The region an exception goes on to when no clause here takes it: the
+    /// enclosing try body's, a delegate's target, or -1 for the caller.
+    int32_t outer = -1;
+    /// Where a caught exception is kept while its clause runs, for rethrow:
+    /// the tag (a Tag*), then the values it carries.
+    uint32_t exception_slot = 0;
+    /// Where a catch clause finds the values it receives (the slot of the
+    /// try block's stack height).
+    uint32_t values_slot = 0;
+    struct Clause {
+        const struct Tag* tag = nullptr; ///< null for catch_all
+        uint32_t handler = 0;            ///< offset of the clause's code
+    };
+    std::vector<Clause> clauses; ///< none for a delegate
+};
+
 /// A function's translated code (see slot_code.hpp for the format).
 struct SlotCode {
     std::vector<uint8_t> code;
@@ -21,6 +42,14 @@ struct SlotCode {
     std::vector<IOp> kinds;
     uint32_t num_locals = 0; ///< parameters plus declared locals
     uint32_t frame_size = 0; ///< slots used: locals, operand stack, results
+    /// Innermost last among those that contain a given offset: the order of
+    /// their `try` instructions.
+    std::vector<TryRegion> try_regions;
+};
+
+/// An exception tag: its identity is the object's address.
+struct Tag {
+    const FuncType* type = nullptr;
 };
 
 struct Function {
@@ -107,6 +136,7 @@ struct Instance::Impl {
     std::vector<Table*> tables;
     std::vector<Memory*> memories;
     std::vector<Global*> globals;
+    std::vector<Tag*> tags;
     std::vector<uint32_t> type_ids; ///< canonical id of each of the module's types
     /// Element segments as evaluated references; emptied by elem.drop.
     std::vector<std::vector<uint64_t>> elements;
@@ -201,6 +231,13 @@ struct Store::Impl {
     std::vector<std::unique_ptr<Memory>> memories;
     std::vector<std::unique_ptr<Table>> tables;
     std::vector<std::unique_ptr<Global>> globals;
+    std::vector<std::unique_ptr<Tag>> tags;
+    /// Set by a module that uses exception handling, which only the
+    /// interpreter implements: the store then interprets every call.
+    bool interpret_only = false;
+    /// The values of the exception being thrown, while the interpreter
+    /// looks for its handler.
+    std::vector<uint64_t> exception_values;
     std::vector<std::unique_ptr<Instance>> instances;
     std::vector<FuncType> canonical_types;
 

@@ -27,6 +27,8 @@ namespace wasmacro::wasm {
 //   Tail calls (ReturnCall, ReturnCallIndirect): the arguments are in slots
 //   from base; they move to slot 0 and the callee runs in the caller's
 //   frame, at the caller's depth.
+//   Throw and Rethrow raise an exception: the interpreter finds its
+//   handler in the TryRegions of the functions on the stack (runtime.hpp).
 //   The shadow-stack pointer's updates are fused (an i32 global; i32.sub by a
 //   constant becomes an add of its negation): GlobalAddI for global.get +
 //   i32.add; GlobalBumpI, the same that also writes the sum back to the
@@ -80,7 +82,9 @@ namespace wasmacro::wasm {
     X(TableInit, TableInit, false)                                                                 \
     X(ElemDrop, SegmentDrop, false)                                                                \
     X(RefIsNull, RefIsNull, false)                                                                 \
-    X(Fuel, Fuel, false)
+    X(Fuel, Fuel, false)                                                                           \
+    X(Throw, Throw, false)                                                                         \
+    X(Rethrow, Rethrow, false)
 
 // Integer comparisons that fuse with a following br_if / if into one
 // compare-and-branch (BrIf_<op> a b rel, BrIfI_<op> a imm64 rel), with the

@@ -37,7 +37,7 @@ struct Fixup {
 };
 
 struct Control {
-    enum class Kind : uint8_t { Function, Block, Loop, If };
+    enum class Kind : uint8_t { Function, Block, Loop, If, Try };
     Kind kind;
     uint32_t height; ///< operand stack height below the block's parameters
     uint32_t params;
@@ -46,6 +46,9 @@ struct Control {
     std::vector<Fixup> end_fixups;
     Fixup else_fixup{no_position, no_position};
     bool unreachable = false;
+    // A try block: its TryRegion, and whether its catch clauses have begun.
+    int32_t region = -1;
+    bool in_catch = false;
 
     uint32_t label_arity() const { return kind == Kind::Loop ? params : results; }
 };
@@ -311,6 +314,20 @@ private:
     void skip_unreachable(detail::Reader& reader);
     void end_block();
 
+    // --- exception handling ---
+    /// The deepest nesting of try blocks in the body, which decides how many
+    /// slots the caught exceptions take.
+    uint32_t max_try_depth() const;
+    /// The region of the innermost try block, at `depth` or outside it, that
+    /// is still in its body: where an exception raised there goes; -1 for
+    /// the caller.
+    int32_t handling_region(uint32_t depth) const;
+    void begin_try(const detail::BlockType& block);
+    /// Ends the try body or catch clause before a `catch` or `catch_all`
+    /// (`tag` null) and starts the clause.
+    void begin_catch(const Tag* tag);
+    void delegate(uint32_t depth);
+
     // --- instructions ---
     void compile_unary(Op op);
     void compile_binary(Op op);
@@ -349,6 +366,12 @@ private:
     Accumulator global_add_; ///< the last GlobalAddI emitted, which a global.set may absorb
     uint32_t num_locals_ = 0;
     uint32_t max_height_ = 0;
+    std::vector<TryRegion> try_regions_;
+    /// A try block at nesting level k keeps its caught exception in the
+    /// slots from exception_slots_ + k * exception_slots_per_try_ (after
+    /// the declared locals): the tag, then the values of the largest tag.
+    uint32_t exception_slots_ = 0;
+    uint32_t exception_slots_per_try_ = 0;
 };
 
 void Translator::block_arity(const detail::BlockType& block, uint32_t& params,
@@ -466,14 +489,18 @@ void Translator::skip_unreachable(detail::Reader& reader) {
         switch (in.op) {
         case Op::Block:
         case Op::Loop:
-        case Op::If: ++depth; break;
+        case Op::If:
+        case Op::Try: ++depth; break;
         case Op::Else:
+        case Op::Catch:
+        case Op::CatchAll:
+        case Op::Delegate:
         case Op::End:
             if (depth == 0) {
                 reader.seek(in.offset);
                 return;
             }
-            if (in.op == Op::End) --depth;
+            if (in.op == Op::End || in.op == Op::Delegate) --depth;
             break;
         default: break;
         }
@@ -490,6 +517,90 @@ void Translator::end_block() {
     stack_.resize(block.height);
     for (uint32_t i = 0; i < block.results; ++i) push_slot();
     controls_.pop_back();
+}
+
+uint32_t Translator::max_try_depth() const {
+    const Code& body = *function_.code;
+    detail::Reader reader(module_.bytes.data(), body.body_offset, body.body_end, "code");
+    std::vector<bool> is_try{false};
+    uint32_t depth = 0, deepest = 0;
+    while (!is_try.empty()) {
+        detail::Instr in;
+        detail::read_instr(reader, in, {});
+        switch (in.op) {
+        case Op::Block:
+        case Op::Loop:
+        case Op::If: is_try.push_back(false); break;
+        case Op::Try:
+            is_try.push_back(true);
+            deepest = std::max(deepest, ++depth);
+            break;
+        case Op::End:
+        case Op::Delegate:
+            if (is_try.back()) --depth;
+            is_try.pop_back();
+            break;
+        default: break;
+        }
+    }
+    return deepest;
+}
+
+int32_t Translator::handling_region(uint32_t depth) const {
+    for (size_t i = controls_.size() - depth; i-- > 0;) {
+        const Control& outer = controls_[i];
+        if (outer.kind == Control::Kind::Try && !outer.in_catch) return outer.region;
+    }
+    return -1;
+}
+
+void Translator::begin_try(const detail::BlockType& block) {
+    uint32_t params, results;
+    block_arity(block, params, results);
+    materialize_all();
+    label_here();
+    uint32_t level = 0;
+    for (const Control& outer : controls_)
+        if (outer.kind == Control::Kind::Try) ++level;
+    TryRegion region;
+    region.start = static_cast<uint32_t>(code_.size());
+    region.outer = handling_region(0);
+    region.exception_slot = exception_slots_ + level * exception_slots_per_try_;
+    region.values_slot = slot(height() - params);
+    try_regions_.push_back(std::move(region));
+    Control control{Control::Kind::Try, height() - params, params, results, 0, {}};
+    control.region = static_cast<int32_t>(try_regions_.size() - 1);
+    controls_.push_back(std::move(control));
+}
+
+void Translator::begin_catch(const Tag* tag) {
+    Control& block = controls_.back();
+    if (!block.unreachable) {
+        materialize_all();
+        size_t start = emit(IOp::Br, slot::Br{.rel = 0});
+        block.end_fixups.push_back({start, start + WASMACRO_SLOT_FIELD_OFFSET(Br, rel)});
+    }
+    TryRegion& region = try_regions_[block.region];
+    if (!block.in_catch) region.end = static_cast<uint32_t>(code_.size());
+    block.in_catch = true;
+    // The interpreter enters a clause with the stack below the block in
+    // place and the tag's values in the slots above it.
+    label_here();
+    region.clauses.push_back({tag, static_cast<uint32_t>(code_.size())});
+    block.unreachable = false;
+    stack_.resize(block.height);
+    if (tag)
+        for (size_t i = 0; i < tag->type->params.size(); ++i) push_slot();
+}
+
+void Translator::delegate(uint32_t depth) {
+    Control& block = controls_.back();
+    if (!block.unreachable) materialize_all();
+    TryRegion& region = try_regions_[block.region];
+    region.end = static_cast<uint32_t>(code_.size());
+    // The label is counted from outside the try block.
+    region.outer = handling_region(depth + 1);
+    end_block();
 }
 
 void Translator::compile_unary(Op op) {
@@ -643,6 +754,14 @@ std::unique_ptr<SlotCode> Translator::translate() {
     const FuncType& type = *function_.type;
     const Code& body = *function_.code;
     num_locals_ = static_cast<uint32_t>(type.params.size() + body.locals.size());
+    if (module_.features & FeatureExceptions) {
+        size_t largest = 0;
+        for (uint32_t tag_type : module_.all_tags)
+            largest = std::max(largest, module_.types[tag_type].params.size());
+        exception_slots_ = num_locals_;
+        exception_slots_per_try_ = static_cast<uint32_t>(1 + largest);
+        num_locals_ += max_try_depth() * exception_slots_per_try_;
+    }
     controls_.push_back({Control::Kind::Function, 0, 0, function_.num_results, 0, {}});
 
     // The validator has accepted the body, so reading it cannot fail.
@@ -702,8 +821,29 @@ std::unique_ptr<SlotCode> Translator::translate() {
                 if (!controls_.back().unreachable) emit_return();
                 controls_.pop_back();
             } else {
+                Control& block = controls_.back();
+                if (block.kind == Control::Kind::Try && !block.in_catch)
+                    try_regions_[block.region].end = static_cast<uint32_t>(code_.size());
                 end_block();
             }
+            break;
+        case Op::Try: begin_try(in.block); break;
+        case Op::Catch: begin_catch(instance_.tags[in.a]); break;
+        case Op::CatchAll: begin_catch(nullptr); break;
+        case Op::Delegate: delegate(in.a); break;
+        case Op::Throw: {
+            auto count = static_cast<uint32_t>(instance_.tags[in.a]->type->params.size());
+            uint32_t base_height = height() - count;
+            materialize_from(base_height);
+            emit(IOp::Throw, slot::Throw{.tag = in.a, .base = slot(base_height)});
+            stack_.resize(base_height);
+            controls_.back().unreachable = true;
+            break;
+        }
+        case Op::Rethrow:
+            emit(IOp::Rethrow,
+                 slot::Rethrow{.exception = try_regions_[label(in.a).region].exception_slot});
+            controls_.back().unreachable = true;
             break;
         case Op::Br:
             emit_branch(label(in.a));
@@ -999,6 +1139,12 @@ std::unique_ptr<SlotCode> Translator::translate() {
 
     auto compiled = std::make_unique<SlotCode>();
     if (uint64_t units = entry_fuel(code_.size())) {
+        for (TryRegion& region : try_regions_) {
+            region.start += static_cast<uint32_t>(slot::fixed_size<slot::Fuel>);
+            region.end += static_cast<uint32_t>(slot::fixed_size<slot::Fuel>);
+            for (TryRegion::Clause& clause : region.clauses)
+                clause.handler += static_cast<uint32_t>(slot::fixed_size<slot::Fuel>);
+        }
         // Branches are relative, so the code moves down unchanged.
         std::vector<uint8_t> translated = std::move(code_);
         std::vector<IOp> kinds = std::move(kinds_);
@@ -1013,6 +1159,7 @@ std::unique_ptr<SlotCode> Translator::translate() {
     compiled->kinds = std::move(kinds_);
     compiled->num_locals = num_locals_;
     compiled->frame_size = std::max(num_locals_ + max_height_, function_.num_results);
+    compiled->try_regions = std::move(try_regions_);
     return compiled;
 }
 

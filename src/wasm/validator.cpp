@@ -45,7 +45,9 @@ std::string_view slot_name(Slot s) {
 }
 
 struct Frame {
-    Op kind; ///< Block (also the function's own frame), Loop, If or Else
+    /// Block (also the function's own frame), Loop, If, Else, Try, Catch or
+    /// CatchAll (a try block in a catch clause)
+    Op kind;
     bool unreachable;
     uint32_t height;
     const ValType* params;
@@ -75,6 +77,17 @@ private:
     void check_limits(const SizeLimits& limits, bool memory, const std::string& where);
     ValType const_type(const ConstExpr& e, const std::string& where);
     void check_const(const ConstExpr& e, ValType expected, const std::string& where);
+    /// A tag's type: a function type with no results (its parameters are
+    /// what an exception of the tag carries).
+    void check_tag_type(uint32_t type_index, const std::string& where) {
+        if (type_index >= m_.types.size())
+            invalid(fmt::format("unknown type {} (in {})", type_index, where));
+        if (!m_.types[type_index].results.empty())
+            invalid(fmt::format("non-empty tag result type {} (in {})",
+                                to_string(m_.types[type_index]), where));
+        note_types(m_.types[type_index]);
+        features_ |= FeatureExceptions;
+    }
     [[noreturn]] void invalid(std::string message) { throw ValidationError(std::move(message)); }
 
     // Code.
@@ -192,6 +205,19 @@ private:
         // data.drop require, since the data section comes after the code (3.4.10).
         if (index >= (m_.data_count ? *m_.data_count : m_.data.size()))
             fail(fmt::format("unknown data segment {}", index));
+    }
+    /// The parameters of tag `index`, which an exception of it carries.
+    const FuncType& tag(uint32_t index) {
+        if (index >= m_.all_tags.size()) fail(fmt::format("unknown tag {}", index));
+        return m_.types[m_.all_tags[index]];
+    }
+    /// Ends the current block's part (then branch, try body, catch clause):
+    /// its results must be what is left on the stack.
+    void end_part(std::string_view part) {
+        const Frame& f = ctrls_.back();
+        pop_all(f.results, f.num_results);
+        if (vals_.size() != f.height)
+            fail(fmt::format("type mismatch: values left on the stack at the end of the {}", part));
     }
     const FuncType& type(uint32_t index) {
         if (index >= m_.types.size()) fail(fmt::format("unknown type {}", index));
@@ -327,8 +353,11 @@ void Validator::run() {
             if (im.global.is_mutable) features_ |= FeatureMutableGlobals;
             if (is_reference(im.global.type)) features_ |= FeatureReferenceTypes;
             break;
+        case ExternKind::Tag: check_tag_type(im.func_type, where); break;
         }
     }
+    for (size_t i = 0; i < m_.tags.size(); ++i)
+        check_tag_type(m_.tags[i], fmt::format("tag {}", m_.imported_tags + i));
     for (size_t i = 0; i < m_.functions.size(); ++i) {
         if (m_.functions[i] >= m_.types.size())
             invalid(fmt::format("unknown type {} (in function {})", m_.functions[i],
@@ -423,6 +452,7 @@ void Validator::run() {
         case ExternKind::Table: count = m_.all_tables.size(); break;
         case ExternKind::Memory: count = m_.all_memories.size(); break;
         case ExternKind::Global: count = m_.all_globals.size(); break;
+        case ExternKind::Tag: count = m_.all_tags.size(); break;
         }
         if (ex.index >= count)
             invalid(fmt::format("unknown {} {} (in {})", name(ex.kind), ex.index, where));
@@ -472,11 +502,23 @@ void Validator::check_encoding(uint32_t def_index) const {
         switch (in.op) {
         case Op::Block:
         case Op::Loop:
-        case Op::If: kinds.push_back(in.op); break;
+        case Op::If:
+        case Op::Try: kinds.push_back(in.op); break;
         case Op::Else:
             if (kinds.back() != Op::If) r.fail(in.offset, "END opcode expected (else without if)");
             kinds.back() = Op::Else;
             break;
+        case Op::Catch:
+        case Op::CatchAll:
+            if (kinds.back() != Op::Try && kinds.back() != Op::Catch)
+                r.fail(in.offset,
+                       fmt::format("END opcode expected ({} without try)", info(in.op).text));
+            kinds.back() = in.op;
+            break;
+        case Op::Delegate:
+            if (kinds.back() != Op::Try)
+                r.fail(in.offset, "END opcode expected (delegate without try)");
+            [[fallthrough]];
         case Op::End:
             kinds.pop_back();
             if (kinds.empty()) {
@@ -564,7 +606,9 @@ void Validator::check_body(uint32_t def_index) {
         case Op::Nop: break;
         case Op::Block:
         case Op::Loop:
-        case Op::If: {
+        case Op::If:
+        case Op::Try: {
+            if (in.op == Op::Try) features_ |= FeatureExceptions;
             Frame f;
             f.kind = in.op;
             f.unreachable = false;
@@ -583,19 +627,58 @@ void Validator::check_body(uint32_t def_index) {
                                   fmt::format("END opcode expected (else without if, in "
                                               "function {})",
                                               func_index_));
-            pop_all(f.results, f.num_results);
-            if (vals_.size() != f.height)
-                fail("type mismatch: values left on the stack at the end of the then branch");
+            end_part("then branch");
             f.kind = Op::Else;
             f.unreachable = false;
             push_all(f.params, f.num_params);
             break;
         }
+        case Op::Catch:
+        case Op::CatchAll: {
+            Frame& f = ctrls_.back();
+            if (f.kind != Op::Try && f.kind != Op::Catch)
+                throw DecodeError("code", in.offset,
+                                  fmt::format("END opcode expected ({} without try, in function "
+                                              "{})",
+                                              info(in.op).text, func_index_));
+            end_part(f.kind == Op::Try ? "try body" : "catch clause");
+            f.kind = in.op;
+            f.unreachable = false;
+            if (in.op == Op::Catch) {
+                const FuncType& t = tag(in.a);
+                push_all(t.params.data(), static_cast<uint32_t>(t.params.size()));
+            }
+            break;
+        }
+        case Op::Delegate: {
+            Frame f = ctrls_.back();
+            if (f.kind != Op::Try)
+                throw DecodeError("code", in.offset,
+                                  fmt::format("END opcode expected (delegate without try, in "
+                                              "function {})",
+                                              func_index_));
+            end_part("try body");
+            ctrls_.pop_back();
+            label(in.a); // counted from outside the try
+            push_all(f.results, f.num_results);
+            break;
+        }
+        case Op::Throw: {
+            const FuncType& t = tag(in.a);
+            pop_all(t.params.data(), static_cast<uint32_t>(t.params.size()));
+            set_unreachable();
+            break;
+        }
+        case Op::Rethrow: {
+            Op kind = label(in.a).kind;
+            if (kind != Op::Catch && kind != Op::CatchAll)
+                fail(fmt::format("invalid rethrow label {}: not a catch clause", in.a));
+            set_unreachable();
+            break;
+        }
         case Op::End: {
             Frame f = ctrls_.back();
-            pop_all(f.results, f.num_results);
-            if (vals_.size() != f.height)
-                fail("type mismatch: values left on the stack at the end of the block");
+            end_part("block");
             // 3.3.8.5: `if` without `else` has an empty else branch, which
             // must turn the block's parameters into its results.
             if (f.kind == Op::If && !std::equal(f.params, f.params + f.num_params, f.results,

@@ -593,6 +593,10 @@ private:
             a_.mov(true, slot(in.dst), RAX);
             return;
         }
+        case IOp::Throw:
+        case IOp::Rethrow:
+            // A store with such a module interprets (Store::Impl::interpret_only).
+            throw Error("internal error: exception handling is not compiled");
         default: return rare(ip, size);
         }
     }

@@ -252,13 +252,6 @@ TEST(Decoder, LaterProposalsAreNamed) {
     EXPECT_EQ(decode_error(module({section(5, {0x01, 0x03, 0x01, 0x02})})),
               "malformed module: integer too large: limits flag 0x02 (shared memory, threads) is "
               "not supported (in memory section at offset 0xb)");
-    // An exception tag import and the tag section.
-    Bytes tag_import = concat({{0x01}, name_bytes("m"), name_bytes("t"), {0x04, 0x00, 0x00}});
-    EXPECT_EQ(decode_error(module({section(2, tag_import)})),
-              "malformed module: malformed import kind 4 (exception tags are not supported) (in "
-              "import section at offset 0xf)");
-    EXPECT_NE(decode_error(module({section(13, {0x00})})).find("malformed section id 13"),
-              std::string::npos);
     // (type (struct)): garbage collection.
     EXPECT_EQ(decode_error(module({section(1, {0x01, 0x5F, 0x00})})),
               "malformed module: malformed function type 0x5f (garbage collection types are not "
@@ -271,4 +264,23 @@ TEST(Decoder, ReadsAcrossASectionEndLikeTheReferenceDecoder) {
     Bytes bytes =
         module({type_void, {0x03, 0x03, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, empty_body});
     EXPECT_NE(decode_error(bytes).find("integer representation too long"), std::string::npos);
+}
+
+TEST(Decoder, Tags) {
+    // (type (func (param i32))) (import "m" "t" (tag (type 0))) (tag (type 0))
+    Bytes types = section(1, {0x01, 0x60, 0x01, 0x7F, 0x00});
+    Bytes tag_import = concat({{0x01}, name_bytes("m"), name_bytes("t"), {0x04, 0x00, 0x00}});
+    Module m =
+        decode_module(module({types, section(2, tag_import), section(13, {0x01, 0x00, 0x00})}));
+    ASSERT_EQ(m.imports.size(), 1u);
+    EXPECT_EQ(m.imports[0].kind, ExternKind::Tag);
+    EXPECT_EQ(m.imported_tags, 1u);
+    EXPECT_EQ(m.tags, std::vector<uint32_t>{0});
+    EXPECT_EQ(m.all_tags.size(), 2u);
+    EXPECT_EQ(decode_error(module({types, section(13, {0x01, 0x01, 0x00})})),
+              "malformed module: malformed tag attribute (in tag section at offset 0x12)");
+    // Tags come after memories and before globals.
+    EXPECT_NE(decode_error(module({types, section(13, {0x00}), section(5, {0x00})}))
+                  .find("memory section out of order"),
+              std::string::npos);
 }

@@ -260,3 +260,42 @@ TEST(Validator, MultiValueBlocks) {
     EXPECT_TRUE(contains(check(module({types, one_func, code({0x41, 0x01, 0x02, 0x07, 0x0B})})),
                          "unknown type 7"));
 }
+
+TEST(Validator, ExceptionHandling) {
+    // (type (func)) (type (func (param i32))) (func (type 0)) (tag (type 1))
+    const Bytes types = section(1, {0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7F, 0x00});
+    const Bytes tag_i32 = section(13, {0x01, 0x00, 0x01});
+    auto body = [&](Bytes instructions) {
+        return check(module({types, one_func, tag_i32, code(std::move(instructions))}));
+    };
+    // try (throw 0 (i32.const 1)) catch 0 drop end
+    uint32_t features = 0;
+    EXPECT_EQ(check(module({types, one_func, tag_i32,
+                            code({0x06, 0x40, 0x41, 0x01, 0x08, 0x00, 0x07, 0x00, 0x1A, 0x0B})}),
+                    &features),
+              "valid");
+    EXPECT_TRUE(features & FeatureExceptions);
+    // try (delegate 0): to the function's label, the caller.
+    EXPECT_EQ(body({0x06, 0x40, 0x18, 0x00}), "valid");
+    // try catch_all (rethrow 0) end
+    EXPECT_EQ(body({0x06, 0x40, 0x19, 0x09, 0x00, 0x0B}), "valid");
+
+    EXPECT_TRUE(contains(body({0x02, 0x40, 0x07, 0x00, 0x0B}), "catch without try"));
+    EXPECT_TRUE(contains(body({0x06, 0x40, 0x19, 0x07, 0x00, 0x0B}), "catch without try"));
+    EXPECT_TRUE(contains(body({0x06, 0x40, 0x19, 0x18, 0x00}), "delegate without try"));
+    EXPECT_TRUE(contains(body({0x06, 0x40, 0x09, 0x00, 0x0B}),
+                         "invalid rethrow label 0: not a catch clause"));
+    EXPECT_TRUE(contains(body({0x06, 0x40, 0x18, 0x01}), "unknown label 1"));
+    EXPECT_TRUE(contains(body({0x41, 0x01, 0x08, 0x05}), "unknown tag 5"));
+    EXPECT_TRUE(contains(body({0x08, 0x00}), "type mismatch: throw"));
+    // The values a catch receives are the tag's: an i32, not an i64.
+    EXPECT_TRUE(contains(body({0x06, 0x40, 0x07, 0x00, 0x50, 0x1A, 0x0B}),
+                         "type mismatch: i64.eqz expected i64 but found i32"));
+    // Exception handling's later form, with exnref: try_table.
+    EXPECT_TRUE(contains(check(module({type_void, one_func, code({0x1F, 0x40, 0x00, 0x0B})})),
+                         "illegal opcode 0x1f (exception handling with exnref"));
+    // A tag's type has no results.
+    const Bytes result_type = section(1, {0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7F});
+    EXPECT_TRUE(contains(check(module({result_type, one_func, tag_i32, code({})})),
+                         "non-empty tag result type () -> (i32) (in tag 0)"));
+}
