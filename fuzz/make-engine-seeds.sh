@@ -4,7 +4,8 @@
 # wast2json), modules that wasm-opt -ttf makes from random bytes (seeded, so
 # the corpus is the same every time), and
 # WASI-importing modules: the wasm32-wasi fixture macro, and per preview 1
-# function small modules that call it with in-bounds, edge and wild pointers.
+# function small modules that call it with in-bounds, edge and wild pointers;
+# and a module that uses exception handling.
 set -euo pipefail
 suite=$1
 out=$2
@@ -87,4 +88,7 @@ for n in 0 1 64 65536 1048576 4294967295; do
 WAT
   wat2wasm --enable-all "$work/bulk-$n.wat" -o "$out/bulk-$n.wasm"
 done
+# Exception handling: the engine's own test module (tags, try, catch,
+# catch_all, throw, rethrow, delegate).
+wat2wasm --enable-exceptions "$root/tests/unit/exceptions/exceptions.wat" -o "$out/exceptions.wasm"
 touch "$out/.done"
