@@ -33,7 +33,10 @@ file(READ ${WASMACRO_WASI_SYSROOT}/include/wasm32-wasi/c++/v1/__config_site conf
 string(REPLACE "#define _LIBCPP_HAS_NO_FILESYSTEM" "/* filesystem: see cmake/wasm32-wasip1.cmake */"
        config_site "${config_site}")
 file(WRITE ${libcxx_config}/__config_site "${config_site}")
-set(CMAKE_CXX_FLAGS_INIT "${wasi_flags} -D_LIBCPP_DISABLE_EXTERN_TEMPLATE -isystem ${libcxx_config} -isystem ${WASMACRO_WASI_SYSROOT}/include/wasm32-wasi/c++/v1")
+# -fwasm-exceptions: C++ exceptions as the legacy exception-handling proposal
+# (try/catch/rethrow/delegate, which node 20 runs), with our own runtime for
+# them, src/wasi/exceptions.cpp, since Debian's wasm32 libc++abi has none.
+set(CMAKE_CXX_FLAGS_INIT "${wasi_flags} -fwasm-exceptions -D_LIBCPP_DISABLE_EXTERN_TEMPLATE -isystem ${libcxx_config} -isystem ${WASMACRO_WASI_SYSROOT}/include/wasm32-wasi/c++/v1")
 # 8 MiB of stack (wasm-ld's default is 64 KiB; the lexer and printer recurse
 # into nested groups as the native build does on its 8 MiB main stack).
 # 512 MiB of memory from the start: node 20's V8 can crash (a fatal

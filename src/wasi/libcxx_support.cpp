@@ -22,7 +22,7 @@ _LIBCPP_BEGIN_NAMESPACE_FILESYSTEM
 namespace {
 
 /// Reports errno `error` for `operation` on `p`: in `ec` if given, else by
-/// throwing (which on this target ends the program with the message).
+/// throwing.
 void fail(error_code* ec, int error, const char* operation, const path& p) {
     error_code code(error, generic_category());
     if (ec) {
