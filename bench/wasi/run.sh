@@ -3,9 +3,12 @@
 # Serialize and Deserialize on ENTRIES (default 20) entries of the macro
 # corpus, one `wasmacro call` process per expansion, run four ways in
 # alternation, RUNS (default 3) rounds:
-#   native         build/release's command (the compiling tier)
+#   native         build/release's command (its default tier, adaptive)
 #   native-interp  the same with --interpreter
-#   node           build/wasi/wasmacro.wasm under node 20 (scripts/wasi-run.mjs)
+#   node           build/wasi/wasmacro.wasm under node 20 (scripts/wasi-run.mjs),
+#                  without NODE_EXTRA_CA_CERTS: where a machine sets it, every
+#                  node process parses that CA bundle first (some 40 ms here),
+#                  which a WASI command that opens no connection never needs
 #   self           build/wasi/wasmacro.wasm under build/release's `run --wasi`
 #                  (our interpreter, compiled to wasm, run by our engine)
 # Prints the median time of one expansion for each (wall and CPU) and the
@@ -42,7 +45,7 @@ expand() {
   case $1 in
   native) "$native" call "$fixture" "$3" <"$4" ;;
   native-interp) WASMACRO_TIER=interpreter "$native" call "$fixture" "$3" <"$4" ;;
-  node) node "$root/scripts/wasi-run.mjs" "$wasm" call "$fixture" "$3" <"$4" ;;
+  node) env -u NODE_EXTRA_CA_CERTS node "$root/scripts/wasi-run.mjs" "$wasm" call "$fixture" "$3" <"$4" ;;
   self) "$native" run --wasi "$wasm" --dir . -- call "$fixture" "$3" <"$4" ;;
   esac
 }
