@@ -208,7 +208,8 @@ void delete_exception(_Unwind_Reason_Code, _Unwind_Exception* unwind) {
 constexpr uint8_t kOmit = 0xff, kAbsPtr = 0x00, kULeb128 = 0x01, kUData2 = 0x02, kUData4 = 0x03,
                   kUData8 = 0x04, kSLeb128 = 0x09, kSData2 = 0x0a, kSData4 = 0x0b, kSData8 = 0x0c;
 
-uintptr_t read_uleb(const uint8_t*& p) {
+/// A LEB128 at p, moving past it; sign-extended if `is_signed`.
+uintptr_t read_leb(const uint8_t*& p, bool is_signed) {
     uintptr_t value = 0;
     unsigned shift = 0;
     uint8_t byte;
@@ -217,20 +218,14 @@ uintptr_t read_uleb(const uint8_t*& p) {
         if (shift < 8 * sizeof value) value |= uintptr_t(byte & 0x7f) << shift;
         shift += 7;
     } while (byte & 0x80);
+    if (is_signed && shift < 8 * sizeof value && (byte & 0x40)) value |= ~uintptr_t(0) << shift;
     return value;
 }
-
+uintptr_t read_uleb(const uint8_t*& p) {
+    return read_leb(p, false);
+}
 intptr_t read_sleb(const uint8_t*& p) {
-    uintptr_t value = 0;
-    unsigned shift = 0;
-    uint8_t byte;
-    do {
-        byte = *p++;
-        if (shift < 8 * sizeof value) value |= uintptr_t(byte & 0x7f) << shift;
-        shift += 7;
-    } while (byte & 0x80);
-    if (shift < 8 * sizeof value && (byte & 0x40)) value |= ~uintptr_t(0) << shift;
-    return static_cast<intptr_t>(value);
+    return static_cast<intptr_t>(read_leb(p, true));
 }
 
 template <class T>

@@ -95,6 +95,13 @@ private:
     void check_encoding(uint32_t def_index) const;
     [[noreturn]] void missing_end(uint32_t def_index) const;
     [[noreturn]] void fail(std::string_view what);
+    /// An else, catch or delegate outside the block it belongs to: the
+    /// binary is malformed, as the reference decoder reads it.
+    [[noreturn]] void misplaced(size_t offset, std::string_view what) const {
+        throw DecodeError(
+            "code", offset,
+            fmt::format("END opcode expected ({}, in function {})", what, func_index_));
+    }
     [[noreturn]] void mismatch(ValType expected, Slot found, bool empty);
 
     void push(Slot t) { vals_.push_back(t); }
@@ -622,11 +629,7 @@ void Validator::check_body(uint32_t def_index) {
         }
         case Op::Else: {
             Frame& f = ctrls_.back();
-            if (f.kind != Op::If)
-                throw DecodeError("code", in.offset,
-                                  fmt::format("END opcode expected (else without if, in "
-                                              "function {})",
-                                              func_index_));
+            if (f.kind != Op::If) misplaced(in.offset, "else without if");
             end_part("then branch");
             f.kind = Op::Else;
             f.unreachable = false;
@@ -637,10 +640,7 @@ void Validator::check_body(uint32_t def_index) {
         case Op::CatchAll: {
             Frame& f = ctrls_.back();
             if (f.kind != Op::Try && f.kind != Op::Catch)
-                throw DecodeError("code", in.offset,
-                                  fmt::format("END opcode expected ({} without try, in function "
-                                              "{})",
-                                              info(in.op).text, func_index_));
+                misplaced(in.offset, fmt::format("{} without try", info(in.op).text));
             end_part(f.kind == Op::Try ? "try body" : "catch clause");
             f.kind = in.op;
             f.unreachable = false;
@@ -652,11 +652,7 @@ void Validator::check_body(uint32_t def_index) {
         }
         case Op::Delegate: {
             Frame f = ctrls_.back();
-            if (f.kind != Op::Try)
-                throw DecodeError("code", in.offset,
-                                  fmt::format("END opcode expected (delegate without try, in "
-                                              "function {})",
-                                              func_index_));
+            if (f.kind != Op::Try) misplaced(in.offset, "delegate without try");
             end_part("try body");
             ctrls_.pop_back();
             label(in.a); // counted from outside the try
