@@ -531,9 +531,11 @@ HANDLER(Fuel) {
     ip += slot::fixed_size<slot::Fuel>;
     NEXT();
 }
-/// The innermost try region of `code` around `offset`, or -1.
-int32_t innermost_region(const SlotCode& code, uint32_t offset) {
+/// The innermost try region of `code` around `offset`, or -1, counting the
+/// regions it looked at in `examined`.
+int32_t innermost_region(const SlotCode& code, uint32_t offset, int64_t& examined) {
     for (size_t i = code.try_regions.size(); i-- > 0;) {
+        ++examined;
         const TryRegion& region = code.try_regions[i];
         if (region.start <= offset && offset < region.end) return static_cast<int32_t>(i);
     }
@@ -542,20 +544,25 @@ int32_t innermost_region(const SlotCode& code, uint32_t offset) {
 
 /// Finds the catch clause for an exception of `tag` (its values in
 /// ctx->exception_values) raised by the instruction at `at` of the current
-/// function, unwinding the frames that have none, a unit of fuel each; puts
-/// the exception and its values where the clause expects them and returns
-/// the clause's code, with ctx and `fp` those of its function. Null when no
-/// clause takes it: ctx is then the entry function's.
+/// function, unwinding the frames that have none; puts the exception and its
+/// values where the clause expects them and returns the clause's code, with
+/// ctx and `fp` those of its function. Null when no clause takes it (ctx is
+/// then the entry function's), or when the search used up the fuel: a unit
+/// a frame, and one per 16 regions and clauses looked at, so that a module
+/// with thousands of try blocks on a deep stack pays for its throws.
 [[gnu::noinline]] const uint8_t* unwind(Context* ctx, const uint8_t* at, uint64_t*& fp,
                                         const Tag* tag, int64_t& fuel) {
     const std::vector<uint64_t>& values = *ctx->exception_values;
     for (;;) {
         const SlotCode& code = *ctx->current->slot_code;
         auto offset = static_cast<uint32_t>(at - code.code.data());
-        for (int32_t index = innermost_region(code, offset); index >= 0;) {
+        int64_t examined = 0;
+        for (int32_t index = innermost_region(code, offset, examined); index >= 0;) {
             const TryRegion& region = code.try_regions[index];
             for (const TryRegion::Clause& clause : region.clauses) {
+                ++examined;
                 if (clause.tag && clause.tag != tag) continue;
+                fuel -= examined / 16;
                 fp[region.exception_slot] = reinterpret_cast<uintptr_t>(tag);
                 std::copy(values.begin(), values.end(), fp + region.exception_slot + 1);
                 if (clause.tag) std::copy(values.begin(), values.end(), fp + region.values_slot);
@@ -563,8 +570,8 @@ int32_t innermost_region(const SlotCode& code, uint32_t offset) {
             }
             index = region.outer;
         }
-        if (ctx->depth == 0) return nullptr;
-        --fuel;
+        fuel -= 1 + examined / 16;
+        if (ctx->depth == 0 || fuel < 0) return nullptr;
         const Store::Impl::Frame& frame = ctx->frames[--ctx->depth];
         at = frame.return_ip - 1; // within the call
         fp = frame.fp;
@@ -577,8 +584,8 @@ int32_t innermost_region(const SlotCode& code, uint32_t offset) {
     do {                                                                                           \
         --fuel;                                                                                    \
         ip = unwind(ctx, ip, fp, (tag_expr), fuel);                                                \
-        if (!ip) TRAP(UncaughtException);                                                          \
         if (fuel < 0) TRAP(FuelExhausted);                                                         \
+        if (!ip) TRAP(UncaughtException);                                                          \
         LOAD_MEMORY(ctx->memory);                                                                  \
         NEXT();                                                                                    \
     } while (0)

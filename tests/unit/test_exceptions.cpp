@@ -68,6 +68,11 @@ TEST_P(Exceptions, UnwindsFramesToTheCatcher) {
     uint64_t hundred = *store.last_call_fuel_used();
     call_i32("deep", {Value::i32(200)});
     EXPECT_EQ(*store.last_call_fuel_used() - hundred, 200u);
+    // A frame with 64 try blocks to look through costs 4 units more.
+    EXPECT_EQ(call_i32("deep_many_tries", {Value::i32(100)}), 1u);
+    hundred = *store.last_call_fuel_used();
+    call_i32("deep_many_tries", {Value::i32(200)});
+    EXPECT_EQ(*store.last_call_fuel_used() - hundred, 600u);
 }
 
 TEST_P(Exceptions, NestedTryRethrowAndDelegate) {

@@ -108,6 +108,24 @@
         (unreachable)))
     (local.get $sum))
 
+;; 64 try blocks that end before the call: an exception unwinding this
+  ;; frame looks at each, and pays a unit per 16.
+  (func $many_tries (param $depth i32)
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do)) (try (do))
+    (if (i32.eqz (local.get $depth)) (then (throw $e (i32.const 1))))
+    (call $many_tries (i32.sub (local.get $depth) (i32.const 1))))
+  (func (export "deep_many_tries") (param $depth i32) (result i32)
+    (try (result i32)
+      (do (call $many_tries (local.get $depth)) (i32.const 0))
+      (catch $e)))
+
   ;; No try catches it: the call ends with an uncaught-exception trap.
   (func (export "uncaught") (param i32) (call $throw_e (local.get 0)))
 
