@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the wasm macro fixtures from source (rust/fixtures, on the guest
-# proc-macro2 in rust/guest) with Debian's Rust toolchain, offline against
-# /usr/share/cargo/registry, and installs them as tests/fixtures/<name>.wasm
-# (and the demo as examples/demo/demo.wasm).
+# Builds the wasm macro fixtures with Debian's Rust toolchain, offline
+# against /usr/share/cargo/registry, and installs them as
+# tests/fixtures/<name>.wasm (and the demo as examples/demo/demo.wasm): our
+# own macros from source (rust/fixtures, on the guest proc-macro2 in
+# rust/guest), and the published serde_derive and thiserror-impl, unmodified
+# from the registry, by `wasmacro build`.
 #
 #   scripts/build-fixtures.sh           build, verify, smoke-test, install
 #   scripts/build-fixtures.sh --check   run the guest's native unit tests,
@@ -19,7 +21,8 @@
 # (rust/fixtures/smoke/smoke.mjs), checks the hostile macros fail as they
 # should, and compiles and runs the expansions natively (rustup's cargo,
 # offline). It needs the wasmacro binary: $WASMACRO, by default
-# build/release/src/driver/wasmacro (scripts/build.sh release).
+# build/release/src/driver/wasmacro (scripts/build.sh release), which also
+# builds the registry's macros.
 #
 # The cargo target dir is build/fixtures-target (override with
 # WASMACRO_FIXTURES_TARGET); CARGO_BUILD_JOBS defaults to 2.
@@ -53,21 +56,22 @@ out_dir=$target_dir/wasm32-unknown-unknown/release
 wasi_fixtures=(wasi)
 wasi_out_dir=$target_dir/wasm32-wasi/release
 
-# fixture name, cargo artifact, expected decls records (one a line, in order)
-# and the wasm exports besides memory and the two helpers.
+# fixture name, cargo artifact (or registry crate), expected decls records
+# (one a line, in order) and the wasm exports besides memory and the two
+# helpers.
 fixtures=(demo serde_derive thiserror example_macros hostile wasi many_tables)
-declare -A artifact records exports wat_source
+declare -A artifact records exports wat_source registry_crate
 artifact[demo]=fixture_demo
 records[demo]='derive:Demo:derive_demo
 edition:2021'
 exports[demo]='derive_demo'
-artifact[serde_derive]=fixture_serde_derive
+registry_crate[serde_derive]=serde_derive-1.0.152
 records[serde_derive]='derive:Serialize:derive_serialize:serde
 derive:Deserialize:derive_deserialize:serde
 edition:2015'
 exports[serde_derive]='derive_serialize derive_deserialize'
-artifact[thiserror]=fixture_thiserror
-records[thiserror]='derive:Error:derive_error:error,from,source,backtrace
+registry_crate[thiserror]=thiserror-impl-1.0.38
+records[thiserror]='derive:Error:derive_error:backtrace,error,from,source
 edition:2018'
 exports[thiserror]='derive_error'
 artifact[example_macros]=fixture_example_macros
@@ -134,10 +138,12 @@ expected
 ${records[$name]}"
 }
 
-# The smoke test needs the host; look for it before the long build, not after.
+# `wasmacro build` and the smoke test need the host; look for it before the
+# long build, not after.
 wasmacro=${WASMACRO:-build/release/src/driver/wasmacro}
 wasmacro_bin=$(command -v "$wasmacro") ||
-  fail "no wasmacro binary at $wasmacro (the smoke test expands the fixtures with it): run scripts/build.sh release first, or set WASMACRO"
+  fail "no wasmacro binary at $wasmacro (it builds two fixtures and smoke-tests them all): run scripts/build.sh release first, or set WASMACRO"
+wasmacro_bin=$(realpath "$wasmacro_bin")
 
 if ((check)); then
   echo "== guest unit tests (native)"
@@ -151,12 +157,21 @@ start=$SECONDS
   "${wasi_fixtures[@]/#/--exclude=fixture-}")
 (cd rust/fixtures && $cargo_wasm build --release --locked --offline \
   --target wasm32-wasi --target-dir "$target_dir" "${wasi_fixtures[@]/#/--package=fixture-}")
+# From rust/fixtures, whose .cargo/config.toml is the offline registry.
+for name in "${!registry_crate[@]}"; do
+  (cd rust/fixtures && env -u RUSTFLAGS CARGO=$cargo_wasm "$wasmacro_bin" build \
+    "/usr/share/cargo/registry/${registry_crate[$name]}" -o "$target_dir/$name.wasm" \
+    --target-dir "$target_dir/wasmacro-build" >"$target_dir/$name-build.log" 2>&1) ||
+    { cat "$target_dir/$name-build.log" >&2; fail "$name: wasmacro build failed"; }
+done
 echo "built in $((SECONDS - start)) s"
 
 staged=$target_dir/fixtures
 mkdir -p "$staged"
 for name in "${fixtures[@]}"; do
-  if [[ -n ${wat_source[$name]:-} ]]; then
+  if [[ -n ${registry_crate[$name]:-} ]]; then
+    wasm=$target_dir/$name.wasm
+  elif [[ -n ${wat_source[$name]:-} ]]; then
     wasm=$target_dir/$name.wasm
     wat2wasm "${wat_source[$name]}" -o "$target_dir/$name-plain.wasm"
     "$wasmacro_bin" annotate "$target_dir/$name-plain.wasm" -o "$wasm" \
