@@ -540,6 +540,66 @@ __attribute__((weak)) int __main_void() {
 
 } // extern "C"
 
+// Debian's libc++ compiles operator new without exceptions: out of memory,
+// it aborts, which would end the whole program (a compiler embedding
+// libwasmacro.a included). These replace its weak definitions, as the
+// standard allows, and throw std::bad_alloc as natively, which the engine
+// and the C API report as an error. Its operator delete (free) still
+// matches them.
+namespace {
+
+void* allocate(std::size_t size, std::size_t alignment) {
+    if (size == 0) size = 1;
+    for (;;) {
+        // aligned_alloc wants a multiple of the alignment.
+        void* memory = alignment <= kAlign
+                           ? std::malloc(size)
+                           : (size + alignment - 1 < size
+                                  ? nullptr
+                                  : std::aligned_alloc(alignment, (size + alignment - 1) /
+                                                                      alignment * alignment));
+        if (memory) return memory;
+        std::new_handler handler = std::get_new_handler();
+        if (!handler) throw std::bad_alloc();
+        handler();
+    }
+}
+
+void* allocate_or_null(std::size_t size, std::size_t alignment) noexcept {
+    try {
+        return allocate(size, alignment);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+} // namespace
+
+void* operator new(std::size_t size) {
+    return allocate(size, 1);
+}
+void* operator new[](std::size_t size) {
+    return allocate(size, 1);
+}
+void* operator new(std::size_t size, std::align_val_t alignment) {
+    return allocate(size, static_cast<std::size_t>(alignment));
+}
+void* operator new[](std::size_t size, std::align_val_t alignment) {
+    return allocate(size, static_cast<std::size_t>(alignment));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return allocate_or_null(size, 1);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return allocate_or_null(size, 1);
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+    return allocate_or_null(size, static_cast<std::size_t>(alignment));
+}
+void* operator new[](std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+    return allocate_or_null(size, static_cast<std::size_t>(alignment));
+}
+
 // cxa_noexception.cpp's helpers for the exception class, which nothing
 // calls: defined so that no symbol of that object is left for it to supply.
 namespace __cxxabiv1 {

@@ -137,8 +137,14 @@ struct Context {
         [[maybe_unused]] uint64_t acc, [[maybe_unused]] uint8_t *memory_base,                      \
         [[maybe_unused]] uint64_t memory_size, [[maybe_unused]] int64_t fuel,                      \
         [[maybe_unused]] Context *ctx
-typedef void(__attribute__((preserve_none)) * Handler)(WASMACRO_HANDLER_PARAMS);
-#define HANDLER(name) __attribute__((preserve_none)) void H_##name(WASMACRO_HANDLER_PARAMS)
+// (On wasm32 there are no registers to save: the convention does not exist.)
+#if defined(__x86_64__) || defined(__aarch64__)
+#define WASMACRO_PRESERVE_NONE __attribute__((preserve_none))
+#else
+#define WASMACRO_PRESERVE_NONE
+#endif
+typedef void(WASMACRO_PRESERVE_NONE* Handler)(WASMACRO_HANDLER_PARAMS);
+#define HANDLER(name) WASMACRO_PRESERVE_NONE void H_##name(WASMACRO_HANDLER_PARAMS)
 /// The handler at the start of the instruction at `ip`.
 Handler handler_at(const uint8_t* ip) {
     Handler handler;

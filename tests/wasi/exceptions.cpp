@@ -13,9 +13,11 @@
 // C API as an error instead of ending the program.
 #include "wasmacro.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -405,6 +407,18 @@ void from_the_library() {
     } catch (const std::out_of_range&) {
         check(true, "std::out_of_range from vector::at");
     }
+    // More than wasm32 can address: malloc fails, and operator new throws.
+    // The pointers escape, or the compiler may leave the allocations out.
+    volatile std::size_t huge = SIZE_MAX - 4096;
+    static char* volatile allocated;
+    try {
+        allocated = new char[huge];
+        check(false, "std::bad_alloc from operator new", "no throw");
+    } catch (const std::bad_alloc&) {
+        check(true, "std::bad_alloc from operator new");
+    }
+    allocated = new (std::nothrow) char[huge];
+    check(allocated == nullptr, "nothrow operator new gives null");
     Tag tag;
     Tag& ref = tag;
     try {
