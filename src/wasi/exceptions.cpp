@@ -548,17 +548,17 @@ __attribute__((weak)) int __main_void() {
 // matches them.
 namespace {
 
+void* try_allocate(std::size_t size, std::size_t alignment) {
+    if (alignment <= kAlign) return std::malloc(size);
+    // aligned_alloc wants a multiple of the alignment.
+    std::size_t rounded = (size + alignment - 1) / alignment * alignment;
+    return rounded < size ? nullptr : std::aligned_alloc(alignment, rounded);
+}
+
 void* allocate(std::size_t size, std::size_t alignment) {
     if (size == 0) size = 1;
     for (;;) {
-        // aligned_alloc wants a multiple of the alignment.
-        void* memory = alignment <= kAlign
-                           ? std::malloc(size)
-                           : (size + alignment - 1 < size
-                                  ? nullptr
-                                  : std::aligned_alloc(alignment, (size + alignment - 1) /
-                                                                      alignment * alignment));
-        if (memory) return memory;
+        if (void* memory = try_allocate(size, alignment)) return memory;
         std::new_handler handler = std::get_new_handler();
         if (!handler) throw std::bad_alloc();
         handler();

@@ -308,7 +308,7 @@ SandboxLimits& Store::limits() {
 }
 
 Tier Store::tier() const {
-    return impl_->jit && !impl_->interpret_only ? Tier::Compiler : Tier::Interpreter;
+    return impl_->jit ? Tier::Compiler : Tier::Interpreter;
 }
 
 bool Store::charge_host_bytes(uint64_t bytes) {
@@ -503,7 +503,13 @@ Instance& Store::instantiate_within_budget(std::shared_ptr<const Module> module_
         impl_->tags.push_back(std::make_unique<Tag>(Tag{&module.types[type]}));
         inst.tags.push_back(impl_->tags.back().get());
     }
-    if (module.features & FeatureExceptions) impl_->interpret_only = true;
+    // Only the interpreter implements exception handling: from now on the
+    // store interprets every call, and never compiles again (the code of
+    // functions compiled so far goes with the compiling tier).
+    if (module.features & FeatureExceptions) {
+        impl_->jit.reset();
+        impl_->adaptive = false;
+    }
     for (const GlobalDef& global : module.globals)
         inst.globals.push_back(
             create_global(global.type, {global.type.type, evaluate(global.init, inst)}));
@@ -573,8 +579,7 @@ void tier_up_after(Store::Impl& store, uint64_t fuel_used) {
 /// store's tier.
 ExecutionResult execute(Store::Impl& store, Function& function, uint64_t* args_and_results) {
     if (!function.is_host()) {
-        if (store.jit && !store.interpret_only)
-            return jit_execute(store, function, args_and_results);
+        if (store.jit) return jit_execute(store, function, args_and_results);
         return interpret(store, function, args_and_results);
     }
     ExecutionResult result;
@@ -635,8 +640,7 @@ void Store::call_raw(Function& function, std::span<const uint64_t> args,
     }
     store.last_call_fuel_used = initial_fuel(store.limits) - result.fuel_left;
     std::copy_n(slots, results.size(), results.begin());
-    if (store.adaptive && !store.jit && !store.interpret_only)
-        tier_up_after(store, *store.last_call_fuel_used);
+    if (store.adaptive && !store.jit) tier_up_after(store, *store.last_call_fuel_used);
 }
 
 std::optional<uint64_t> Store::last_call_fuel_used() const {

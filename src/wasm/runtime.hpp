@@ -232,9 +232,6 @@ struct Store::Impl {
     std::vector<std::unique_ptr<Table>> tables;
     std::vector<std::unique_ptr<Global>> globals;
     std::vector<std::unique_ptr<Tag>> tags;
-    /// Set by a module that uses exception handling, which only the
-    /// interpreter implements: the store then interprets every call.
-    bool interpret_only = false;
     /// The values of the exception being thrown, while the interpreter
     /// looks for its handler.
     std::vector<uint64_t> exception_values;

@@ -595,7 +595,7 @@ private:
         }
         case IOp::Throw:
         case IOp::Rethrow:
-            // A store with such a module interprets (Store::Impl::interpret_only).
+            // A store with such a module has no compiling tier (instantiate).
             throw Error("internal error: exception handling is not compiled");
         default: return rare(ip, size);
         }

@@ -18,13 +18,16 @@ using testing::HasSubstr;
 
 namespace {
 
-std::shared_ptr<const Module> exceptions_module() {
-    std::string path = WASMACRO_EXCEPTIONS_WASM;
+std::shared_ptr<const Module> load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);
     std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
                                std::istreambuf_iterator<char>()};
     return load_module(bytes);
+}
+
+std::shared_ptr<const Module> exceptions_module() {
+    return load(WASMACRO_EXCEPTIONS_WASM);
 }
 
 class Exceptions : public testing::TestWithParam<Tier> {
@@ -117,6 +120,22 @@ INSTANTIATE_TEST_SUITE_P(Tiers, Exceptions,
                              }
                              return "Tier";
                          });
+
+TEST(Exceptions, AStoreThatHasCompiledInterpretsOnceSuchAModuleIsIn) {
+    Store store(SandboxLimits{}, Tier::Compiler);
+    Instance& other = store.instantiate(load(WASMACRO_TIERS_WASM_DIR "/other.wasm"), {});
+    Function& twice = *other.exported_function("twice");
+    EXPECT_EQ(store.call(twice, std::vector{Value::i32(21)}).at(0).as_u32(), 42u);
+    if (store.tier() != Tier::Compiler) GTEST_SKIP() << "the compiling tier does not run here";
+    Instance& exceptions = store.instantiate(exceptions_module(), {});
+    EXPECT_EQ(store.tier(), Tier::Interpreter);
+    // The function compiled before runs interpreted now, as does the new module.
+    EXPECT_EQ(store.call(twice, std::vector{Value::i32(4)}).at(0).as_u32(), 8u);
+    EXPECT_EQ(store.call(*exceptions.exported_function("catch_value"), std::vector{Value::i32(2)})
+                  .at(0)
+                  .as_u32(),
+              102u);
+}
 
 TEST(Exceptions, TagImportsAreRefused) {
     // (import "m" "t" (tag (param))): a tag crossing instances.
